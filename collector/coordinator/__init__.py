@@ -1,0 +1,1 @@
+"""Coordinator workspace: staff accounts, processes, participants, invitations."""

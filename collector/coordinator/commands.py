@@ -1,0 +1,3 @@
+"""CLI commands (see collector/cli.py)."""
+
+commands = []

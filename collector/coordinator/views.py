@@ -1,0 +1,5 @@
+"""Coordinator workspace pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")

@@ -1,0 +1,132 @@
+"""Connections to Medverkan's two SQLite files.
+
+There are two databases on purpose:
+
+* the **served** database (``DATABASE``) holds processes, instruments,
+  anonymous responses and answers. Datasette reads this file. It must never
+  hold a name, an email address, a token or anything that links a response
+  to an invitation.
+* the **contacts** database (``CONTACTS_DATABASE``) holds participants,
+  invitations (token hashes only), drafts, receipts, staff accounts and the
+  audit log. Datasette is never given this file.
+
+Every connection gets the same pragmas: WAL (a persistent property of the
+file, set by the first migration), ``synchronous=FULL`` so an acknowledged
+submission survives a power loss, ``foreign_keys=ON`` (SQLite's default is
+off) and a ``busy_timeout`` so short lock waits queue instead of failing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import time
+from collections.abc import Iterator
+
+import sqlite_utils
+from flask import current_app
+from flask import g
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def connect(path: str, *, register_functions: bool = True) -> sqlite_utils.Database:
+    """Open ``path`` with Medverkan's pragmas and return a sqlite-utils Database.
+
+    ``isolation_level=None`` puts the sqlite3 module in autocommit mode so
+    that we, not the driver, decide where transactions start (see
+    :func:`immediate_transaction`).
+    """
+    conn = sqlite3.connect(
+        path,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    db = sqlite_utils.Database(conn)
+    if register_functions:
+        # Statistics functions are registered on every connection, the
+        # collector's included, so that views never depend on a function
+        # only Datasette has.
+        from datasette_plugins.sql_functions import register_functions as _register
+
+        _register(conn)
+    return db
+
+
+@contextlib.contextmanager
+def immediate_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Run the block in one ``BEGIN IMMEDIATE`` transaction.
+
+    sqlite-utils' ``db.atomic()`` opens a *deferred* transaction: when two
+    writers overlap, upgrading the read lock to a write lock fails at once
+    with "database is locked" and ``busy_timeout`` does not help. Taking the
+    write lock up front makes the second writer wait in the busy handler
+    instead. We retry ``BEGIN IMMEDIATE`` ourselves with a short sleep, which
+    keeps tail latency low under contention (SQLite's own handler backs off
+    up to 100 ms).
+    """
+    conn = db.conn
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            break
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.0005)
+    try:
+        yield db
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def get_db() -> sqlite_utils.Database:
+    """Return the served database for this request, opening it once."""
+    if "db" not in g:
+        g.db = connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def get_contacts_db() -> sqlite_utils.Database:
+    """Return the contacts database for this request, opening it once."""
+    if "contacts_db" not in g:
+        g.contacts_db = connect(current_app.config["CONTACTS_DATABASE"])
+    return g.contacts_db
+
+
+def close_db(error: BaseException | None = None) -> None:
+    """Close both connections at the end of the request."""
+    for name in ("db", "contacts_db"):
+        db = g.pop(name, None)
+        if db is not None:
+            db.conn.close()
+
+
+def init_databases(served_path: str, contacts_path: str) -> None:
+    """Create or migrate both databases and register the instruments."""
+    from collector.migrations import migrate_contacts
+    from collector.migrations import migrate_served
+
+    served = connect(served_path)
+    contacts = connect(contacts_path)
+    try:
+        migrate_served(served)
+        migrate_contacts(contacts)
+    finally:
+        served.conn.close()
+        contacts.conn.close()
+
+
+def init_app(app) -> None:
+    """Close the request's connections when its app context ends."""
+    app.teardown_appcontext(close_db)

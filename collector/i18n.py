@@ -1,0 +1,80 @@
+"""Interface language: Swedish first, English by a visible switch.
+
+Interface strings are written in English in the code (``_("Next")``) and
+translated to Swedish in ``collector/translations/sv/LC_MESSAGES/*.po``.
+Each area of the app keeps its own ``.po`` file so that teams do not edit
+the same catalogue; at start-up every ``.po`` file is merged and compiled
+into one ``messages.mo`` in the instance folder (compiled catalogues are
+build output and are never committed). Questionnaire wording is not here:
+it is bilingual in the instrument definitions.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import request
+from flask import session
+from flask_babel import Babel
+
+LANGUAGES = ("sv", "en")
+DEFAULT_LANGUAGE = "sv"
+SOURCE_DIR = Path(__file__).parent / "translations"
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    """Pick the language: ``?lang=`` (remembered in the session), then the session, then Swedish."""
+    requested = request.args.get("lang")
+    if requested in LANGUAGES:
+        session["lang"] = requested
+        return requested
+    remembered = session.get("lang")
+    if remembered in LANGUAGES:
+        return remembered
+    return DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    """The language of the current request (for choosing bilingual definition texts)."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale and locale.language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def compile_catalogues(target_dir: str) -> None:
+    """Merge every ``.po`` file per language and write ``messages.mo`` under ``target_dir``."""
+    for language_dir in SOURCE_DIR.iterdir():
+        source = language_dir / "LC_MESSAGES"
+        if not source.is_dir():
+            continue
+        merged = Catalog(locale=language_dir.name)
+        for po_path in sorted(source.glob("*.po")):
+            with open(po_path, "rb") as handle:
+                catalogue = read_po(handle, locale=language_dir.name)
+            for message in catalogue:
+                if message.id and message.string and not message.fuzzy:
+                    merged.add(message.id, message.string, context=message.context)
+        out_dir = Path(target_dir) / language_dir.name / "LC_MESSAGES"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        tmp = out_dir / f"messages.mo.{os.getpid()}"
+        with open(tmp, "wb") as handle:
+            write_mo(handle, merged)
+        os.replace(tmp, out_dir / "messages.mo")
+
+
+def init_app(app) -> None:
+    """Compile catalogues into the instance folder and set up Flask-Babel."""
+    target = os.path.join(app.instance_path, "translations")
+    compile_catalogues(target)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = target
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["LANGUAGES"] = LANGUAGES

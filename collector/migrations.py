@@ -1,0 +1,365 @@
+"""Forward-only, named schema migrations for both databases.
+
+Each step is a function appended to a ``sqlite_utils.Migrations`` set and
+recorded in ``_sqlite_migrations``. Never edit a step that has shipped: add a
+new one. Areas of the product that need tables of their own keep their steps
+in their own module (for example ``collector.coordinator.migrations``) and
+are listed in :data:`SERVED_SETS` / :data:`CONTACTS_SETS` below, applied in
+that order after the core sets.
+
+The served database must never hold a name, an email address, a token or a
+time of day: see ``docs/ARCHITECTURE.md`` ("Anonymity").
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from sqlite_utils import Migrations
+from sqlite_utils.db import ForeignKey
+
+served = Migrations("medverkan-served")
+contacts = Migrations("medverkan-contacts")
+
+# Respondent groups are fixed by the evaluation design; their labels live in
+# the database so that Datasette and exports can show them in both languages.
+RESPONDENT_GROUPS = [
+    ("representative", "Brukarrepresentant", "Service-user representative"),
+    ("candidate", "Sökande", "Candidate"),
+    ("manager", "Chef eller tjänsteperson", "Manager or official"),
+    ("union", "Facklig företrädare", "Union representative"),
+    ("hired_followup", "Anställd, uppföljning efter sex månader", "Hired person, six-month follow-up"),
+]
+
+
+@served(transactional=False)
+def m001_wal(db):
+    """Readers (Datasette) and the writer (the collector) must not block each other."""
+    db.enable_wal()
+
+
+@served()
+def m002_core(db):
+    db["respondent_groups"].create(
+        {"key": str, "label_sv": str, "label_en": str, "position": int},
+        pk="key",
+        not_null={"label_sv", "label_en"},
+    )
+    db["respondent_groups"].insert_all(
+        {"key": key, "label_sv": sv, "label_en": en, "position": i + 1}
+        for i, (key, sv, en) in enumerate(RESPONDENT_GROUPS)
+    )
+    db["departments"].create(
+        {"key": str, "name_sv": str, "name_en": str},
+        pk="key",
+        not_null={"name_sv", "name_en"},
+    )
+    db["processes"].create(
+        {
+            "id": int,
+            "code": str,
+            "post_title": str,
+            "department": str,
+            "unit": str,
+            "description": str,
+            "opened_on": str,
+            "application_deadline": str,
+            "decided_on": str,
+            "closed_on": str,
+            "applicants": int,
+            "qualified": int,
+            "interviewed": int,
+            "finalists": int,
+            "status": str,
+            "appointed_applicant": str,
+            "decision_rationale": str,
+            "feedback_sent_on": str,
+            "instrument_set": str,
+            "is_synthetic": int,
+        },
+        pk="id",
+        not_null={"code", "post_title", "status"},
+        defaults={"status": "planning", "is_synthetic": 0},
+        foreign_keys=[("department", "departments", "key")],
+    )
+    db["processes"].create_index(["code"], unique=True)
+    db.execute(
+        "CREATE TRIGGER processes_status_check BEFORE INSERT ON processes "
+        "WHEN NEW.status NOT IN ('planning', 'collecting', 'closed') "
+        "BEGIN SELECT RAISE(ABORT, 'status must be planning, collecting or closed'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER processes_status_check_update BEFORE UPDATE OF status ON processes "
+        "WHEN NEW.status NOT IN ('planning', 'collecting', 'closed') "
+        "BEGIN SELECT RAISE(ABORT, 'status must be planning, collecting or closed'); END"
+    )
+    db["process_stages"].create(
+        {
+            "id": int,
+            "process_id": int,
+            "position": int,
+            "label_sv": str,
+            "label_en": str,
+            "starts_on": str,
+            "ends_on": str,
+            "representatives_took_part": int,
+            "note_sv": str,
+            "note_en": str,
+        },
+        pk="id",
+        not_null={"process_id", "position", "label_sv"},
+        defaults={"representatives_took_part": 0},
+        foreign_keys=[ForeignKey("process_stages", "process_id", "processes", "id", on_delete="CASCADE")],
+    )
+    db["process_stages"].create_index(["process_id", "position"])
+    # Applicants are pseudonyms only ("Sökande A"); the furthest stage each reached.
+    db["applicants"].create(
+        {"process_id": int, "pseudonym": str, "stage_reached": str, "position": int},
+        pk=("process_id", "pseudonym"),
+        not_null={"stage_reached"},
+        foreign_keys=[ForeignKey("applicants", "process_id", "processes", "id", on_delete="CASCADE")],
+    )
+    # Table 2: representatives' screening of the qualified applicants (1-4).
+    db["screening_ratings"].create(
+        {"process_id": int, "rater": str, "applicant": str, "rating": int, "is_synthetic": int},
+        pk=("process_id", "rater", "applicant"),
+        not_null={"rating"},
+        defaults={"is_synthetic": 0},
+        foreign_keys=[ForeignKey("screening_ratings", "process_id", "processes", "id", on_delete="CASCADE")],
+    )
+    db.execute(
+        "CREATE TRIGGER screening_rating_range BEFORE INSERT ON screening_ratings "
+        "WHEN NEW.rating NOT BETWEEN 1 AND 4 "
+        "BEGIN SELECT RAISE(ABORT, 'rating must be 1-4'); END"
+    )
+    # Each party's ranking of the finalists at the analysis meeting.
+    db["rankings"].create(
+        {"process_id": int, "party": str, "applicant": str, "rank": int, "is_synthetic": int},
+        pk=("process_id", "party", "applicant"),
+        not_null={"rank"},
+        defaults={"is_synthetic": 0},
+        foreign_keys=[ForeignKey("rankings", "process_id", "processes", "id", on_delete="CASCADE")],
+    )
+    # Instruments: every version ever used, frozen once answered.
+    db["instruments"].create(
+        {
+            "id": int,
+            "key": str,
+            "version": int,
+            "group_key": str,
+            "department": str,
+            "title_sv": str,
+            "title_en": str,
+            "source_sha256": str,
+            "definition_json": str,
+            "created_on": str,
+            "frozen_on": str,
+        },
+        pk="id",
+        not_null={"key", "version", "group_key", "title_sv", "title_en", "definition_json"},
+        foreign_keys=[("group_key", "respondent_groups", "key")],
+    )
+    db["instruments"].create_index(["key", "version"], unique=True)
+    db["questions"].create(
+        {
+            "id": int,
+            "instrument_id": int,
+            "key": str,
+            "position": int,
+            "page": int,
+            "type": str,
+            "theme": str,
+            "core": int,
+            "required": int,
+            "text_sv": str,
+            "text_en": str,
+            "scale": str,
+            "condition_json": str,
+        },
+        pk="id",
+        not_null={"instrument_id", "key", "type", "text_sv", "text_en"},
+        defaults={"core": 0, "required": 0},
+        foreign_keys=[ForeignKey("questions", "instrument_id", "instruments", "id", on_delete="CASCADE")],
+    )
+    db["questions"].create_index(["instrument_id", "key"], unique=True)
+    db["questions"].create_index(["key"])
+    # Value labels for every coded question (likert, yesno, single, multiple, screening).
+    db["question_choices"].create(
+        {"question_id": int, "value": int, "label_sv": str, "label_en": str, "is_missing": int},
+        pk=("question_id", "value"),
+        defaults={"is_missing": 0},
+        foreign_keys=[ForeignKey("question_choices", "question_id", "questions", "id", on_delete="CASCADE")],
+    )
+    # One submitted questionnaire. No token, name, IP, user agent or time of
+    # day: the id is random, so row order does not reveal submission order.
+    db["responses"].create(
+        {
+            "id": int,
+            "process_id": int,
+            "group_key": str,
+            "instrument_id": int,
+            "language": str,
+            "submitted_on": str,
+            "is_synthetic": int,
+        },
+        pk="id",
+        not_null={"process_id", "group_key", "instrument_id", "language", "submitted_on"},
+        defaults={"is_synthetic": 0},
+        foreign_keys=[
+            ForeignKey("responses", "process_id", "processes", "id"),
+            ForeignKey("responses", "group_key", "respondent_groups", "key"),
+            ForeignKey("responses", "instrument_id", "instruments", "id"),
+        ],
+    )
+    db["responses"].create_index(["process_id", "group_key"])
+    # Long format: one row per answered question (per item for grids, per
+    # chosen option for multiple choice). process_id and group_key are
+    # copied from the response so distributions need no join.
+    db["answers"].create(
+        {
+            "response_id": int,
+            "question_id": int,
+            "item": str,
+            "value_int": int,
+            "value_text": str,
+            "process_id": int,
+            "group_key": str,
+        },
+        pk=("response_id", "question_id", "item"),
+        not_null={"item", "process_id", "group_key"},
+        defaults={"item": ""},
+        foreign_keys=[
+            ForeignKey("answers", "response_id", "responses", "id", on_delete="CASCADE"),
+            ForeignKey("answers", "question_id", "questions", "id"),
+        ],
+    )
+    db["answers"].create_index(["question_id", "group_key", "value_int"])
+    db["answers"].create_index(["process_id", "question_id"])
+    # Exact counts maintained in the same transaction as every submission and
+    # withdrawal, so aggregate pages never scan the answers table.
+    db["answer_counts"].create(
+        {
+            "process_id": int,
+            "group_key": str,
+            "question_id": int,
+            "item": str,
+            "value_int": int,
+            "n": int,
+        },
+        pk=("process_id", "group_key", "question_id", "item", "value_int"),
+        not_null={"n"},
+    )
+    db["answer_counts"].create_index(["question_id", "group_key"])
+    # Respondent counts per process and group (the denominator of every share).
+    db["response_counts"].create(
+        {"process_id": int, "group_key": str, "n": int},
+        pk=("process_id", "group_key"),
+        not_null={"n"},
+    )
+
+
+@contacts(transactional=False)
+def c001_wal(db):
+    db.enable_wal()
+
+
+@contacts()
+def c002_core(db):
+    db["participants"].create(
+        {
+            "id": int,
+            "process_id": int,
+            "group_key": str,
+            "name": str,
+            "email": str,
+            "language": str,
+            "created_on": str,
+            "is_synthetic": int,
+        },
+        pk="id",
+        not_null={"process_id", "group_key", "language"},
+        defaults={"language": "sv", "is_synthetic": 0},
+    )
+    db["participants"].create_index(["process_id", "group_key"])
+    # A personal link. Only the SHA-256 of the token is stored: tokens carry
+    # 192 random bits, so a plain hash is enough (OWASP ASVS 6.5.2).
+    db["invitations"].create(
+        {
+            "id": int,
+            "process_id": int,
+            "group_key": str,
+            "participant_id": int,
+            "token_hash": str,
+            "language": str,
+            "status": str,
+            "created_on": str,
+            "expires_on": str,
+            "sent_on": str,
+            "last_reminded_on": str,
+            "reminders_sent": int,
+            "answered_on": str,
+            "is_followup": int,
+        },
+        pk="id",
+        not_null={"process_id", "group_key", "token_hash", "status", "expires_on"},
+        defaults={"status": "open", "language": "sv", "reminders_sent": 0, "is_followup": 0},
+        foreign_keys=[ForeignKey("invitations", "participant_id", "participants", "id", on_delete="SET NULL")],
+    )
+    db["invitations"].create_index(["token_hash"], unique=True)
+    db["invitations"].create_index(["process_id", "group_key", "status"])
+    # Save-and-resume: one draft per invitation, deleted on submit.
+    db["drafts"].create(
+        {"invitation_id": int, "page": int, "data_json": str, "language": str, "updated_on": str},
+        pk="invitation_id",
+        foreign_keys=[ForeignKey("drafts", "invitation_id", "invitations", "id", on_delete="CASCADE")],
+    )
+    # The only link between an invitation and a response, and it lives only
+    # for the milliseconds of a submission (see collector.submission).
+    db["pending_submissions"].create(
+        {"invitation_id": int, "response_id": int},
+        pk="invitation_id",
+        foreign_keys=[ForeignKey("pending_submissions", "invitation_id", "invitations", "id", on_delete="CASCADE")],
+    )
+    # Receipt code -> response, for withdrawal. WITHOUT ROWID keyed by the
+    # hash, so the table keeps no insertion order to line up with invitations.
+    db.execute(
+        """
+        CREATE TABLE receipts (
+            receipt_hash TEXT PRIMARY KEY,
+            response_id INTEGER NOT NULL,
+            process_id INTEGER NOT NULL,
+            group_key TEXT NOT NULL,
+            withdrawn_on TEXT
+        ) WITHOUT ROWID
+        """
+    )
+
+
+# Area-specific migration sets, applied after the core sets in this order.
+# Each entry is "module:attribute" naming a sqlite_utils.Migrations object.
+SERVED_SETS: list[str] = [
+    "forms.registry:migrations",
+    "datasette_plugins.schema:migrations",
+]
+CONTACTS_SETS: list[str] = [
+    "collector.coordinator.migrations:migrations",
+]
+
+
+def _load(spec: str) -> Migrations:
+    module_name, attribute = spec.split(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+def migrate_served(db) -> None:
+    """Bring the served database up to date."""
+    served.apply(db)
+    for spec in SERVED_SETS:
+        _load(spec).apply(db)
+
+
+def migrate_contacts(db) -> None:
+    """Bring the contacts database up to date."""
+    contacts.apply(db)
+    for spec in CONTACTS_SETS:
+        _load(spec).apply(db)

@@ -1,0 +1,2 @@
+"""Questionnaire definitions (YAML files under ``instruments/``) and the builder
+that turns them into WTForms form classes."""

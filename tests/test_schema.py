@@ -1,0 +1,36 @@
+"""The schema: both databases migrate, use WAL and keep identities out of the served file."""
+
+import sqlite3
+
+IDENTIFYING_COLUMNS = {"name", "email", "token", "token_hash", "ip", "user_agent", "receipt_hash"}
+
+
+def test_both_databases_use_wal(db_paths):
+    for path in db_paths:
+        assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_connections_enforce_foreign_keys_and_full_sync(served_db):
+    assert served_db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert served_db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_served_database_has_no_identifying_columns(served_db):
+    for table in served_db.table_names():
+        if table.startswith("_sqlite_migrations"):
+            continue  # migration names, not people
+        columns = {c.name for c in served_db[table].columns}
+        assert not columns & IDENTIFYING_COLUMNS, (table, columns & IDENTIFYING_COLUMNS)
+
+
+def test_responses_store_a_date_but_no_time(served_db):
+    columns = {c.name for c in served_db["responses"].columns}
+    assert "submitted_on" in columns
+    assert not {"submitted_at", "created_at", "time"} & columns
+
+
+def test_migrations_are_idempotent(db_paths):
+    from collector.db import init_databases
+
+    init_databases(*db_paths)
+    init_databases(*db_paths)
