@@ -3,3 +3,7 @@
 from sqlite_utils import Migrations
 
 migrations = Migrations("medverkan-forms")
+
+
+def sync_builtin_instruments(db) -> None:
+    """Register every built-in instrument definition (implemented by the forms area)."""
