@@ -27,6 +27,7 @@ BLUEPRINTS = [
 EXTENSIONS = [
     "collector.db",
     "collector.i18n",
+    "collector.limiter",
     "collector.security",
 ]
 
