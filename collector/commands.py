@@ -134,6 +134,7 @@ def serve_command(demo, port, datasette_port, demo_dir):
             "MEDVERKAN_DATABASE": served_path,
             "MEDVERKAN_CONTACTS_DATABASE": contacts_path,
             "MEDVERKAN_PUBLIC_BASE_URL": base_url,
+            "MEDVERKAN_DATASETTE_URL": f"http://127.0.0.1:{datasette_port}",
         }
     else:
         from collector import create_app
