@@ -83,8 +83,14 @@ def export_command(process_code, output):
     served = connect(current_app.config["DATABASE"])
     try:
         process_id = _process_id_or_fail(served, process_code)
-        with click.open_file(output, "w", encoding="utf-8", newline="") as out:
-            count = write_csv(out, export_rows(served, process_id))
+        if output == "-":
+            count = write_csv(click.get_text_stream("stdout"), export_rows(served, process_id))
+        else:
+            try:
+                with open(output, "w", encoding="utf-8", newline="") as out:
+                    count = write_csv(out, export_rows(served, process_id))
+            except OSError as error:
+                raise click.ClickException(f"could not write {output}: {error.strerror}") from error
     finally:
         served.conn.close()
     click.echo(f"{count} answer rows of {process_code} written to {output}.", err=True)
