@@ -1,5 +1,266 @@
-"""Staff sign-in and sign-out."""
+"""Staff sign-in and sign-out, the signed-in user, and access decorators.
+
+Sessions are Flask's signed cookies with ``HttpOnly``, ``SameSite=Lax`` and
+``Secure`` whenever the request came over HTTPS (or ``SESSION_COOKIE_SECURE``
+is set). A session ends after ``PERMANENT_SESSION_LIFETIME`` counted from
+sign-in (not from last use), when the account is disabled, or when its
+password changes. Failed sign-ins are throttled per account and per client
+address with the shared limiter (``collector.limiter``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from urllib.parse import urlsplit
 
 from flask import Blueprint
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from limits import parse as parse_limit
+from wtforms import PasswordField
+from wtforms import StringField
+from wtforms import HiddenField
+from wtforms.validators import InputRequired
+
+from collector.coordinator import audit
+from collector.coordinator import users
+from collector.coordinator.actor_cookie import COOKIE_NAME
+from collector.coordinator.actor_cookie import actor_cookie_value
+from collector.coordinator.settings import apply_defaults
+from collector.db import get_contacts_db
+from collector.limiter import limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
+
+WORKSPACE_ROLES = ("coordinator", "admin")
+
+
+class HttpsAwareSessionInterface(SecureCookieSessionInterface):
+    """Mark the session cookie ``Secure`` whenever the request itself was HTTPS."""
+
+    def get_cookie_secure(self, app) -> bool:
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            return True
+        try:
+            return request.is_secure
+        except RuntimeError:
+            return False
+
+
+@bp.record_once
+def _setup(state) -> None:
+    app = state.app
+    apply_defaults(app)
+    app.session_interface = HttpsAwareSessionInterface()
+    app.before_request(load_signed_in_user)
+    app.context_processor(lambda: {"staff_user": g.get("user")})
+
+
+# --- the signed-in user -----------------------------------------------------
+
+
+def _lifetime() -> datetime.timedelta:
+    return current_app.config["PERMANENT_SESSION_LIFETIME"]
+
+
+def load_signed_in_user() -> None:
+    """Put the signed-in, still valid user on ``g.user`` (or None)."""
+    g.user = None
+    user_id = session.get("uid")
+    if user_id is None:
+        return
+    try:
+        since = datetime.datetime.fromisoformat(session.get("since", ""))
+    except ValueError:
+        since = None
+    now = datetime.datetime.now(datetime.timezone.utc)
+    user = users.get_user(get_contacts_db(), user_id)
+    if (
+        user is None
+        or not user["is_active"]
+        or since is None
+        or now - since > _lifetime()
+        or user["password_changed_at"] != session.get("pwc")
+    ):
+        for key in ("uid", "since", "pwc"):
+            session.pop(key, None)
+        return
+    g.user = user
+
+
+def login_required(view):
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if g.get("user") is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def roles_required(*roles):
+    def decorator(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if g.user["role"] not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# --- throttling ---------------------------------------------------------------
+
+
+def _throttling_enabled() -> bool:
+    return bool(current_app.config.get("RATELIMIT_ENABLED", True))
+
+
+def _limits(username: str):
+    config = current_app.config
+    return [
+        (parse_limit(config["SIGNIN_LIMIT_PER_ACCOUNT"]), "signin-account/" + username.strip().lower()),
+        (parse_limit(config["SIGNIN_LIMIT_PER_ADDRESS"]), "signin-address/" + (request.remote_addr or "unknown")),
+    ]
+
+
+def sign_in_throttled(username: str) -> bool:
+    if not _throttling_enabled():
+        return False
+    return any(not limiter.limiter.test(item, key) for item, key in _limits(username))
+
+
+def note_failed_sign_in(username: str) -> None:
+    if not _throttling_enabled():
+        return
+    for item, key in _limits(username):
+        limiter.limiter.hit(item, key)
+
+
+# --- next= -------------------------------------------------------------------
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return ``target`` if it is a local path or under DATASETTE_URL, else None."""
+    if not target:
+        return None
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    datasette = (current_app.config.get("DATASETTE_URL") or "").rstrip("/")
+    if datasette:
+        base, candidate = urlsplit(datasette), urlsplit(target)
+        if (
+            candidate.scheme == base.scheme
+            and candidate.netloc == base.netloc
+            and (candidate.path + "/").startswith(base.path + "/")
+            and "\\" not in target
+        ):
+            return target
+    return None
+
+
+def home_for(user: dict) -> str:
+    if user["role"] in WORKSPACE_ROLES:
+        return url_for("coordinator.index")
+    return url_for("coordinator.staff_home")
+
+
+# --- pages -------------------------------------------------------------------
+
+
+class SignInForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[InputRequired()])
+    password = PasswordField(_l("Password"), validators=[InputRequired()])
+    next = HiddenField()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = SignInForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        username = form.username.data.strip().lower()
+        contacts_db = get_contacts_db()
+        if sign_in_throttled(username):
+            error = _("Too many failed sign-in attempts. Wait 15 minutes and try again, or ask an administrator to reset your password.")
+            status = 429
+        else:
+            user = users.authenticate(contacts_db, username, form.password.data)
+            if user is None:
+                note_failed_sign_in(username)
+                error = _("The username or password is wrong, or the account is disabled.")
+                status = 401
+            else:
+                return _start_session(user, form.next.data)
+    elif request.method == "POST":
+        error = _("Enter your username and password.")
+        status = 400
+    form.password.data = ""
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+def _start_session(user: dict, next_target: str | None):
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    session.permanent = True
+    session["uid"] = user["id"]
+    session["since"] = datetime.datetime.now(datetime.timezone.utc).isoformat()
+    session["pwc"] = user["password_changed_at"]
+    audit.record(get_contacts_db(), user["username"], "sign_in")
+    response = redirect(safe_next(next_target) or home_for(user))
+    lifetime = int(_lifetime().total_seconds())
+    response.set_cookie(
+        COOKIE_NAME,
+        actor_cookie_value(current_app.config["SECRET_KEY"], user["username"], user["role"], lifetime),
+        max_age=lifetime,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE") or request.is_secure),
+        path="/",
+    )
+    return response
+
+
+class SignOutForm(FlaskForm):
+    pass
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    form = SignOutForm()
+    if request.method == "GET":
+        # Signing out changes state, so it takes a POST (CSRF-protected);
+        # GET shows the button, which works without JavaScript.
+        return render_template("auth/logout.html", form=form)
+    if not form.validate_on_submit():
+        abort(400)
+    if g.get("user"):
+        audit.record(get_contacts_db(), g.user["username"], "sign_out")
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    flash(_("You are signed out."), "success")
+    response = redirect(url_for("auth.login"))
+    response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="Lax")
+    return response

@@ -1,3 +1,128 @@
-"""CLI commands (see collector/cli.py)."""
+"""CLI commands of the coordinator workspace (see collector/cli.py).
 
-commands = []
+``medverkan user add/list/disable/set-password`` manage staff accounts;
+``medverkan send-due`` sends follow-up invitations that are due and
+``medverkan purge`` deletes expired contact data. Both are idempotent and
+meant for cron, e.g. daily::
+
+    15 6 * * *  medverkan send-due && medverkan purge
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from collector.coordinator import audit
+from collector.coordinator import outreach
+from collector.coordinator import users as user_store
+from collector.coordinator.settings import apply_defaults
+from collector.db import connect
+
+
+def _databases():
+    apply_defaults(current_app)
+    return connect(current_app.config["DATABASE"]), connect(current_app.config["CONTACTS_DATABASE"])
+
+
+def _contacts():
+    return connect(current_app.config["CONTACTS_DATABASE"])
+
+
+def _today(value: str | None) -> datetime.date:
+    return datetime.date.fromisoformat(value) if value else datetime.date.today()
+
+
+@click.group("user")
+def user_group():
+    """Manage staff accounts."""
+
+
+@user_group.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(user_store.ROLES), required=True)
+@click.option("--department", default=None, help="Department key (coordinators see only its processes).")
+@click.option("--name", "display_name", default=None)
+@click.password_option(help="At least 12 characters (prompted if not given).")
+@with_appcontext
+def user_add(username, role, department, display_name, password):
+    """Create an account."""
+    contacts = _contacts()
+    try:
+        user_store.add_user(contacts, username, password, role, department=department, display_name=display_name)
+    except user_store.UserError as error:
+        raise click.ClickException(str(error))
+    audit.record(contacts, "cli", "user_add", None, f"{username.lower()} ({role})")
+    click.echo(f"Created {username.lower()} ({role}).")
+
+
+@user_group.command("list")
+@with_appcontext
+def user_list():
+    """List accounts."""
+    for user in user_store.list_users(_contacts()):
+        state = "active" if user["is_active"] else "disabled"
+        click.echo(f"{user['username']}\t{user['role']}\t{user['department'] or '-'}\t{state}")
+
+
+def _existing(contacts, username):
+    user = user_store.get_user_by_username(contacts, username)
+    if user is None:
+        raise click.ClickException(f"No account named {username}.")
+    return user
+
+
+@user_group.command("disable")
+@click.argument("username")
+@with_appcontext
+def user_disable(username):
+    """Disable an account (it can no longer sign in)."""
+    contacts = _contacts()
+    user = _existing(contacts, username)
+    user_store.set_active(contacts, user["id"], False)
+    audit.record(contacts, "cli", "user_disable", None, user["username"])
+    click.echo(f"Disabled {user['username']}.")
+
+
+@user_group.command("set-password")
+@click.argument("username")
+@click.password_option(help="At least 12 characters (prompted if not given).")
+@with_appcontext
+def user_set_password(username, password):
+    """Set a new password (signs the account out everywhere)."""
+    contacts = _contacts()
+    user = _existing(contacts, username)
+    try:
+        user_store.set_password(contacts, user["id"], password)
+    except user_store.UserError as error:
+        raise click.ClickException(str(error))
+    audit.record(contacts, "cli", "user_password", None, user["username"])
+    click.echo(f"Password set for {user['username']}.")
+
+
+@click.command("send-due")
+@click.option("--today", default=None, help="Pretend today is this ISO date (for testing).")
+@with_appcontext
+def send_due_command(today):
+    """Send follow-up invitations that are due (safe to run repeatedly)."""
+    served, contacts = _databases()
+    outcome = outreach.send_due(served, contacts, current_app.config, _today(today))
+    click.echo(f"Follow-up invitations sent: {outcome.sent}; failed: {len(outcome.failed)}; without email: {outcome.skipped}.")
+    if outcome.failed:
+        raise SystemExit(1)
+
+
+@click.command("purge")
+@click.option("--today", default=None, help="Pretend today is this ISO date (for testing).")
+@with_appcontext
+def purge_command(today):
+    """Delete contact data of processes closed more than RETENTION_DAYS ago."""
+    served, contacts = _databases()
+    purged = outreach.purge(served, contacts, current_app.config, _today(today))
+    click.echo(f"Processes purged: {len(purged)}" + (f" ({', '.join(map(str, purged))})" if purged else "") + ".")
+
+
+commands = [user_group, send_due_command, purge_command]

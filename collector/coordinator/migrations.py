@@ -1,5 +1,83 @@
-"""Contacts-database tables owned by the coordinator workspace."""
+"""Contacts-database tables owned by the coordinator workspace.
+
+Staff accounts, the audit log, scheduled six-month follow-ups and the record
+of purges live here, in the contacts database that Datasette never serves:
+they name people.
+"""
 
 from sqlite_utils import Migrations
+from sqlite_utils.db import ForeignKey
 
 migrations = Migrations("medverkan-coordinator")
+
+
+@migrations()
+def k001_users_audit_followups(db):
+    db["users"].create(
+        {
+            "id": int,
+            "username": str,
+            "display_name": str,
+            "email": str,
+            "role": str,
+            "department": str,
+            "password_hash": str,
+            "is_active": int,
+            "created_on": str,
+            "password_changed_at": str,
+            "last_sign_in_at": str,
+        },
+        pk="id",
+        not_null={"username", "role", "password_hash", "is_active"},
+        defaults={"is_active": 1},
+    )
+    db["users"].create_index(["username"], unique=True)
+    db.execute(
+        "CREATE TRIGGER users_role_check BEFORE INSERT ON users "
+        "WHEN NEW.role NOT IN ('coordinator', 'evaluator', 'management', 'admin') "
+        "BEGIN SELECT RAISE(ABORT, 'unknown role'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER users_role_check_update BEFORE UPDATE OF role ON users "
+        "WHEN NEW.role NOT IN ('coordinator', 'evaluator', 'management', 'admin') "
+        "BEGIN SELECT RAISE(ABORT, 'unknown role'); END"
+    )
+    # Who did what, when. Usernames are copied (not foreign keys) so the log
+    # outlives a disabled or renamed account.
+    db["audit_log"].create(
+        {
+            "id": int,
+            "at": str,
+            "username": str,
+            "action": str,
+            "process_id": int,
+            "detail": str,
+        },
+        pk="id",
+        not_null={"at", "action"},
+    )
+    db["audit_log"].create_index(["process_id"])
+    # The hired person's six-month follow-up, scheduled when a process closes
+    # and sent by `medverkan send-due`.
+    db["scheduled_followups"].create(
+        {
+            "id": int,
+            "process_id": int,
+            "participant_id": int,
+            "due_on": str,
+            "sent_on": str,
+        },
+        pk="id",
+        not_null={"process_id", "participant_id", "due_on"},
+        foreign_keys=[
+            ForeignKey("scheduled_followups", "participant_id", "participants", "id", on_delete="CASCADE")
+        ],
+    )
+    db["scheduled_followups"].create_index(["participant_id"], unique=True)
+    db["scheduled_followups"].create_index(["due_on", "sent_on"])
+    # Processes whose contact data `medverkan purge` has deleted.
+    db["purged_processes"].create(
+        {"process_id": int, "purged_on": str, "participants_deleted": int, "invitations_deleted": int},
+        pk="process_id",
+    )
+    db["participants"].create_index(["process_id", "email"])

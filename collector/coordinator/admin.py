@@ -1,0 +1,109 @@
+"""Admin pages: staff accounts and the audit log (registered on the coordinator blueprint)."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+
+from collector.coordinator import audit
+from collector.coordinator import users as user_store
+from collector.coordinator.auth import roles_required
+from collector.coordinator.forms import UserEditForm
+from collector.coordinator.forms import UserForm
+from collector.coordinator.labels import ROLE_LABELS
+from collector.coordinator.labels import department_label
+from collector.coordinator.processes import departments
+from collector.coordinator.views import bp
+from collector.db import get_contacts_db
+from collector.db import get_db
+
+admin_only = roles_required("admin")
+
+
+def _department_choices():
+    return [("", _("No department"))] + [(d["key"], department_label(d)) for d in departments(get_db())]
+
+
+def _role_choices():
+    return [(key, str(label)) for key, label in ROLE_LABELS.items()]
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@admin_only
+def users():
+    contacts = get_contacts_db()
+    form = UserForm()
+    form.role.choices = _role_choices()
+    form.department.choices = _department_choices()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user_store.add_user(
+                contacts, form.username.data, form.password.data, form.role.data,
+                department=form.department.data or None, display_name=(form.display_name.data or "").strip() or None,
+            )
+        except user_store.UserError as error:
+            field = form.password if "password" in str(error) else form.username
+            field.errors = list(field.errors) + [_(str(error))]
+            status = 400
+        else:
+            audit.record(contacts, g.user["username"], "user_add", None, f"{form.username.data.strip().lower()} ({form.role.data})")
+            flash(_("The account was created."), "success")
+            return redirect(url_for(".users"))
+    elif form.errors:
+        status = 400
+    form.password.data = ""
+    labels = {d["key"]: department_label(d) for d in departments(get_db())}
+    return render_template(
+        "coordinator/users.html", form=form, users=user_store.list_users(contacts), departments=labels
+    ), status
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_only
+def user_edit(user_id):
+    contacts = get_contacts_db()
+    user = user_store.get_user(contacts, user_id)
+    if user is None:
+        abort(404)
+    form = UserEditForm(data={**user, "department": user["department"] or "", "is_active": bool(user["is_active"])} if request.method == "GET" else None)
+    form.role.choices = _role_choices()
+    form.department.choices = _department_choices()
+    status = 200
+    if form.validate_on_submit():
+        if user_id == g.user["id"] and (not form.is_active.data or form.role.data != "admin"):
+            form.role.errors = list(form.role.errors) + [_("You cannot remove your own admin access.")]
+            status = 400
+        else:
+            try:
+                if form.password.data:
+                    user_store.set_password(contacts, user_id, form.password.data)
+                    audit.record(contacts, g.user["username"], "user_password", None, user["username"])
+                user_store.update_user(
+                    contacts, user_id, role=form.role.data, department=form.department.data or None,
+                    display_name=(form.display_name.data or "").strip() or user["username"], is_active=form.is_active.data,
+                )
+            except user_store.UserError as error:
+                form.password.errors = list(form.password.errors) + [_(str(error))]
+                status = 400
+            else:
+                action = "user_disable" if user["is_active"] and not form.is_active.data else "user_update"
+                audit.record(contacts, g.user["username"], action, None, f"{user['username']} ({form.role.data})")
+                flash(_("The account was saved."), "success")
+                return redirect(url_for(".users"))
+    elif form.errors:
+        status = 400
+    form.password.data = ""
+    return render_template("coordinator/user_edit.html", form=form, user=user), status
+
+
+@bp.route("/audit")
+@admin_only
+def audit_log():
+    return render_template("coordinator/audit.html", entries=audit.entries(get_contacts_db(), limit=500))

@@ -1,0 +1,392 @@
+"""Invitations, reminders, feedback, closing, follow-ups and purging.
+
+These are the actions that reach participants or change what their links
+can do. Each works on both databases but writes names and emails only to
+the contacts database. Functions take the databases, the app config and
+``today`` explicitly so that the CLI (``medverkan send-due``, ``purge``),
+the web pages and the tests drive the same code.
+
+Tokens are never stored, so a reminder cannot repeat the original link: it
+mints a new token for the *same* invitation row (the old link stops working,
+a half-filled draft is kept because drafts belong to the invitation).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from dataclasses import field
+
+from flask import render_template
+from flask_babel import force_locale
+
+from collector.coordinator import audit
+from collector.coordinator.invitations import create_invitation
+from collector.coordinator.invitations import invitation_url
+from collector.coordinator.mail import Outgoing
+from collector.coordinator.mail import send_all
+from collector.coordinator.processes import DEFAULT_INSTRUMENT_SET
+from collector.coordinator.processes import get_process
+from collector.coordinator.processes import minutes_for
+from collector.db import immediate_transaction
+from collector.migrations import RESPONDENT_GROUPS
+from collector.tokens import hash_secret
+from collector.tokens import new_token
+
+FOLLOWUP_GROUP = "hired_followup"
+GROUP_KEYS = [key for key, _sv, _en in RESPONDENT_GROUPS]
+
+
+@dataclass
+class Outcome:
+    sent: int = 0
+    failed: list[str] = field(default_factory=list)  # email addresses that could not be sent to
+    skipped: int = 0
+
+
+# --- rendering ----------------------------------------------------------------
+
+
+def render_mail(kind: str, language: str, **context) -> tuple[str, str, str]:
+    """Return (subject, text, html) of a ``kind`` message in ``language``."""
+    language = language if language in ("sv", "en") else "sv"
+    with force_locale(language):
+        text = render_template(f"coordinator/mail/{kind}.txt", language=language, **context)
+        html = render_template("coordinator/mail/message.html", kind=kind, language=language, **context)
+        subject = render_template("coordinator/mail/subject.txt", kind=kind, language=language, **context).strip()
+    return subject, text, html
+
+
+def _invitation_mail(kind, served_db, process, participant, link, expires_on) -> Outgoing:
+    subject, text, html = render_mail(
+        kind,
+        participant["language"],
+        process=process,
+        link=link,
+        minutes=minutes_for(served_db, process, participant["group_key"]),
+        deadline=expires_on,
+        name=participant.get("name"),
+    )
+    return Outgoing(participant["email"], subject, text, html, participant["language"])
+
+
+# --- invitations ----------------------------------------------------------------
+
+
+def uninvited_participants(contacts_db, process_id: int) -> list[dict]:
+    return list(
+        contacts_db.query(
+            "select p.* from participants p where p.process_id = ? and p.group_key != ? "
+            "and p.email is not null and not exists (select 1 from invitations i where i.participant_id = p.id) "
+            "order by p.id",
+            [process_id, FOLLOWUP_GROUP],
+        )
+    )
+
+
+def send_invitations(served_db, contacts_db, config, process, actor: str | None, today: datetime.date) -> Outcome:
+    """Email a personal link to every participant with an address and no invitation yet."""
+    outcome = Outcome()
+    if process["status"] == "closed":
+        return outcome
+    participants = uninvited_participants(contacts_db, process["id"])
+    pending = []
+    with immediate_transaction(contacts_db):
+        for participant in participants:
+            token = create_invitation(
+                contacts_db, process["id"], participant["group_key"], participant["id"],
+                language=participant["language"], today=today,
+            )
+            invitation = contacts_db.execute(
+                "select id, expires_on from invitations where token_hash = ?", [hash_secret(token)]
+            ).fetchone()
+            outgoing = _invitation_mail("invitation", served_db, process, participant, invitation_url(token), invitation[1])
+            outgoing.key = invitation[0]
+            pending.append(outgoing)
+    sent, failed = send_all(config, pending)
+    with immediate_transaction(contacts_db):
+        for outgoing in sent:
+            contacts_db.execute("update invitations set sent_on = ? where id = ?", [today.isoformat(), outgoing.key])
+        for outgoing in failed:
+            # No one has this link: drop it so the next attempt mints a fresh one.
+            contacts_db.execute("delete from invitations where id = ?", [outgoing.key])
+        if sent:
+            audit.record(contacts_db, actor, "invite", process["id"], f"{len(sent)} sent, {len(failed)} failed")
+    outcome.sent, outcome.failed = len(sent), [m.to for m in failed]
+    return outcome
+
+
+def print_links(contacts_db, process, group_key: str, count: int, actor: str | None, today: datetime.date) -> list[dict]:
+    """Mint links for a printed sheet: ``count`` unnamed links for ``group_key``
+    plus one for each participant without an email address or invitation."""
+    links = []
+    with immediate_transaction(contacts_db):
+        emailless = list(
+            contacts_db.query(
+                "select p.* from participants p where p.process_id = ? and p.email is null and p.group_key != ? "
+                "and not exists (select 1 from invitations i where i.participant_id = p.id) order by p.id",
+                [process["id"], FOLLOWUP_GROUP],
+            )
+        )
+        for participant in emailless:
+            token = create_invitation(
+                contacts_db, process["id"], participant["group_key"], participant["id"],
+                language=participant["language"], today=today,
+            )
+            links.append({"group_key": participant["group_key"], "name": participant["name"], "url": invitation_url(token)})
+        for _ in range(count):
+            token = create_invitation(contacts_db, process["id"], group_key, None, today=today)
+            links.append({"group_key": group_key, "name": None, "url": invitation_url(token)})
+        contacts_db.execute(
+            "update invitations set sent_on = ? where process_id = ? and sent_on is null and is_followup = 0",
+            [today.isoformat(), process["id"]],
+        )
+        audit.record(contacts_db, actor, "print_links", process["id"], f"{len(links)} links")
+    return links
+
+
+# --- reminders --------------------------------------------------------------------
+
+
+def reminder_candidates(contacts_db, process_id: int, min_days: int, today: datetime.date) -> list[dict]:
+    cutoff = (today - datetime.timedelta(days=min_days)).isoformat()
+    return list(
+        contacts_db.query(
+            "select i.id as invitation_id, i.expires_on, i.last_reminded_on, p.* from invitations i "
+            "join participants p on p.id = i.participant_id "
+            "where i.process_id = ? and i.status = 'open' and i.sent_on is not null and p.email is not null "
+            "and i.expires_on >= ? and (i.last_reminded_on is null or i.last_reminded_on <= ?) "
+            "and (i.sent_on <= ?) order by i.id",
+            [process_id, today.isoformat(), cutoff, today.isoformat()],
+        )
+    )
+
+
+def send_reminders(served_db, contacts_db, config, process, actor: str | None, today: datetime.date) -> Outcome:
+    """Remind those who have not answered, never twice within REMINDER_MIN_DAYS."""
+    outcome = Outcome()
+    if process["status"] != "collecting":
+        return outcome
+    min_days = int(config["REMINDER_MIN_DAYS"])
+    claimed = []
+    with immediate_transaction(contacts_db):
+        for row in reminder_candidates(contacts_db, process["id"], min_days, today):
+            # Claim the row first, so two coordinators clicking at once send one reminder.
+            cursor = contacts_db.execute(
+                "update invitations set last_reminded_on = ? where id = ? and status = 'open' "
+                "and last_reminded_on is ?",
+                [today.isoformat(), row["invitation_id"], row["last_reminded_on"]],
+            )
+            if cursor.rowcount == 1:
+                claimed.append(row)
+    pending = []
+    for row in claimed:
+        token = new_token()
+        outgoing = _invitation_mail("reminder", served_db, process, row, invitation_url(token), row["expires_on"])
+        outgoing.key = (row["invitation_id"], hash_secret(token), row["last_reminded_on"])
+        pending.append(outgoing)
+    sent, failed = send_all(config, pending)
+    with immediate_transaction(contacts_db):
+        for outgoing in sent:
+            invitation_id, token_hash, _previous = outgoing.key
+            contacts_db.execute(
+                "update invitations set token_hash = ?, reminders_sent = reminders_sent + 1 where id = ?",
+                [token_hash, invitation_id],
+            )
+        for outgoing in failed:
+            invitation_id, _hash, previous = outgoing.key
+            contacts_db.execute("update invitations set last_reminded_on = ? where id = ?", [previous, invitation_id])
+        if sent:
+            audit.record(contacts_db, actor, "remind", process["id"], f"{len(sent)} sent, {len(failed)} failed")
+    outcome.sent, outcome.failed = len(sent), [m.to for m in failed]
+    return outcome
+
+
+# --- response rates ------------------------------------------------------------------
+
+
+def response_rates(contacts_db, process_id: int) -> list[dict]:
+    """Invited / answered / withdrawn per group. Never says who answered what."""
+    invited = {
+        row["group_key"]: row
+        for row in contacts_db.query(
+            "select group_key, count(*) as invited, "
+            "sum(status = 'answered') as answered, sum(status in ('open', 'submitting')) as waiting "
+            "from invitations where process_id = ? group by group_key",
+            [process_id],
+        )
+    }
+    withdrawn = {
+        row[0]: row[1]
+        for row in contacts_db.execute(
+            "select group_key, count(*) from receipts where process_id = ? and withdrawn_on is not null group by group_key",
+            [process_id],
+        )
+    }
+    rates = []
+    for key in GROUP_KEYS:
+        row = invited.get(key)
+        if row is None and key not in withdrawn:
+            continue
+        n_invited = row["invited"] if row else 0
+        n_answered = (row["answered"] or 0) if row else 0
+        rates.append(
+            {
+                "group_key": key,
+                "invited": n_invited,
+                "answered": n_answered,
+                "withdrawn": withdrawn.get(key, 0),
+                "rate": round(100 * n_answered / n_invited) if n_invited else None,
+            }
+        )
+    return rates
+
+
+# --- feedback, closing, follow-up, purge ------------------------------------------------
+
+
+def send_feedback(served_db, contacts_db, config, process, message_sv: str, message_en: str, actor, today) -> Outcome:
+    """Send the coordinator's feedback message to every participant with an email address."""
+    participants = list(
+        contacts_db.query(
+            "select * from participants where process_id = ? and email is not null order by id", [process["id"]]
+        )
+    )
+    pending = []
+    for participant in participants:
+        language = participant["language"]
+        message = message_en if language == "en" and message_en.strip() else message_sv
+        subject, text, html = render_mail(
+            "feedback", language, process=process, message=message, name=participant.get("name")
+        )
+        pending.append(Outgoing(participant["email"], subject, text, html, language))
+    sent, failed = send_all(config, pending)
+    if sent:
+        with immediate_transaction(served_db):
+            served_db.execute("update processes set feedback_sent_on = ? where id = ?", [today.isoformat(), process["id"]])
+        audit.record(contacts_db, actor, "feedback", process["id"], f"{len(sent)} sent, {len(failed)} failed")
+    return Outcome(sent=len(sent), failed=[m.to for m in failed])
+
+
+def close_process(served_db, contacts_db, config, process, actor, today: datetime.date) -> int:
+    """Close: links stop working and the hired person's follow-up is scheduled.
+
+    Returns the number of follow-ups scheduled.
+    """
+    due_on = (today + datetime.timedelta(days=int(config["FOLLOWUP_DAYS"]))).isoformat()
+    with immediate_transaction(served_db):
+        served_db.execute(
+            "update processes set status = 'closed', closed_on = ? where id = ?", [today.isoformat(), process["id"]]
+        )
+    with immediate_transaction(contacts_db):
+        contacts_db.execute(
+            "update invitations set status = 'closed' where process_id = ? and status = 'open' and is_followup = 0",
+            [process["id"]],
+        )
+        scheduled = contacts_db.execute(
+            "insert or ignore into scheduled_followups (process_id, participant_id, due_on) "
+            "select process_id, id, ? from participants where process_id = ? and group_key = ?",
+            [due_on, process["id"], FOLLOWUP_GROUP],
+        ).rowcount
+        audit.record(contacts_db, actor, "close", process["id"], f"{scheduled} follow-ups due {due_on}")
+    return scheduled
+
+
+def send_due(served_db, contacts_db, config, today: datetime.date) -> Outcome:
+    """Send follow-up invitations that are due. Safe to run as often as cron likes:
+    a follow-up is claimed (``sent_on`` set) before it is sent and released if sending fails."""
+    outcome = Outcome()
+    due = list(
+        contacts_db.query(
+            "select f.id as followup_id, p.* from scheduled_followups f join participants p on p.id = f.participant_id "
+            "where f.due_on <= ? and f.sent_on is null order by f.id",
+            [today.isoformat()],
+        )
+    )
+    for row in due:
+        with immediate_transaction(contacts_db):
+            claimed = contacts_db.execute(
+                "update scheduled_followups set sent_on = ? where id = ? and sent_on is null",
+                [today.isoformat(), row["followup_id"]],
+            ).rowcount
+            if not claimed:
+                continue
+            if not row["email"]:
+                outcome.skipped += 1
+                continue
+            token = create_invitation(
+                contacts_db, row["process_id"], FOLLOWUP_GROUP, row["id"], language=row["language"],
+                is_followup=True, today=today,
+            )
+            invitation_id, expires_on = contacts_db.execute(
+                "select id, expires_on from invitations where token_hash = ?", [hash_secret(token)]
+            ).fetchone()
+        process = get_process(served_db, row["process_id"]) or {
+            "id": row["process_id"], "post_title": "", "instrument_set": DEFAULT_INSTRUMENT_SET,
+        }
+        outgoing = _invitation_mail("followup", served_db, process, row, invitation_url(token), expires_on)
+        sent, failed = send_all(config, [outgoing])
+        with immediate_transaction(contacts_db):
+            if sent:
+                contacts_db.execute("update invitations set sent_on = ? where id = ?", [today.isoformat(), invitation_id])
+                audit.record(contacts_db, "send-due", "followup_send", row["process_id"], "1 sent")
+                outcome.sent += 1
+            else:
+                contacts_db.execute("delete from invitations where id = ?", [invitation_id])
+                contacts_db.execute("update scheduled_followups set sent_on = null where id = ?", [row["followup_id"]])
+                outcome.failed.append(row["email"])
+    return outcome
+
+
+def purge_due_on(closed_on: str | None, config) -> str | None:
+    if not closed_on:
+        return None
+    return (datetime.date.fromisoformat(closed_on) + datetime.timedelta(days=int(config["RETENTION_DAYS"]))).isoformat()
+
+
+def purge(served_db, contacts_db, config, today: datetime.date, actor: str = "purge") -> list[int]:
+    """Delete names, emails and links of processes closed more than RETENTION_DAYS ago.
+
+    Responses, receipts (for withdrawal) and the audit log stay. A hired
+    person whose follow-up has not gone out yet is kept until it has.
+    """
+    cutoff = (today - datetime.timedelta(days=int(config["RETENTION_DAYS"]))).isoformat()
+    process_ids = [
+        row[0]
+        for row in served_db.execute(
+            "select id from processes where status = 'closed' and closed_on is not null and closed_on <= ?", [cutoff]
+        )
+    ]
+    purged = []
+    for process_id in process_ids:
+        with immediate_transaction(contacts_db):
+            keep = "select participant_id from scheduled_followups where process_id = ? and sent_on is null"
+            invitations = contacts_db.execute(
+                f"delete from invitations where process_id = ? and (participant_id is null or participant_id not in ({keep})) "
+                "and status != 'submitting'",
+                [process_id, process_id],
+            ).rowcount
+            participants = contacts_db.execute(
+                f"delete from participants where process_id = ? and id not in ({keep})", [process_id, process_id]
+            ).rowcount
+            remaining = contacts_db.execute(
+                "select count(*) from participants where process_id = ?", [process_id]
+            ).fetchone()[0]
+            already = contacts_db.execute(
+                "select 1 from purged_processes where process_id = ?", [process_id]
+            ).fetchone()
+            if remaining == 0 and not already:
+                contacts_db["purged_processes"].insert(
+                    {
+                        "process_id": process_id,
+                        "purged_on": today.isoformat(),
+                        "participants_deleted": participants,
+                        "invitations_deleted": invitations,
+                    }
+                )
+            if participants or invitations:
+                audit.record(
+                    contacts_db, actor, "purge", process_id, f"{participants} participants, {invitations} links deleted"
+                )
+                purged.append(process_id)
+    return purged

@@ -1,0 +1,131 @@
+"""Staff accounts: coordinators, evaluators, management and admins.
+
+Passwords are hashed with Argon2id (argon2-cffi's current defaults, the
+OWASP first choice). Verification re-hashes transparently when the library's
+parameters change. A disabled account keeps its row (the audit log refers
+to its username) but can no longer sign in.
+"""
+
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError
+from argon2.exceptions import VerificationError
+
+from collector.coordinator.audit import now_utc
+from collector.db import immediate_transaction
+
+ROLES = ("coordinator", "evaluator", "management", "admin")
+MIN_PASSWORD_LENGTH = 12
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so that a wrong username
+# takes as long as a wrong password (no account enumeration by timing).
+_DUMMY_HASH = _hasher.hash("not-a-real-password-0000")
+
+
+class UserError(ValueError):
+    """A user request that cannot be carried out (message is an English msgid)."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError("The password must be at least 12 characters long.")
+
+
+def get_user(contacts_db, user_id: int) -> dict | None:
+    rows = list(contacts_db.query("select * from users where id = ?", [user_id]))
+    return rows[0] if rows else None
+
+
+def get_user_by_username(contacts_db, username: str) -> dict | None:
+    rows = list(contacts_db.query("select * from users where username = ?", [username.strip().lower()]))
+    return rows[0] if rows else None
+
+
+def list_users(contacts_db) -> list[dict]:
+    return list(contacts_db.query("select * from users order by username"))
+
+
+def add_user(
+    contacts_db,
+    username: str,
+    password: str,
+    role: str,
+    *,
+    department: str | None = None,
+    display_name: str | None = None,
+    email: str | None = None,
+) -> int:
+    username = username.strip().lower()
+    if not USERNAME_PATTERN.match(username):
+        raise UserError("Usernames use 2-64 lower-case letters, digits, dots, dashes or underscores.")
+    if role not in ROLES:
+        raise UserError("Unknown role.")
+    check_password_rules(password)
+    if get_user_by_username(contacts_db, username):
+        raise UserError("That username is already taken.")
+    with immediate_transaction(contacts_db):
+        return contacts_db["users"].insert(
+            {
+                "username": username,
+                "display_name": display_name or username,
+                "email": email or None,
+                "role": role,
+                "department": department or None,
+                "password_hash": hash_password(password),
+                "is_active": 1,
+                "created_on": now_utc(),
+                "password_changed_at": now_utc(),
+            }
+        ).last_pk
+
+
+def update_user(contacts_db, user_id: int, *, role: str, department: str | None, display_name: str | None, is_active: bool) -> None:
+    if role not in ROLES:
+        raise UserError("Unknown role.")
+    with immediate_transaction(contacts_db):
+        contacts_db["users"].update(
+            user_id,
+            {"role": role, "department": department or None, "display_name": display_name, "is_active": int(is_active)},
+        )
+
+
+def set_password(contacts_db, user_id: int, password: str) -> None:
+    """Change a password; sessions started before the change stop working."""
+    check_password_rules(password)
+    with immediate_transaction(contacts_db):
+        contacts_db["users"].update(user_id, {"password_hash": hash_password(password), "password_changed_at": now_utc()})
+
+
+def set_active(contacts_db, user_id: int, active: bool) -> None:
+    with immediate_transaction(contacts_db):
+        contacts_db["users"].update(user_id, {"is_active": int(active)})
+
+
+def authenticate(contacts_db, username: str, password: str) -> dict | None:
+    """Return the active user whose password matches, else None."""
+    user = get_user_by_username(contacts_db, username or "")
+    if user is None or not user["is_active"]:
+        try:
+            _hasher.verify(_DUMMY_HASH, password or "")
+        except VerificationError:
+            pass
+        return None
+    try:
+        _hasher.verify(user["password_hash"], password or "")
+    except (VerificationError, InvalidHashError):
+        return None
+    changes = {"last_sign_in_at": now_utc()}
+    if _hasher.check_needs_rehash(user["password_hash"]):
+        changes["password_hash"] = hash_password(password)
+    with immediate_transaction(contacts_db):
+        contacts_db["users"].update(user["id"], changes)
+    return user
