@@ -196,6 +196,7 @@ PROCESS_2017 = {
     "appointed_applicant": "Sökande D",
     "decision_rationale": "Syntetiskt: rapporten anger inte vem som fick tjänsten.",
     "feedback_sent_on": None,
+    "instrument_set": "default",
     "is_synthetic": 0,
 }
 
@@ -292,6 +293,7 @@ def _synthetic_process(
             "appointed_applicant": appointed,
             "decision_rationale": None,
             "feedback_sent_on": (decided + datetime.timedelta(days=3)).isoformat(),
+            "instrument_set": "default",
             "is_synthetic": 1,
         },
         stages=[
