@@ -9,6 +9,7 @@ to its username) but can no longer sign in.
 from __future__ import annotations
 
 import re
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError
@@ -25,6 +26,12 @@ _hasher = PasswordHasher()
 # Verified against when the username is unknown, so that a wrong username
 # takes as long as a wrong password (no account enumeration by timing).
 _DUMMY_HASH = _hasher.hash("not-a-real-password-0000")
+
+
+def _password_stamp() -> str:
+    """When the password changed, with a random suffix: a session remembers it,
+    so any change (even within the same second) ends older sessions."""
+    return f"{now_utc()}#{secrets.token_hex(4)}"
 
 
 class UserError(ValueError):
@@ -83,7 +90,7 @@ def add_user(
                 "password_hash": hash_password(password),
                 "is_active": 1,
                 "created_on": now_utc(),
-                "password_changed_at": now_utc(),
+                "password_changed_at": _password_stamp(),
             }
         ).last_pk
 
@@ -102,7 +109,7 @@ def set_password(contacts_db, user_id: int, password: str) -> None:
     """Change a password; sessions started before the change stop working."""
     check_password_rules(password)
     with immediate_transaction(contacts_db):
-        contacts_db["users"].update(user_id, {"password_hash": hash_password(password), "password_changed_at": now_utc()})
+        contacts_db["users"].update(user_id, {"password_hash": hash_password(password), "password_changed_at": _password_stamp()})
 
 
 def set_active(contacts_db, user_id: int, active: bool) -> None:
