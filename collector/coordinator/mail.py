@@ -31,11 +31,12 @@ def build_message(outgoing: Outgoing, mail_from: str) -> EmailMessage:
     message["From"] = mail_from
     message["To"] = outgoing.to
     message["Subject"] = outgoing.subject
-    message["Content-Language"] = outgoing.language
     domain = mail_from.rsplit("@", 1)[-1].strip("> ") or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)
     message.set_content(outgoing.text)
     message.add_alternative(outgoing.html, subtype="html")
+    # After set_content(), which drops Content-* headers it did not write.
+    message["Content-Language"] = outgoing.language
     return message
 
 
