@@ -51,9 +51,10 @@ def render_mail(kind: str, language: str, **context) -> tuple[str, str, str]:
     """Return (subject, text, html) of a ``kind`` message in ``language``."""
     language = language if language in ("sv", "en") else "sv"
     with force_locale(language):
-        text = render_template(f"coordinator/mail/{kind}.txt", language=language, **context)
-        html = render_template("coordinator/mail/message.html", kind=kind, language=language, **context)
         subject = render_template("coordinator/mail/subject.txt", kind=kind, language=language, **context).strip()
+        text = render_template(f"coordinator/mail/{kind}.txt", language=language, **context)
+        # The HTML part is autoescaped (.html); the subject is passed in, not included, so it is escaped too.
+        html = render_template("coordinator/mail/message.html", kind=kind, language=language, subject=subject, **context)
     return subject, text, html
 
 
@@ -87,7 +88,7 @@ def uninvited_participants(contacts_db, process_id: int) -> list[dict]:
 def send_invitations(served_db, contacts_db, config, process, actor: str | None, today: datetime.date) -> Outcome:
     """Email a personal link to every participant with an address and no invitation yet."""
     outcome = Outcome()
-    if process["status"] == "closed":
+    if process["status"] != "collecting":
         return outcome
     participants = uninvited_participants(contacts_db, process["id"])
     pending = []

@@ -405,13 +405,20 @@ def _require_open(process: dict) -> None:
         abort(redirect(url_for(".process_view", process_id=process["id"])))
 
 
+def _require_collecting(process: dict) -> None:
+    _require_open(process)
+    if process["status"] != "collecting":
+        flash(_("Start collecting answers before sending links."), "error")
+        abort(redirect(url_for(".process_view", process_id=process["id"])))
+
+
 @bp.route("/processes/<int:process_id>/invite", methods=["POST"])
 @workspace
 def invite(process_id):
     process = load_process(process_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    _require_open(process)
+    _require_collecting(process)
     outcome = outreach.send_invitations(get_db(), get_contacts_db(), current_app.config, process, actor(), today())
     flash_outcome(outcome, _("Invitations sent: %(num)s.", num=outcome.sent))
     return redirect(url_for(".process_view", process_id=process_id))
@@ -438,7 +445,7 @@ def print_links(process_id):
     form = PrintForm()
     form.group_key.choices = [c for c in group_choices() if c[0] != outreach.FOLLOWUP_GROUP]
     if form.validate_on_submit():
-        _require_open(process)
+        _require_collecting(process)
         import segno
 
         links = outreach.print_links(
