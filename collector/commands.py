@@ -131,7 +131,7 @@ def serve_command(demo, port, datasette_port, demo_dir):
         served_path = os.path.join(demo_dir, "medverkan.db")
         contacts_path = os.path.join(demo_dir, "contacts.db")
         click.echo(f"Preparing the demo databases in {demo_dir} …")
-        result = run_demo(served_path, contacts_path, base_url=base_url)
+        result = run_demo(served_path, contacts_path, base_url=base_url, staff=True)
         links = result.links
         secret = secrets.token_urlsafe(32)
         collector_env = {
@@ -183,9 +183,14 @@ def serve_command(demo, port, datasette_port, demo_dir):
             "Demo mode: Datasette is open read-only, without sign-in, on this machine only (127.0.0.1). "
             "The data are the 2017 case and synthetic answers."
         )
+        from collector.demo import DEMO_STAFF_USERNAME
         from collector.demo import print_links
 
         print_links(links)
+        click.echo(
+            f"Staff sign-in: {pair.collector_url}/staff/login  user {DEMO_STAFF_USERNAME}, "
+            f"password {result.staff_password} (new on every start)"
+        )
     click.echo("Press Ctrl-C to stop both.")
     sys.exit(pair.run_until_stopped())
 

@@ -409,6 +409,7 @@ class DemoResult:
     created: list[str]
     skipped: list[str]
     links: dict[str, str]
+    staff_password: str | None = None
 
 
 def load_demo(served, contacts, *, base_url: str | None = None, seed: int = SEED) -> DemoResult:
@@ -613,13 +614,44 @@ def print_links(links: dict[str, str]) -> None:
         click.echo(f"  {labels.get(group_key, group_key)}: {url}")
 
 
-def run_demo(served_path: str, contacts_path: str, *, base_url: str) -> DemoResult:
-    """Create or migrate both databases, then load the demo into them."""
+DEMO_STAFF_USERNAME = "demo"
+
+
+def reset_demo_staff(contacts) -> str:
+    """Give the demo's staff account (admin) a fresh password and return it.
+
+    Only ``serve --demo`` calls this, on its own throwaway databases, so a
+    newcomer can try the coordinator pages; the password is random per run.
+    """
+    import secrets
+
+    from collector.coordinator.users import add_user
+    from collector.coordinator.users import get_user_by_username
+    from collector.coordinator.users import set_password
+
+    password = secrets.token_urlsafe(12)
+    user = get_user_by_username(contacts, DEMO_STAFF_USERNAME)
+    if user:
+        set_password(contacts, user["id"], password)
+    else:
+        add_user(contacts, DEMO_STAFF_USERNAME, password, "admin", display_name="Demo")
+    return password
+
+
+def run_demo(served_path: str, contacts_path: str, *, base_url: str, staff: bool = False) -> DemoResult:
+    """Create or migrate both databases, then load the demo into them.
+
+    With ``staff`` the demo admin account gets a fresh password (in
+    ``DemoResult.staff_password``).
+    """
     init_databases(served_path, contacts_path)
     served = connect(served_path)
     contacts = connect(contacts_path)
     try:
-        return load_demo(served, contacts, base_url=base_url)
+        result = load_demo(served, contacts, base_url=base_url)
+        if staff:
+            result.staff_password = reset_demo_staff(contacts)
+        return result
     finally:
         served.conn.close()
         contacts.conn.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import signal
 import socket
 import subprocess
@@ -20,7 +21,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
-import pytest
+import httpx
 
 STARTUP_SECONDS = 120
 STOP_SECONDS = 30
@@ -124,6 +125,18 @@ def test_serve_demo_starts_both_servers_and_ctrl_c_stops_both(tmp_path):
         status, body = get(f"http://127.0.0.1:{datasette_port}/-/versions.json")
         assert status == 200 and "datasette" in body
         assert (tmp_path / "medverkan.db").exists() and (tmp_path / "contacts.db").exists()
+
+        # The printed demo staff account signs in (and gets Datasette's actor cookie).
+        staff_line = next(line for line in served.lines if line.startswith("Staff sign-in:"))
+        password = staff_line.split("password ", 1)[1].split(" ", 1)[0]
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as browser:
+            form = browser.get("/staff/login")
+            csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form.text).group(1)
+            signed_in = browser.post(
+                "/staff/login", data={"csrf_token": csrf, "username": "demo", "password": password}
+            )
+            assert signed_in.status_code == 302
+            assert "ds_actor" in browser.cookies
     finally:
         code = served.interrupt()
     assert code == 0
