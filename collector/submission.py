@@ -1,0 +1,263 @@
+"""The write path for answers: storing, submitting and withdrawing responses.
+
+Anonymity and integrity come from the order of three short transactions
+(``docs/ARCHITECTURE.md``, "Anonymity"), each one ``BEGIN IMMEDIATE`` so a
+second writer waits instead of failing:
+
+1. contacts: the invitation goes ``open`` -> ``submitting`` and a random
+   response id is parked in ``pending_submissions``;
+2. served: the response, its answers and the exact counts are written under
+   that id (skipped when the id is already there: a retry after a crash);
+3. contacts: the invitation becomes ``answered`` (a date, no time), the
+   draft and the pending row are deleted and a receipt (hash of the receipt
+   code -> response id) is stored.
+
+Only between steps 1 and 3 does anything tie an invitation to a response.
+A double click, a retry or a second tab finds the invitation ``submitting``
+or ``answered`` and never creates a second response; a crash between steps
+is finished by the next attempt with the same link.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+from collector.db import immediate_transaction
+from collector.tokens import hash_receipt
+from collector.tokens import new_receipt_code
+from collector.tokens import new_response_id
+from forms.model import Instrument
+from forms.model import answer_rows
+
+
+def _today() -> str:
+    return datetime.date.today().isoformat()
+
+
+def _question_ids(served_db, instrument_id: int) -> dict[str, int]:
+    return {
+        key: question_id
+        for key, question_id in served_db.execute(
+            "select key, id from questions where instrument_id = ?", [instrument_id]
+        ).fetchall()
+    }
+
+
+def _load_instrument(served_db, instrument_id: int) -> Instrument:
+    from forms.registry import load_registered
+
+    return load_registered(served_db, instrument_id)
+
+
+def store_response(
+    served_db,
+    *,
+    process_id: int,
+    group_key: str,
+    instrument_id: int,
+    answers: dict[str, Any],
+    language: str,
+    submitted_on: str,
+    is_synthetic: bool = False,
+    response_id: int | None = None,
+    instrument: Instrument | None = None,
+) -> int:
+    """Insert one response with its answers and counts in one served transaction.
+
+    ``answers`` maps question keys to values in the shapes of
+    ``forms.model``. ``submitted_on`` must be a date (``YYYY-MM-DD``): a time
+    of day could be matched against mail logs. When ``response_id`` already
+    exists nothing is written (a retry of step 2) and the id is returned.
+    The instrument is frozen in the same transaction (its first answer).
+    """
+    submitted_on = datetime.date.fromisoformat(str(submitted_on)[:10]).isoformat()
+    if instrument is None:
+        instrument = _load_instrument(served_db, instrument_id)
+    question_ids = _question_ids(served_db, instrument_id)
+    response_id = response_id or new_response_id()
+    rows = []
+    for key, value in answers.items():
+        if key not in question_ids:
+            raise ValueError(f"question {key!r} is not in instrument {instrument_id}")
+        for row in answer_rows(instrument.question(key), value):
+            rows.append((question_ids[key], row))
+    with immediate_transaction(served_db):
+        conn = served_db.conn
+        if conn.execute("select 1 from responses where id = ?", [response_id]).fetchone():
+            return response_id
+        conn.execute(
+            "insert into responses (id, process_id, group_key, instrument_id, language, submitted_on, is_synthetic) "
+            "values (?, ?, ?, ?, ?, ?, ?)",
+            [response_id, process_id, group_key, instrument_id, language, submitted_on, 1 if is_synthetic else 0],
+        )
+        conn.executemany(
+            "insert into answers (response_id, question_id, item, value_int, value_text, process_id, group_key) "
+            "values (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (response_id, question_id, row.item, row.value_int, row.value_text, process_id, group_key)
+                for question_id, row in rows
+            ],
+        )
+        conn.executemany(
+            "insert into answer_counts (process_id, group_key, question_id, item, value_int, n) "
+            "values (?, ?, ?, ?, ?, 1) "
+            "on conflict (process_id, group_key, question_id, item, value_int) do update set n = n + 1",
+            [
+                (process_id, group_key, question_id, row.item, row.value_int)
+                for question_id, row in rows
+                if row.value_int is not None
+            ],
+        )
+        conn.execute(
+            "insert into response_counts (process_id, group_key, n) values (?, ?, 1) "
+            "on conflict (process_id, group_key) do update set n = n + 1",
+            [process_id, group_key],
+        )
+        # Answers always point at the exact version they were given: from
+        # the first answer on, this version must never change.
+        conn.execute(
+            "update instruments set frozen_on = ? where id = ? and frozen_on is null", [_today(), instrument_id]
+        )
+    return response_id
+
+
+def _pinned_instrument_id(contacts_db, invitation_id: int) -> int | None:
+    row = contacts_db.execute("select data_json from drafts where invitation_id = ?", [invitation_id]).fetchone()
+    if row and row[0]:
+        try:
+            return json.loads(row[0]).get("instrument_id")
+        except (ValueError, AttributeError):
+            return None
+    return None
+
+
+def submit(
+    served_db,
+    contacts_db,
+    invitation_id: int,
+    answers: dict[str, Any],
+    language: str,
+    *,
+    instrument_id: int | None = None,
+) -> str | None:
+    """Submit ``answers`` for an invitation; return the receipt code.
+
+    Returns ``None`` when the invitation was already answered (a double
+    click, a retry or another tab got there first), so the caller shows
+    the thank-you page rather than an error. Raises ``LookupError`` for an
+    unknown invitation. ``instrument_id`` defaults to the one pinned in the
+    draft, else the process's current instrument for the group.
+    """
+    # Step 1: claim the invitation (or pick up an interrupted submission).
+    with immediate_transaction(contacts_db):
+        row = contacts_db.execute(
+            "select process_id, group_key, status from invitations where id = ?", [invitation_id]
+        ).fetchone()
+        if row is None:
+            raise LookupError(invitation_id)
+        process_id, group_key, status = row
+        if status == "answered":
+            return None
+        pending = contacts_db.execute(
+            "select response_id from pending_submissions where invitation_id = ?", [invitation_id]
+        ).fetchone()
+        if pending:
+            response_id = pending[0]
+        else:
+            response_id = new_response_id()
+            contacts_db.execute(
+                "insert into pending_submissions (invitation_id, response_id) values (?, ?)",
+                [invitation_id, response_id],
+            )
+        contacts_db.execute("update invitations set status = 'submitting' where id = ?", [invitation_id])
+        if instrument_id is None:
+            instrument_id = _pinned_instrument_id(contacts_db, invitation_id)
+    if instrument_id is None:
+        from forms.registry import instrument_for
+
+        instrument_id = instrument_for(served_db, process_id, group_key)
+
+    # Step 2: the anonymous response (idempotent by id).
+    store_response(
+        served_db,
+        process_id=process_id,
+        group_key=group_key,
+        instrument_id=instrument_id,
+        answers=answers,
+        language=language,
+        submitted_on=_today(),
+        response_id=response_id,
+    )
+
+    # Step 3: forget the link between invitation and response; hand out a receipt.
+    code = new_receipt_code()
+    with immediate_transaction(contacts_db):
+        status = contacts_db.execute("select status from invitations where id = ?", [invitation_id]).fetchone()
+        if status is None or status[0] == "answered":
+            return None  # a concurrent request finished it
+        contacts_db.execute(
+            "update invitations set status = 'answered', answered_on = ? where id = ?", [_today(), invitation_id]
+        )
+        contacts_db.execute("delete from drafts where invitation_id = ?", [invitation_id])
+        contacts_db.execute("delete from pending_submissions where invitation_id = ?", [invitation_id])
+        contacts_db.execute(
+            "insert into receipts (receipt_hash, response_id, process_id, group_key) values (?, ?, ?, ?)",
+            [hash_receipt(code), response_id, process_id, group_key],
+        )
+    return code
+
+
+def receipt_state(contacts_db, receipt_code: str) -> str:
+    """``"unknown"``, ``"active"`` or ``"withdrawn"`` for a typed receipt code."""
+    row = contacts_db.execute(
+        "select withdrawn_on from receipts where receipt_hash = ?", [hash_receipt(receipt_code)]
+    ).fetchone()
+    if row is None:
+        return "unknown"
+    return "withdrawn" if row[0] else "active"
+
+
+def withdraw(served_db, contacts_db, receipt_code: str) -> bool:
+    """Delete the response a receipt code belongs to; True when this call withdrew it.
+
+    Counts are decremented exactly (rows reaching zero are removed, so
+    ``answer_counts`` always equals a GROUP BY over ``answers``) in the same
+    served transaction as the delete; the receipt is then marked withdrawn
+    so response rates can show withdrawals per group.
+    """
+    receipt_hash = hash_receipt(receipt_code)
+    row = contacts_db.execute(
+        "select response_id, withdrawn_on from receipts where receipt_hash = ?", [receipt_hash]
+    ).fetchone()
+    if row is None or row[1]:
+        return False
+    response_id = row[0]
+    with immediate_transaction(served_db):
+        conn = served_db.conn
+        response = conn.execute("select process_id, group_key from responses where id = ?", [response_id]).fetchone()
+        if response is not None:
+            process_id, group_key = response
+            counted = conn.execute(
+                "select question_id, item, value_int from answers where response_id = ? and value_int is not null",
+                [response_id],
+            ).fetchall()
+            conn.executemany(
+                "update answer_counts set n = n - 1 where process_id = ? and group_key = ? "
+                "and question_id = ? and item = ? and value_int = ?",
+                [(process_id, group_key, *answer) for answer in counted],
+            )
+            conn.execute("delete from answer_counts where process_id = ? and group_key = ? and n <= 0", [process_id, group_key])
+            conn.execute(
+                "update response_counts set n = n - 1 where process_id = ? and group_key = ?", [process_id, group_key]
+            )
+            conn.execute("delete from response_counts where process_id = ? and group_key = ? and n <= 0", [process_id, group_key])
+            conn.execute("delete from answers where response_id = ?", [response_id])
+            conn.execute("delete from responses where id = ?", [response_id])
+    with immediate_transaction(contacts_db):
+        updated = contacts_db.execute(
+            "update receipts set withdrawn_on = ? where receipt_hash = ? and withdrawn_on is null",
+            [_today(), receipt_hash],
+        ).rowcount
+    return bool(updated)
