@@ -66,7 +66,8 @@ def test_invitations_arrive_in_each_language(app, coordinator_client, make_proce
             assert "minutes" in text and "without your name" in text and "receipt code" in html
         # The link works in the respondent flow when it is there.
         if any(rule.rule.startswith("/s/") for rule in app.url_map.iter_rules()):
-            assert app.test_client().get(f"/s/{token}").status_code == 200
+            response = app.test_client().get(f"/s/{token}")
+            assert response.status_code == 303 and response.headers["Location"].endswith("/svar")
     assert len(invitations) == 2  # no one without an address, no follow-up yet
     assert all(row["sent_on"] == datetime.date.today().isoformat() for row in invitations.values())
 
@@ -172,6 +173,9 @@ def test_close_schedules_followup_and_send_due_is_idempotent(app, coordinator_cl
     assert served_db.execute("select status, closed_on from processes").fetchone() == ("closed", datetime.date.today().isoformat())
     # Closing stops the links.
     assert [r[0] for r in contacts_db.execute("select status from invitations")] == ["closed"]
+    if any(rule.rule.startswith("/s/") for rule in app.url_map.iter_rules()):
+        old_token = LINK.search(_parts(smtp_server.messages[0]["message"])[0]).group(1)
+        assert app.test_client().get(f"/s/{old_token}").status_code != 303
     due_on = contacts_db.execute("select due_on from scheduled_followups").fetchone()[0]
     assert due_on == (datetime.date.today() + datetime.timedelta(days=app.config["FOLLOWUP_DAYS"])).isoformat()
     assert due_on in coordinator_client.get(f"/coordinator/processes/{process_id}").get_data(as_text=True)
