@@ -1,0 +1,105 @@
+"""The command line that starts Datasette for Medverkan.
+
+``datasette_command()`` is the contract used by ``medverkan serve``: it
+returns an argv that runs this module, which exports the plugin settings to
+the environment (read by :mod:`datasette_plugins.config`) and then starts
+``datasette serve`` on the served database only, read-only, with SQL and
+downloads switched off by default. The contacts database is never given to
+Datasette: its path travels as plugin configuration, so the sign-in bridge
+can check that an account is still active, read-only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+METADATA_PATH = Path(__file__).with_name("metadata.yml")
+DEFAULT_SMALL_CELL_K = 5
+DEFAULT_LOGIN_URL = "http://127.0.0.1:5000/staff/login"
+
+# Datasette settings: no ad-hoc SQL unless a permission grants it (evaluators),
+# no whole-file download, no facet or query timeouts long enough to hurt.
+SETTINGS = {
+    "default_allow_sql": "off",
+    "allow_download": "off",
+    "sql_time_limit_ms": "3000",
+    "max_returned_rows": "5000",
+    "allow_signed_tokens": "off",
+}
+
+
+def datasette_command(
+    served_db_path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    secret: str,
+    contacts_db_path=None,
+    demo: bool = False,
+    small_cell_k: int = DEFAULT_SMALL_CELL_K,
+    login_url: str | None = None,
+) -> list[str]:
+    """Argv that starts Datasette on ``served_db_path`` (and nothing else)."""
+    if demo and host not in ("127.0.0.1", "localhost", "::1"):
+        raise ValueError("demo mode opens Datasette without sign-in: loopback only")
+    argv = [sys.executable, "-m", "datasette_plugins.launch", "--host", host, "--port", str(port), "--secret", secret]
+    argv += ["--k", str(int(small_cell_k))]
+    if login_url:
+        argv += ["--login-url", login_url]
+    if contacts_db_path:
+        argv += ["--contacts", str(contacts_db_path)]
+    if demo:
+        argv.append("--demo")
+    return argv + [str(served_db_path)]
+
+
+def serve_argv(args) -> list[str]:
+    """The ``datasette serve`` arguments for parsed launcher options."""
+    argv = ["serve", args.served, "--host", args.host, "--port", str(args.port), "--secret", args.secret]
+    argv += ["--metadata", str(METADATA_PATH)]
+    for name, value in SETTINGS.items():
+        argv += ["--setting", name, value]
+    return argv
+
+
+def plugin_environment(args) -> dict[str, str]:
+    """Plugin settings passed to the Datasette process (see config.py)."""
+    return {
+        "MEDVERKAN_DS_K": str(args.k),
+        "MEDVERKAN_DS_LOGIN_URL": args.login_url or DEFAULT_LOGIN_URL,
+        "MEDVERKAN_DS_CONTACTS": os.path.abspath(args.contacts) if args.contacts else "",
+        "MEDVERKAN_DS_DEMO": "1" if args.demo else "",
+    }
+
+
+def parse(argv: list[str]):
+    parser = argparse.ArgumentParser(prog="datasette_plugins.launch", description=__doc__)
+    parser.add_argument("served")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--secret", required=True)
+    parser.add_argument("--k", type=int, default=DEFAULT_SMALL_CELL_K)
+    parser.add_argument("--login-url", default=None)
+    parser.add_argument("--contacts", default=None)
+    parser.add_argument("--demo", action="store_true")
+    args = parser.parse_args(argv)
+    if args.k < 1:
+        parser.error("--k must be at least 1")
+    if args.demo and args.host not in ("127.0.0.1", "localhost", "::1"):
+        parser.error("--demo is allowed on loopback only")
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    os.environ.update(plugin_environment(args))
+    from datasette.cli import cli
+
+    cli.main(serve_argv(args), prog_name="datasette")
+
+
+if __name__ == "__main__":
+    main()
