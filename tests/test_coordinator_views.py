@@ -238,7 +238,7 @@ def test_admin_manages_accounts_and_sees_the_audit_log(admin_client, contacts_db
     assert response.status_code == 302
     assert contacts_db.execute("select role, is_active from users where id = ?", [user_id]).fetchone() == ("evaluator", 0)
     page = admin_client.get("/coordinator/audit").get_data(as_text=True)
-    assert "user_add" in page and "user_disable" in page and "sign_in" in page
+    assert "skapade ett konto" in page and "stängde av ett konto" in page and "loggade in" in page
 
 
 @pytest.mark.parametrize("lang,heading", [("sv", "Rekryteringsprocesser"), ("en", "Recruitment processes")])

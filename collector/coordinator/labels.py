@@ -37,6 +37,29 @@ INVITATION_STATUS_LABELS = {
     "closed": _l("Link closed"),
 }
 
+ACTION_LABELS = {
+    "sign_in": _l("signed in"),
+    "sign_out": _l("signed out"),
+    "user_add": _l("created an account"),
+    "user_update": _l("changed an account"),
+    "user_disable": _l("disabled an account"),
+    "user_password": _l("set a password"),
+    "process_create": _l("created the process"),
+    "process_update": _l("changed the process"),
+    "stages_update": _l("changed the stages"),
+    "applicants_update": _l("changed the applicants"),
+    "participants_add": _l("added participants"),
+    "participant_delete": _l("removed a participant"),
+    "invite": _l("sent invitations"),
+    "print_links": _l("printed links"),
+    "remind": _l("sent reminders"),
+    "decision": _l("recorded the decision"),
+    "feedback": _l("sent feedback"),
+    "close": _l("closed the process"),
+    "followup_send": _l("sent the follow-up invitation"),
+    "purge": _l("deleted contact data"),
+}
+
 
 def group_label(key: str) -> str:
     for group_key, label_sv, label_en in RESPONDENT_GROUPS:
@@ -62,5 +85,6 @@ def template_globals() -> dict:
         "STAGE_LABELS": STAGE_LABELS,
         "FUNNEL_LABELS": FUNNEL_LABELS,
         "INVITATION_STATUS_LABELS": INVITATION_STATUS_LABELS,
+        "ACTION_LABELS": ACTION_LABELS,
         "group_label": group_label,
     }

@@ -29,8 +29,9 @@ class Outgoing:
 def build_message(outgoing: Outgoing, mail_from: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = mail_from
-    message["To"] = outgoing.to
-    message["Subject"] = outgoing.subject
+    message["To"] = "".join(outgoing.to.split())
+    # Headers are one line: a newline smuggled into a post title must not add headers.
+    message["Subject"] = " ".join(outgoing.subject.split())
     domain = mail_from.rsplit("@", 1)[-1].strip("> ") or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)
     message.set_content(outgoing.text)
