@@ -199,3 +199,15 @@ def test_close_schedules_followup_and_send_due_is_idempotent(app, coordinator_cl
     assert runner.invoke(cli, ["send-due", "--today", due_on]).exit_code == 0
     assert runner.invoke(cli, ["send-due"]).exit_code == 0
     assert len(smtp_server.messages) == 2
+
+
+def test_headers_cannot_be_injected():
+    from collector.coordinator.mail import Outgoing
+    from collector.coordinator.mail import build_message
+
+    message = build_message(
+        Outgoing("a@example.se", "Chef\r\nBcc: evil@example.se", "text", "<p>html</p>"), "Medverkan <m@example.se>"
+    )
+    assert message["Bcc"] is None
+    assert message["Subject"] == "Chef Bcc: evil@example.se"
+    assert b"\nBcc:" not in message.as_bytes()

@@ -101,9 +101,11 @@ def _isodate(text):
 def flash_outcome(outcome: outreach.Outcome, sent_message: str) -> None:
     flash(sent_message, "success" if outcome.sent or not outcome.failed else "error")
     if outcome.failed:
+        # Flashes live in the session cookie: name a few addresses, not thousands.
+        shown = ", ".join(outcome.failed[:5]) + (" …" if len(outcome.failed) > 5 else "")
         flash(
             _("Could not send to %(count)s addresses: %(addresses)s. Check the address or the mail server and try again.",
-              count=len(outcome.failed), addresses=", ".join(outcome.failed)),
+              count=len(outcome.failed), addresses=shown),
             "error",
         )
 
