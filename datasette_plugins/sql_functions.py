@@ -1,10 +1,98 @@
-"""Statistics SQL functions, registered for Datasette and for the collector."""
+"""Statistics SQL functions, registered for Datasette and for the collector.
+
+Aggregates (all ignore NULL; Likert ones also ignore 9, "don't know"):
+
+* ``likert_median(value[, n])``, ``likert_mean(value[, n])``,
+  ``likert_agree_share(value[, n])`` — the optional ``n`` weights a row, so
+  they run on ``answer_counts`` as well as on ``answers``;
+* ``krippendorff_alpha(unit, rater, value[, level])`` — level nominal
+  (default), ordinal or interval;
+* ``kendall_w(rater, item, rank)``;
+* ``mann_whitney(value, in_first_group)`` — JSON with u, p, n1, n2,
+  rank_biserial and r; read parts with ``json_extract``.
+
+Scalar: ``small_cell_k()`` — the configured suppression threshold, so
+canned queries for management suppress small cells in SQL.
+"""
+
+from __future__ import annotations
+
+import json
 
 from datasette import hookimpl
+
+from datasette_plugins import config, stats
+
+
+class _Collect:
+    """Base aggregate: keeps the rows, computes at the end (errors become NULL)."""
+
+    def __init__(self):
+        self.rows = []
+
+    def step(self, *args):
+        self.rows.append(args)
+
+    def finalize(self):
+        try:
+            return self.compute(self.rows)
+        except (ValueError, TypeError, ZeroDivisionError):
+            return None
+
+
+def _pairs(rows):
+    return [(row[0], row[1] if len(row) > 1 else 1) for row in rows]
+
+
+class LikertMedian(_Collect):
+    def compute(self, rows):
+        return stats.weighted_median(_pairs(rows))
+
+
+class LikertMean(_Collect):
+    def compute(self, rows):
+        return stats.weighted_mean(_pairs(rows))
+
+
+class LikertAgreeShare(_Collect):
+    def compute(self, rows):
+        return stats.agree_share(_pairs(rows))
+
+
+class KrippendorffAlpha(_Collect):
+    def compute(self, rows):
+        level = next((row[3] for row in rows if len(row) > 3 and row[3]), "nominal")
+        return stats.krippendorff_alpha([row[:3] for row in rows], str(level).lower())
+
+
+class KendallW(_Collect):
+    def compute(self, rows):
+        return stats.kendall_w(rows)
+
+
+class MannWhitney(_Collect):
+    def compute(self, rows):
+        first = [r[0] for r in rows if r[0] is not None and r[1]]
+        second = [r[0] for r in rows if r[0] is not None and not r[1]]
+        result = stats.mann_whitney(first, second)
+        return json.dumps(result) if result else None
+
+
+AGGREGATES = {
+    "likert_median": LikertMedian,
+    "likert_mean": LikertMean,
+    "likert_agree_share": LikertAgreeShare,
+    "krippendorff_alpha": KrippendorffAlpha,
+    "kendall_w": KendallW,
+    "mann_whitney": MannWhitney,
+}
 
 
 def register_functions(conn) -> None:
     """Register Medverkan's SQL functions on a sqlite3 connection."""
+    for name, aggregate in AGGREGATES.items():
+        conn.create_aggregate(name, -1, aggregate)
+    conn.create_function("small_cell_k", 0, config.small_cell_k)
 
 
 @hookimpl

@@ -1,0 +1,195 @@
+"""Pure statistics used by the SQL functions and the chart pages.
+
+Plain Python (no numpy) so the collector can register the SQL functions on
+every connection without heavy imports. Checked against the ``krippendorff``
+package and ``scipy.stats`` in tests/test_sql_functions.py.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+DONT_KNOW = 9
+LIKERT_VALUES = range(1, 6)
+AGREE_VALUES = (4, 5)
+
+
+def likert_values(pairs):
+    """(value, weight) pairs restricted to the 1-5 scale: 9 ("don't know") and NULL are ignored."""
+    for value, weight in pairs:
+        if value is None or weight is None:
+            continue
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            continue
+        if value in LIKERT_VALUES and weight > 0:
+            yield value, weight
+
+
+def weighted_median(pairs):
+    pairs = sorted(likert_values(pairs))
+    total = sum(w for _, w in pairs)
+    if not total:
+        return None
+    lower_index, upper_index = (total - 1) // 2, total // 2
+    seen, lower, upper = 0, None, None
+    for value, weight in pairs:
+        if lower is None and seen + weight > lower_index:
+            lower = value
+        if seen + weight > upper_index:
+            upper = value
+            break
+        seen += weight
+    return (lower + upper) / 2
+
+
+def weighted_mean(pairs):
+    pairs = list(likert_values(pairs))
+    total = sum(w for _, w in pairs)
+    return sum(v * w for v, w in pairs) / total if total else None
+
+
+def agree_share(pairs):
+    pairs = list(likert_values(pairs))
+    total = sum(w for _, w in pairs)
+    return sum(w for v, w in pairs if v in AGREE_VALUES) / total if total else None
+
+
+def krippendorff_alpha(triples, level: str = "nominal"):
+    """Krippendorff's alpha from (unit, rater, value) triples.
+
+    Built on the coincidence matrix (Krippendorff 2011, "Computing
+    Krippendorff's alpha-reliability"). Units with fewer than two values are
+    not pairable and are left out. ``level``: nominal, ordinal or interval.
+    """
+    units = defaultdict(list)
+    for unit, _rater, value in triples:
+        if value is not None:
+            units[unit].append(value)
+    coincidences = defaultdict(float)
+    for values in units.values():
+        m = len(values)
+        if m < 2:
+            continue
+        for i, c in enumerate(values):
+            for j, k in enumerate(values):
+                if i != j:
+                    coincidences[(c, k)] += 1 / (m - 1)
+    categories = sorted({c for c, _ in coincidences})
+    n_c = {c: sum(coincidences[(c, k)] for k in categories) for c in categories}
+    n = sum(n_c.values())
+    if n <= 1 or len(categories) < 2:
+        return None
+    delta = _distance(level, categories, n_c)
+    observed = sum(coincidences[(c, k)] * delta(c, k) for c in categories for k in categories)
+    expected = sum(n_c[c] * n_c[k] * delta(c, k) for c in categories for k in categories) / (n - 1)
+    if expected == 0:
+        return None
+    return 1 - observed / expected
+
+
+def _distance(level, categories, n_c):
+    if level == "nominal":
+        return lambda c, k: 0.0 if c == k else 1.0
+    if level == "interval":
+        return lambda c, k: float(c - k) ** 2
+    if level == "ordinal":
+        position = {c: i for i, c in enumerate(categories)}
+        cumulative = [0.0]
+        for c in categories:
+            cumulative.append(cumulative[-1] + n_c[c])
+
+        def ordinal(c, k):
+            low, high = sorted((position[c], position[k]))
+            between = cumulative[high + 1] - cumulative[low]
+            return (between - (n_c[c] + n_c[k]) / 2) ** 2
+
+        return ordinal
+    raise ValueError(f"unknown level of measurement: {level}")
+
+
+def kendall_w(triples):
+    """Kendall's W (with tie correction) from (rater, item, rank) triples.
+
+    Only items ranked by every rater count; ranks are re-ranked per rater so
+    that gaps (1, 2, 4) do not distort the sum.
+    """
+    by_rater = defaultdict(dict)
+    for rater, item, rank in triples:
+        if rank is not None:
+            by_rater[rater][item] = float(rank)
+    if len(by_rater) < 2:
+        return None
+    items = set.intersection(*(set(r) for r in by_rater.values()))
+    n, m = len(items), len(by_rater)
+    if n < 2:
+        return None
+    totals = defaultdict(float)
+    ties = 0.0
+    for ranks in by_rater.values():
+        reranked = average_ranks([ranks[i] for i in sorted(items)])
+        for item, rank in zip(sorted(items), reranked):
+            totals[item] += rank
+        for size in _tie_sizes([ranks[i] for i in items]):
+            ties += size**3 - size
+    mean = m * (n + 1) / 2
+    s = sum((t - mean) ** 2 for t in totals.values())
+    denominator = m**2 * (n**3 - n) - m * ties
+    return 12 * s / denominator if denominator else None
+
+
+def average_ranks(values):
+    """Ranks 1..n, ties sharing their average rank."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for index in order[i : j + 1]:
+            ranks[index] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def _tie_sizes(values):
+    counts = defaultdict(int)
+    for v in values:
+        counts[v] += 1
+    return [c for c in counts.values() if c > 1]
+
+
+def mann_whitney(first, second):
+    """Two-sided Mann-Whitney U (normal approximation, tie and continuity corrected).
+
+    Returns U for the first sample, the p-value (as scipy's
+    ``mannwhitneyu(method="asymptotic")``), the rank-biserial correlation
+    and r = z / sqrt(N).
+    """
+    n1, n2 = len(first), len(second)
+    if not n1 or not n2:
+        return None
+    ranks = average_ranks(list(first) + list(second))
+    u1 = sum(ranks[:n1]) - n1 * (n1 + 1) / 2
+    u2 = n1 * n2 - u1
+    n = n1 + n2
+    ties = sum(t**3 - t for t in _tie_sizes(list(first) + list(second)))
+    variance = n1 * n2 / 12 * ((n + 1) - ties / (n * (n - 1))) if n > 1 else 0
+    mu = n1 * n2 / 2
+    if variance <= 0:
+        z, p = 0.0, 1.0
+    else:
+        z = (max(u1, u2) - mu - 0.5) / math.sqrt(variance)
+        p = min(1.0, math.erfc(max(z, 0) / math.sqrt(2)) if z > 0 else 1.0)
+    signed_z = z if u1 >= mu else -z
+    return {
+        "u": u1,
+        "p": p,
+        "n1": n1,
+        "n2": n2,
+        "rank_biserial": 1 - 2 * u2 / (n1 * n2),
+        "r": signed_z / math.sqrt(n),
+    }
