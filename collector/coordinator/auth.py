@@ -33,6 +33,7 @@ from wtforms import PasswordField
 from wtforms import StringField
 from wtforms import HiddenField
 from wtforms.validators import InputRequired
+from wtforms.validators import Length
 
 from collector.coordinator import audit
 from collector.coordinator import users
@@ -184,8 +185,8 @@ def home_for(user: dict) -> str:
 
 
 class SignInForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[InputRequired()])
-    password = PasswordField(_l("Password"), validators=[InputRequired()])
+    username = StringField(_l("Username"), validators=[InputRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=1024)])
     next = HiddenField()
 
 

@@ -170,6 +170,11 @@ def record_decision(served_db, process_id: int, appointed: str, rationale: str, 
             "decided_on = coalesce(decided_on, ?) where id = ?",
             [appointed, rationale, today.isoformat(), process_id],
         )
+        # One appointed applicant: a changed decision moves the earlier one back to finalist.
+        served_db.execute(
+            "update applicants set stage_reached = 'finalist' where process_id = ? and stage_reached = 'appointed'",
+            [process_id],
+        )
         served_db.execute(
             "update applicants set stage_reached = 'appointed' where process_id = ? and pseudonym = ?",
             [process_id, appointed],

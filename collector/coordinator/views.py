@@ -520,8 +520,11 @@ def close(process_id):
         if scheduled:
             flash(ngettext("%(num)s follow-up invitation is scheduled.", "%(num)s follow-up invitations are scheduled.", scheduled), "success")
         return redirect(url_for(".process_view", process_id=process_id))
+    hired = get_contacts_db().execute(
+        "select count(*) from participants where process_id = ? and group_key = ?", [process_id, outreach.FOLLOWUP_GROUP]
+    ).fetchone()[0]
     return render_template(
-        "coordinator/close.html", form=form, process=process,
+        "coordinator/close.html", form=form, process=process, hired=hired,
         purge_on=outreach.purge_due_on(today().isoformat(), current_app.config),
         followup_on=(today() + datetime.timedelta(days=int(current_app.config["FOLLOWUP_DAYS"]))).isoformat(),
     )
