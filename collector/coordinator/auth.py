@@ -80,7 +80,7 @@ def load_signed_in_user() -> None:
     """Put the signed-in, still valid user on ``g.user`` (or None)."""
     g.user = None
     user_id = session.get("uid")
-    if user_id is None:
+    if user_id is None or request.endpoint == "static":
         return
     try:
         since = datetime.datetime.fromisoformat(session.get("since", ""))
