@@ -11,6 +11,7 @@ lingers.
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import json
 import os
 import signal
@@ -67,6 +68,10 @@ def datasette_argv(settings: ServeSettings) -> list[str]:
             "--secret",
             settings.secret,
         ]
+    options = {}
+    if "login_url" in inspect.signature(datasette_command).parameters:
+        # Datasette's "sign in" sends staff to the collector's sign-in page.
+        options["login_url"] = f"http://{LOOPBACK}:{settings.port}/staff/login"
     return datasette_command(
         settings.served_path,
         host=LOOPBACK,
@@ -74,6 +79,7 @@ def datasette_argv(settings: ServeSettings) -> list[str]:
         secret=settings.secret,
         contacts_db_path=settings.contacts_path,
         demo=settings.demo,
+        **options,
     )
 
 
