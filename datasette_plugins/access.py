@@ -1,0 +1,91 @@
+"""Who may see what in Datasette.
+
+Roles come from the ``ds_actor`` cookie the collector sets on staff sign-in
+(docs/ARCHITECTURE.md, "Sign-in shared with Datasette"); Datasette 0.65's
+own ``actor_auth_cookie`` checks its signature and its "e" expiry.
+
+* evaluator, admin: the whole served database, SQL, free text, exports;
+* management, coordinator: the aggregate pages and the vetted canned
+  queries only (small cells suppressed) — never a table, view or ``?sql=``;
+* anonymous: nothing but the sign-in page. In demo mode (loopback only)
+  anonymous visitors get evaluator access and every page says so.
+
+Our ``permission_allowed`` answers every action, and Datasette keeps the
+last opinion given, so this module is the single place that decides.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from datasette_plugins import config
+
+FULL_ACCESS_ROLES = {"evaluator", "admin"}
+AGGREGATE_ROLES = {"management", "coordinator"}
+# Canned queries that apply small-cell suppression in SQL.
+MANAGEMENT_QUERIES = {"responses_by_group", "core_items_by_group"}
+HIDDEN_DATABASES = {"_internal", "_memory"}
+
+
+def account_is_active(username: str) -> bool:
+    """Re-check the account in the contacts DB (read-only) when configured.
+
+    A cookie outlives a disabled account otherwise. Without a contacts path
+    (tests, a separate host) the signed cookie's expiry is all we have.
+    """
+    path = config.contacts_path()
+    if not path:
+        return True
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+        try:
+            row = conn.execute("select is_active from users where username = ?", [username]).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return bool(row and row[0])
+
+
+def role_of(actor) -> str | None:
+    """The effective role: None for anonymous, inactive or unknown actors."""
+    if isinstance(actor, dict) and actor.get("id") and actor.get("role"):
+        role = actor["role"]
+        if role in FULL_ACCESS_ROLES | AGGREGATE_ROLES and account_is_active(str(actor["id"])):
+            return role
+    if config.demo():
+        return "evaluator"
+    return None
+
+
+def has_full_access(actor) -> bool:
+    return role_of(actor) in FULL_ACCESS_ROLES
+
+
+def may_see_aggregates(actor) -> bool:
+    return role_of(actor) is not None
+
+
+def suppress_small_cells(actor) -> bool:
+    return not has_full_access(actor)
+
+
+def decide(actor, action: str, resource) -> bool:
+    role = role_of(actor)
+    if role is None:
+        return False
+    full = role in FULL_ACCESS_ROLES
+    if action == "view-instance":
+        return True
+    if action == "view-database":
+        return full and resource not in HIDDEN_DATABASES
+    if action in ("view-table", "execute-sql"):
+        database = resource[0] if isinstance(resource, (tuple, list)) else resource
+        return full and database not in HIDDEN_DATABASES
+    if action == "view-query":
+        database, name = resource
+        if database in HIDDEN_DATABASES:
+            return False
+        return full or name in MANAGEMENT_QUERIES
+    # Downloads of the whole file, debug pages, writes, tokens: nobody.
+    return False

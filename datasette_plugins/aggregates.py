@@ -1,0 +1,182 @@
+"""Figures for the attitude and process pages, with small-cell protection.
+
+Everything reads ``answer_counts`` (kept exact by the collector), so the
+pages stay fast however many answers there are.
+
+Small cells: a (process, group, question) cell with fewer than k answers is
+*excluded* for management — from its own row, from the group's figure over
+all processes and from every total. Because a suppressed cell contributes
+to no figure at all, no difference between two shown figures can recover it
+(this is the secondary suppression). Evaluators see every cell.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from datasette_plugins import stats
+
+SCALE = (1, 2, 3, 4, 5)
+
+
+@dataclass
+class GroupRow:
+    group_key: str
+    label: str
+    counts: dict = field(default_factory=dict)  # value -> n, including 9
+    suppressed: bool = False
+    partial: bool = False  # some process cells left out (management)
+
+    @property
+    def n(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def scale_n(self) -> int:
+        return sum(self.counts.get(v, 0) for v in SCALE)
+
+    def shares(self) -> dict:
+        total = self.scale_n
+        return {v: (self.counts.get(v, 0) / total if total else 0.0) for v in SCALE}
+
+    def mean(self):
+        return stats.weighted_mean(self.counts.items())
+
+    def median(self):
+        return stats.weighted_median(self.counts.items())
+
+    def agree(self):
+        return stats.agree_share(self.counts.items())
+
+
+@dataclass
+class ItemFigures:
+    key: str
+    item: str
+    text: str
+    theme: str | None
+    rows: list  # GroupRow per respondent group (in group order)
+    total: GroupRow | None
+
+
+def groups(conn, lang: str) -> list[tuple[str, str]]:
+    column = "label_en" if lang == "en" else "label_sv"
+    return [tuple(r) for r in conn.execute(f"select key, {column} from respondent_groups order by position")]
+
+
+def processes(conn) -> list[dict]:
+    cursor = conn.execute("select id, code, post_title from processes order by id")
+    return [dict(zip(("id", "code", "post_title"), row)) for row in cursor]
+
+
+def likert_cells(conn, process_id=None):
+    """(key, item, text_sv, text_en, theme, process_id, group_key, value, n) for core Likert items."""
+    sql = """
+        select q.key, ac.item, min(q.text_sv), min(q.text_en), min(q.theme),
+               ac.process_id, ac.group_key, ac.value_int, sum(ac.n)
+        from answer_counts ac join questions q on q.id = ac.question_id
+        where q.type = 'likert' and q.core = 1 and ac.n > 0
+          {process_filter}
+        group by q.key, ac.item, ac.process_id, ac.group_key, ac.value_int
+        order by min(q.position), q.key, ac.item
+    """
+    params = []
+    process_filter = ""
+    if process_id is not None:
+        process_filter = "and ac.process_id = ?"
+        params.append(process_id)
+    return conn.execute(sql.format(process_filter=process_filter), params).fetchall()
+
+
+def attitude_figures(conn, *, lang="sv", process_id=None, k=5, suppress=True) -> list[ItemFigures]:
+    """Per core Likert item, one row per group, small cells excluded when ``suppress``."""
+    cells = defaultdict(lambda: defaultdict(int))  # (key, item, process, group) -> value -> n
+    texts, order = {}, []
+    for key, item, text_sv, text_en, theme, pid, group_key, value, n in likert_cells(conn, process_id):
+        if (key, item) not in texts:
+            texts[(key, item)] = (text_en if lang == "en" else text_sv, theme)
+            order.append((key, item))
+        cells[(key, item, pid, group_key)][value] += n
+    group_list = groups(conn, lang)
+    figures = []
+    for key, item in order:
+        rows = {g: GroupRow(g, label) for g, label in group_list}
+        for (ckey, citem, _pid, group_key), counts in cells.items():
+            if (ckey, citem) != (key, item) or group_key not in rows:
+                continue
+            row = rows[group_key]
+            if suppress and sum(counts.values()) < k:
+                row.partial = True
+                continue
+            for value, n in counts.items():
+                row.counts[value] = row.counts.get(value, 0) + n
+        shown = []
+        for row in rows.values():
+            if not row.counts and not row.partial:
+                continue
+            if suppress and row.n < k:
+                row.suppressed = True
+            shown.append(row)
+        total = GroupRow("total", "")
+        for row in shown:
+            if not row.suppressed:
+                for value, n in row.counts.items():
+                    total.counts[value] = total.counts.get(value, 0) + n
+        total.partial = any(r.partial or r.suppressed for r in shown)
+        text, theme = texts[(key, item)]
+        label = text if not item else f"{text} – {item}"
+        figures.append(ItemFigures(key, item, label, theme, shown, total if total.counts else None))
+    return figures
+
+
+def theme_index(figures: list[ItemFigures]) -> dict:
+    """theme -> group_key -> index 0-100 (mean on 1-5 rescaled), from shown rows only."""
+    sums = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
+    for figure in figures:
+        for row in figure.rows:
+            if row.suppressed:
+                continue
+            for value in SCALE:
+                n = row.counts.get(value, 0)
+                acc = sums[figure.theme or "-"][row.group_key]
+                acc[0] += value * n
+                acc[1] += n
+    return {
+        theme: {g: (100 * (total / n - 1) / 4) for g, (total, n) in by_group.items() if n}
+        for theme, by_group in sums.items()
+    }
+
+
+def screening_table(conn, process_id):
+    """Table 2: (raters, applicants, {(applicant, rater): rating}, alphas)."""
+    rows = conn.execute(
+        "select rater, applicant, rating from screening_ratings where process_id = ? order by applicant, rater",
+        [process_id],
+    ).fetchall()
+    raters = sorted({r for r, _, _ in rows})
+    applicants = sorted({a for _, a, _ in rows})
+    ratings = {(a, r): v for r, a, v in rows}
+    triples = [(a, r, v) for r, a, v in rows]
+    alphas = {level: stats.krippendorff_alpha(triples, level) for level in ("ordinal", "nominal")}
+    return raters, applicants, ratings, alphas
+
+
+def ranking_table(conn, process_id):
+    rows = conn.execute(
+        "select party, applicant, rank from rankings where process_id = ? order by party, rank", [process_id]
+    ).fetchall()
+    parties = list(dict.fromkeys(p for p, _, _ in rows))
+    applicants = sorted({a for _, a, _ in rows})
+    ranks = {(p, a): r for p, a, r in rows}
+    return parties, applicants, ranks, stats.kendall_w(rows)
+
+
+def response_counts(conn, process_id, lang="sv"):
+    column = "label_en" if lang == "en" else "label_sv"
+    return conn.execute(
+        f"""select g.key, g.{column}, coalesce(rc.n, 0) from respondent_groups g
+            left join response_counts rc on rc.group_key = g.key and rc.process_id = ?
+            order by g.position""",
+        [process_id],
+    ).fetchall()

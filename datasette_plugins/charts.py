@@ -1,0 +1,96 @@
+"""Server-side SVG charts: no JavaScript, no CDN, nothing inline to relax the CSP.
+
+Each chart is an ``<svg role="img">`` with a <title> and <desc>; the pages
+always print the same figures in a table next to it. Colours come from
+ColorBrewer's RdBu (colour-blind safe); text is dark on light fills.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+LIKERT_COLOURS = {1: "#b2182b", 2: "#ef8a62", 3: "#d9d9d9", 4: "#67a9cf", 5: "#2166ac"}
+RATING_COLOURS = {1: "#2166ac", 2: "#92c5de", 3: "#f4a582", 4: "#b2182b"}
+RATING_TEXT = {1: "#ffffff", 2: "#000000", 3: "#000000", 4: "#ffffff"}
+
+
+def _svg(width, height, title, desc, body, chart_id):
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="medverkan-chart" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc">'
+        f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>'
+        f"{body}</svg>"
+    )
+
+
+def diverging_bars(rows, *, title, chart_id, suppressed_text):
+    """rows: (label, shares {1..5: 0-1} or None when suppressed). Neutral straddles the centre."""
+    label_width, bar_width, row_height = 190, 400, 26
+    centre = label_width + bar_width / 2
+    height = row_height * len(rows) + 10
+    parts, described = [], []
+    for i, (label, shares) in enumerate(rows):
+        y = 5 + i * row_height
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + 17}" text-anchor="end" font-size="12">{escape(label)}</text>'
+        )
+        if shares is None:
+            parts.append(f'<text x="{centre}" y="{y + 17}" text-anchor="middle" font-size="12">{escape(suppressed_text)}</text>')
+            described.append(f"{label}: {suppressed_text}")
+            continue
+        # The scale spans -100 %..+100 % of the half width on each side.
+        x = centre - (shares[1] + shares[2] + shares[3] / 2) * (bar_width / 2)
+        for value in (1, 2, 3, 4, 5):
+            width = shares[value] * (bar_width / 2)
+            if width > 0:
+                parts.append(
+                    f'<rect x="{x:.2f}" y="{y + 3}" width="{width:.2f}" height="{row_height - 8}" '
+                    f'fill="{LIKERT_COLOURS[value]}"/>'
+                )
+            x += width
+        described.append(f"{label}: " + ", ".join(f"{v}: {round(100 * shares[v])} %" for v in (1, 2, 3, 4, 5)))
+    parts.append(f'<line x1="{centre}" y1="0" x2="{centre}" y2="{height}" stroke="#333" stroke-width="1"/>')
+    return _svg(label_width + bar_width + 10, height, title, "; ".join(described), "".join(parts), chart_id)
+
+
+def horizontal_bars(rows, *, title, chart_id, maximum=100):
+    """rows: (label, value 0..maximum)."""
+    label_width, bar_width, row_height = 190, 360, 22
+    height = row_height * len(rows) + 10
+    parts = []
+    for i, (label, value) in enumerate(rows):
+        y = 5 + i * row_height
+        width = max(0.0, min(1.0, value / maximum)) * bar_width
+        parts.append(f'<text x="{label_width - 6}" y="{y + 15}" text-anchor="end" font-size="12">{escape(label)}</text>')
+        parts.append(f'<rect x="{label_width}" y="{y + 3}" width="{width:.2f}" height="{row_height - 6}" fill="#2166ac"/>')
+        parts.append(f'<text x="{label_width + width + 4:.2f}" y="{y + 15}" font-size="12">{round(value)}</text>')
+    desc = "; ".join(f"{label}: {round(value)}" for label, value in rows)
+    return _svg(label_width + bar_width + 40, height, title, desc, "".join(parts), chart_id)
+
+
+def heat_map(row_labels, column_labels, values, *, title, chart_id):
+    """values: {(row, column): rating 1-4}; missing cells stay white."""
+    label_width, cell, header = 110, 70, 24
+    width = label_width + cell * len(column_labels) + 4
+    height = header + cell / 2 * len(row_labels) + 4
+    parts = []
+    for j, column in enumerate(column_labels):
+        parts.append(
+            f'<text x="{label_width + j * cell + cell / 2}" y="16" text-anchor="middle" font-size="12">{escape(column)}</text>'
+        )
+    described = []
+    for i, row in enumerate(row_labels):
+        y = header + i * cell / 2
+        parts.append(f'<text x="{label_width - 6}" y="{y + 22}" text-anchor="end" font-size="12">{escape(row)}</text>')
+        for j, column in enumerate(column_labels):
+            value = values.get((row, column))
+            x = label_width + j * cell
+            fill = RATING_COLOURS.get(value, "#ffffff")
+            parts.append(f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell / 2 - 2}" fill="{fill}" stroke="#666"/>')
+            if value is not None:
+                parts.append(
+                    f'<text x="{x + cell / 2 - 1}" y="{y + 22}" text-anchor="middle" font-size="14" '
+                    f'fill="{RATING_TEXT.get(value, "#000")}">{value}</text>'
+                )
+            described.append(f"{row}, {column}: {value if value is not None else '-'}")
+    return _svg(width, height, title, "; ".join(described), "".join(parts), chart_id)
