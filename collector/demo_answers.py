@@ -24,21 +24,39 @@ from forms.model import NO
 from forms.model import YES
 from forms.model import condition_met
 
-# Theme families: a question's theme is matched by the first family whose
-# keyword it contains, so the generator does not depend on exact theme names.
-THEME_FAMILIES = [
+# Theme families (forms.definitions.THEMES -> family). Unknown themes fall
+# back to keyword matching, so a new theme still gets a sensible tendency.
+THEME_FAMILY = {
+    "attitude": "attitude",
+    "continuation": "attitude",
+    "organisation": "organisation",
+    "trust": "trust",
+    "framing": "framing",
+    "feedback": "feedback",
+    "dialog": "dialog",
+    "time_notice": "time",
+    "influence": "influence",
+    "representativeness": "representativeness",
+    "conflict_of_interest": "union",
+    "staff_safety": "union",
+    "authority_encounters": "union",
+    "applicant_privacy": "union",
+    "post_clarity": "post_clarity",
+    "question_fairness": "candidate",
+    "venue": "venue",
+    "candidate_experience": "candidate",
+    "expectations": "expectations",
+}
+THEME_KEYWORDS = [
     ("union", ("union", "conflict", "safety", "privacy", "authority")),
-    ("expectations", ("expect", "reality", "followup", "follow_up")),
-    ("candidate", ("candidate", "venue", "clarity", "fairness")),
-    ("framing", ("framing", "prepar", "role")),
+    ("expectations", ("expect", "reality")),
+    ("candidate", ("candidate",)),
+    ("framing", ("framing", "prepar")),
     ("feedback", ("feedback",)),
-    ("dialog", ("dialog", "dialogue")),
+    ("dialog", ("dialog",)),
     ("time", ("time", "notice")),
-    ("influence", ("influence",)),
-    ("representativeness", ("represent",)),
     ("trust", ("trust",)),
-    ("organisation", ("organi",)),
-    ("attitude", ("attitude", "continu", "involvement", "level")),
+    ("attitude", ("attitude", "continu")),
 ]
 
 # Mean agreement (1-5) by group and theme family; "default" covers the rest.
@@ -77,7 +95,9 @@ TENDENCIES = {
     "candidate": {
         "default": 3.7,
         "attitude": 3.9,
-        "candidate": 3.9,
+        "candidate": 3.8,
+        "post_clarity": 2.6,
+        "venue": 4.4,
         "feedback": 3.0,
         "union": 2.4,
     },
@@ -89,10 +109,10 @@ TENDENCIES = {
     },
 }
 
-# Question-key keywords that override the theme's tendency for one group.
+# Question-key keywords that override the theme's tendency ("*" = every group).
 KEY_OVERRIDES = {
-    "candidate": [(("clear", "clarity", "post_", "role"), 2.6), (("venue", "place", "meeting"), 4.4)],
-    "representative": [(("written", "introduction"), 1.8)],
+    "*": [(("late_change",), 4.0)],  # "did anything change at the last minute?" yes = a problem
+    "representative": [(("written",), 1.8)],
 }
 
 # Free text written for the demo, by group and theme family ("any" = fallback).
@@ -134,6 +154,12 @@ FREE_TEXT = {
         ],
     },
     "candidate": {
+        "post_clarity": [
+            "Några frågor var svåra att svara på eftersom det var otydligt vad tjänsten faktiskt innebar.",
+        ],
+        "venue": [
+            "Det var en fin lokal och en avslappnad stämning.",
+        ],
         "candidate": [
             "Mötet med brukarna var det bästa samtalet i hela rekryteringen.",
             "Några frågor var svåra att svara på eftersom det var otydligt vad tjänsten faktiskt innebar.",
@@ -160,7 +186,9 @@ SKIP_OPTIONAL_SHARE = 0.05
 
 def theme_family(theme: str | None) -> str:
     theme = (theme or "").lower()
-    for family, keywords in THEME_FAMILIES:
+    if theme in THEME_FAMILY:
+        return THEME_FAMILY[theme]
+    for family, keywords in THEME_KEYWORDS:
         if any(keyword in theme for keyword in keywords):
             return family
     return "default"
@@ -175,7 +203,7 @@ class AnswerGenerator:
     def tendency(self, group_key: str, question) -> float:
         table = TENDENCIES.get(group_key, {"default": 3.0})
         mean = table.get(theme_family(question.theme), table["default"])
-        for keywords, value in KEY_OVERRIDES.get(group_key, []):
+        for keywords, value in KEY_OVERRIDES["*"] + KEY_OVERRIDES.get(group_key, []):
             if any(keyword in question.key for keyword in keywords):
                 mean = value
         return mean
@@ -257,7 +285,7 @@ class AnswerGenerator:
 
     def _text(self, question, group_key):
         pool = FREE_TEXT.get(group_key, {})
-        options = pool.get(theme_family(question.theme)) or pool.get("any") or []
+        options = pool.get(theme_family(question.theme)) or [text for texts in pool.values() for text in texts]
         if not options or (not question.required and self.rng.random() > TEXT_ANSWER_SHARE):
             return None
         return self.rng.choice(options)
