@@ -29,6 +29,7 @@ EXTENSIONS = [
     "collector.i18n",
     "collector.limiter",
     "collector.security",
+    "collector.backup",
 ]
 
 
