@@ -181,9 +181,7 @@ def _question(raw: dict, where: _Where, at: str) -> Question:
         raise where.fail(f"{kind} questions take no 'dont_know' (only likert)", at)
     if "choices" in raw and kind not in ("single", "multiple"):
         raise where.fail(f"{kind} questions take no 'choices'", at)
-    choices = _choices(raw["choices"], where, at) if kind in ("single", "multiple") else ()
-    if kind in ("single", "multiple") and "choices" not in raw:
-        raise where.fail(f"{kind} questions need 'choices'", at)
+    choices = _choices(raw.get("choices"), where, at) if kind in ("single", "multiple") else ()
     minimum = raw.get("min")
     maximum = raw.get("max")
     if kind != "integer" and ("min" in raw or "max" in raw):
