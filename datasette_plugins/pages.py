@@ -1,0 +1,226 @@
+"""Medverkan's own Datasette pages: sign-in, attitudes, process, search, exports.
+
+Every view checks the role itself (register_routes views are not covered by
+Datasette's table permissions) and reads the served database through
+Datasette, on its read-only connections.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from urllib.parse import urlencode, urlsplit
+
+from datasette.utils.asgi import Response
+
+from datasette_plugins import access, aggregates, charts, config, exports, i18n
+
+
+def _database(datasette):
+    """The one served database (Datasette is given no other file)."""
+    for name, database in datasette.databases.items():
+        if not name.startswith("_") and database.path:
+            return database
+    return None
+
+
+async def _render(datasette, request, template, context, status=200):
+    lang = i18n.language(request)
+    context = dict(context, lang=lang, _m=i18n.translator(lang), other_lang="en" if lang == "sv" else "sv")
+    html = await datasette.render_template(template, context, request=request)
+    response = Response.html(html, status=status)
+    if request.args.get("lang") in ("sv", "en"):
+        response.set_cookie("medverkan_lang", request.args["lang"], samesite="lax", max_age=365 * 24 * 3600)
+    return response
+
+
+def _deny(request):
+    """Anonymous: to the sign-in page. Signed in without the role: 403."""
+    if access.role_of(request.actor) is None:
+        return Response.redirect("/-/medverkan-login?" + urlencode({"next": request.full_path}))
+    _ = i18n.translator(i18n.language(request))
+    return Response.text(_("You do not have access to this page."), status=403)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: never an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return target
+
+
+async def login(request, datasette):
+    """Signed in: go on. Anonymous: to the collector's sign-in, which returns here."""
+    next_path = _safe_next(request.args.get("next"))
+    if access.role_of(request.actor) is not None:
+        return Response.redirect(next_path)
+    return_url = f"{request.scheme}://{request.host}{next_path}"
+    sign_in_url = config.login_url() + "?" + urlencode({"next": return_url})
+    return await _render(datasette, request, "medverkan_login.html", {"sign_in_url": sign_in_url})
+
+
+def _int_arg(request, name):
+    value = request.args.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return -1
+
+
+async def attitudes(request, datasette):
+    if not access.may_see_aggregates(request.actor):
+        return _deny(request)
+    lang = i18n.language(request)
+    _ = i18n.translator(lang)
+    k = config.small_cell_k()
+    suppress = access.suppress_small_cells(request.actor)
+    process_id = _int_arg(request, "process")
+    database = _database(datasette)
+
+    def compute(conn):
+        process_list = aggregates.processes(conn)
+        known = {p["id"] for p in process_list}
+        chosen = process_id if process_id in known else None
+        figures = aggregates.attitude_figures(conn, lang=lang, process_id=chosen, k=k, suppress=suppress)
+        return process_list, chosen, figures, aggregates.groups(conn, lang)
+
+    process_list, chosen, figures, group_list = await database.execute_fn(compute)
+    group_labels = dict(group_list)
+    suppressed_text = _("fewer than {k}", k=k)
+    items = []
+    for i, figure in enumerate(figures):
+        rows = [(row.label, None if row.suppressed else row.shares()) for row in figure.rows]
+        chart = charts.diverging_bars(rows, title=figure.text, chart_id=f"item-{i}", suppressed_text=suppressed_text)
+        items.append({"figure": figure, "chart": chart})
+    index = aggregates.theme_index(figures)
+    theme_charts = []
+    for j, (theme, by_group) in enumerate(sorted(index.items())):
+        rows = [(group_labels.get(g, g), value) for g, value in by_group.items()]
+        theme_charts.append({"theme": theme, "rows": rows, "chart": charts.horizontal_bars(rows, title=theme, chart_id=f"theme-{j}")})
+    context = {
+        "processes": process_list,
+        "chosen": chosen,
+        "items": items,
+        "theme_charts": theme_charts,
+        "k": k,
+        "suppress": suppress,
+        "suppressed_text": suppressed_text,
+        "full_access": access.has_full_access(request.actor),
+    }
+    return await _render(datasette, request, "medverkan_attitudes.html", context)
+
+
+async def process(request, datasette):
+    if not access.has_full_access(request.actor):
+        return _deny(request)
+    lang = i18n.language(request)
+    _ = i18n.translator(lang)
+    process_id = int(request.url_vars["process_id"])
+    database = _database(datasette)
+
+    def compute(conn):
+        row = conn.execute("select id, code, post_title from processes where id = ?", [process_id]).fetchone()
+        if row is None:
+            return None
+        return {
+            "process": dict(zip(("id", "code", "post_title"), row)),
+            "screening": aggregates.screening_table(conn, process_id),
+            "ranking": aggregates.ranking_table(conn, process_id),
+            "counts": aggregates.response_counts(conn, process_id, lang),
+        }
+
+    data = await database.execute_fn(compute)
+    if data is None:
+        return await _render(datasette, request, "medverkan_message.html", {"message": _("Unknown process.")}, status=404)
+    raters, applicants, ratings, alphas = data["screening"]
+    heat = charts.heat_map(applicants, raters, ratings, title=_("Screening of the qualified applicants (Table 2)"), chart_id="table-2")
+    parties, finalists, ranks, w = data["ranking"]
+    return await _render(
+        datasette,
+        request,
+        "medverkan_process.html",
+        dict(data, raters=raters, applicants=applicants, ratings=ratings, alphas=alphas, heat=heat,
+             parties=parties, finalists=finalists, ranks=ranks, w=w),
+    )
+
+
+SEARCH_SQL = """
+    select f.process_code, f.group_key, f.question_sv, f.question_en, f.value_text
+    from answers_fts join free_text_answers f on f.answer_rowid = answers_fts.rowid
+    where answers_fts match :query
+    order by f.process_code, f.group_key, f.question_key
+    limit 200
+"""
+
+
+def fts_query(text: str) -> str:
+    """Plain words, each quoted: users' punctuation never becomes FTS5 syntax."""
+    words = [w.replace('"', "") for w in text.split()]
+    return " ".join(f'"{w}"' for w in words if w)
+
+
+async def search(request, datasette):
+    if not access.has_full_access(request.actor):
+        return _deny(request)
+    _ = i18n.translator(i18n.language(request))
+    text = (request.args.get("q") or "")[:200]
+    hits, error = None, None
+    query = fts_query(text)
+    if query:
+        try:
+            result = await _database(datasette).execute(SEARCH_SQL, {"query": query})
+            hits = [dict(r) for r in result.rows]
+        except Exception:  # FTS5 syntax or an interrupted query: say so, keep the words
+            error = _("The search could not be understood. Use plain words.")
+    return await _render(datasette, request, "medverkan_search.html", {"q": text, "hits": hits, "error": error})
+
+
+async def exports_page(request, datasette):
+    if not access.has_full_access(request.actor):
+        return _deny(request)
+    listed = await _database(datasette).execute_fn(exports.instruments)
+    return await _render(datasette, request, "medverkan_exports.html", {"instruments": listed})
+
+
+EXPORT_KINDS = {
+    "data.csv": ("text/csv; charset=utf-8", lambda conn, i, lang: exports.wide_csv(conn, i)),
+    "labelled.csv": ("text/csv; charset=utf-8", lambda conn, i, lang: exports.wide_csv(conn, i, labels=True, lang=lang)),
+    "codebook.csv": ("text/csv; charset=utf-8", lambda conn, i, lang: exports.codebook_csv(conn, i)),
+    "codebook.md": ("text/markdown; charset=utf-8", lambda conn, i, lang: exports.codebook_markdown(conn, i)),
+    "labels.sps": ("text/plain; charset=utf-8", lambda conn, i, lang: exports.spss_syntax(conn, i, lang)),
+    "labels.R": ("text/plain; charset=utf-8", lambda conn, i, lang: exports.r_labels(conn, i, lang)),
+}
+
+
+async def export_file(request, datasette):
+    if not access.has_full_access(request.actor):
+        return _deny(request)
+    kind = request.url_vars["kind"]
+    instrument_id = int(request.url_vars["instrument_id"])
+    if kind not in EXPORT_KINDS:
+        return Response.text("Not found", status=404)
+    content_type, make = EXPORT_KINDS[kind]
+    lang = i18n.language(request)
+
+    def build(conn):
+        info = exports.instrument(conn, instrument_id)
+        if info is None:
+            return None, None
+        return exports.view_name(info), make(conn, instrument_id, lang)
+
+    try:
+        name, body = await _database(datasette).execute_fn(build)
+    except sqlite3.Error:
+        name, body = None, None
+    if body is None:
+        return Response.text("Not found", status=404)
+    response = Response(body, content_type=content_type)
+    response.headers["content-disposition"] = f'attachment; filename="{name}_{kind}"'
+    return response
+
+
+

@@ -1,0 +1,71 @@
+"""Datasette hooks: permissions, the sign-in bridge, our pages and metadata."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+
+from datasette_plugins import access, config, described, i18n, pages
+
+
+@hookimpl
+def permission_allowed(datasette, actor, action, resource):
+    # Runs after Datasette's defaults; the last opinion given wins.
+    return access.decide(actor, action, resource)
+
+
+@hookimpl
+def forbidden(datasette, request, message):
+    """Anonymous visitors go to the sign-in page; signed-in ones get a plain 403."""
+    if access.role_of(request.actor) is None:
+        target = request.full_path if request.method == "GET" else "/"
+        return Response.redirect("/-/medverkan-login?" + urlencode({"next": target}))
+    return None
+
+
+@hookimpl
+def register_routes(datasette):
+    return [
+        (r"^/-/medverkan-login$", pages.login),
+        (r"^/-/medverkan/attitudes$", pages.attitudes),
+        (r"^/-/medverkan/process/(?P<process_id>\d+)$", pages.process),
+        (r"^/-/medverkan/search$", pages.search),
+        (r"^/-/medverkan/exports$", pages.exports_page),
+        (r"^/-/medverkan/export/(?P<instrument_id>\d+)/(?P<kind>[a-z_]+\.[a-zA-Z]+)$", pages.export_file),
+    ]
+
+
+@hookimpl
+def extra_template_vars(request):
+    lang = i18n.language(request) if request is not None else "sv"
+    return {
+        "medverkan_demo": config.demo(),
+        "medverkan_lang": lang,
+        "_m": i18n.translator(lang),
+    }
+
+
+@hookimpl
+def menu_links(datasette, actor, request):
+    _ = i18n.translator(i18n.language(request) if request else "sv")
+    if not access.may_see_aggregates(actor):
+        return [{"href": "/-/medverkan-login", "label": _("Sign in")}]
+    links = [{"href": "/-/medverkan/attitudes", "label": _("Attitudes")}]
+    if access.has_full_access(actor):
+        links += [
+            {"href": "/-/medverkan/search", "label": _("Search free-text answers")},
+            {"href": "/-/medverkan/exports", "label": _("Exports")},
+        ]
+    return links
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    return described.metadata_for(datasette)
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.static_plugins("medverkan", "medverkan.css")]
