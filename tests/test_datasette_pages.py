@@ -1,0 +1,121 @@
+"""The evaluation pages: Table 2 with alpha, rankings with W, charts, search, language."""
+
+import re
+
+import krippendorff
+import numpy as np
+import pytest
+
+from tests.fixtures.datasette import TABLE_2, actor_cookie
+
+pytestmark = pytest.mark.asyncio
+
+OUR_PAGES = [
+    "/-/medverkan/attitudes",
+    "/-/medverkan/attitudes?process=1",
+    "/-/medverkan/process/1",
+    "/-/medverkan/search?q=Fontänhuset",
+    "/-/medverkan/exports",
+    "/-/medverkan-login",
+]
+
+
+async def get(ds, path, role="evaluator"):
+    return await ds.client.get(path, cookies=actor_cookie(ds, "eva", role) if role else {})
+
+
+async def test_process_page_shows_table_2_and_its_alpha(ds):
+    html = (await get(ds, "/-/medverkan/process/1")).text
+    matrix = np.array([[TABLE_2[r][a] for a in sorted(TABLE_2["Brukare A"])] for r in sorted(TABLE_2)], dtype=float)
+    ordinal = krippendorff.alpha(reliability_data=matrix, level_of_measurement="ordinal")
+    nominal = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
+    assert f"ordinal {ordinal:.3f}" in html
+    assert f"nominal {nominal:.3f}" in html
+    # Heat map and the table behind it: Sökande D was rated 1, 4, 1.
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="medverkan-chart"' in html
+    assert re.search(r"<th scope=\"row\">Sökande D</th><td>1</td><td>4</td><td>1</td>", html)
+    assert "Sökande D, Brukare B: 4" in html  # the chart's text alternative
+
+
+async def test_process_page_shows_rankings_and_kendalls_w(ds):
+    html = (await get(ds, "/-/medverkan/process/1")).text
+    assert "Kendalls W: 0.040" in html
+    assert re.search(r"<th scope=\"row\">Brukarrepresentanter</th><td class=\"rank-1\">1</td>", html)
+
+
+async def test_unknown_process_is_a_friendly_404(ds):
+    response = await get(ds, "/-/medverkan/process/987")
+    assert response.status_code == 404
+    assert "Okänd rekrytering" in response.text
+
+
+async def test_attitudes_page_draws_diverging_bars_with_text_alternatives(ds):
+    html = (await get(ds, "/-/medverkan/attitudes?process=1")).text
+    assert html.count('role="img"') >= 2
+    # Candidates in process 1 answered 4, 5, 5, 3, 9, 4: 9 is left out, so 1/5 neutral, 2/5 agree, 2/5 strongly.
+    assert "Sökande: 1: 0 %, 2: 0 %, 3: 20 %, 4: 40 %, 5: 40 %" in html
+    assert "<caption>" in html and "Temaindex per grupp" in html
+
+
+async def test_pages_have_no_inline_script_or_style(ds):
+    for path in OUR_PAGES:
+        html = (await get(ds, path)).text
+        ours = html.split('<section class="content">', 1)[-1].split("</section>\n</div>", 1)[0]
+        assert "<script" not in ours and "<style" not in ours and " style=" not in ours, path
+
+
+async def test_pages_are_swedish_first_with_an_english_switch(ds):
+    swedish = (await get(ds, "/-/medverkan/attitudes")).text
+    assert "Attityder per svarsgrupp" in swedish
+    assert 'lang="en"' in swedish
+    english = await get(ds, "/-/medverkan/attitudes?lang=en")
+    assert "Attitudes by respondent group" in english.text
+    assert "medverkan_lang=en" in english.headers.get("set-cookie", "")
+
+
+async def test_css_is_served_from_the_plugin(ds):
+    html = (await get(ds, "/-/medverkan/attitudes")).text
+    href = re.search(r'href="([^"]*medverkan\.css)"', html).group(1)
+    response = await ds.client.get(href)
+    assert response.status_code == 200
+    assert ".medverkan-chart" in response.text
+
+
+async def test_search_finds_free_text_with_question_group_and_process(ds):
+    html = (await get(ds, "/-/medverkan/search?q=fontanhuset")).text  # diacritics folded
+    assert "Bra samtal på Fontänhuset" in html
+    assert "HBG-2017-GR" in html and "manager" in html
+    assert "Mötet med brukarrepresentanterna" not in html
+
+
+@pytest.mark.parametrize("query", ['"', "AND OR", "NEAR(", "*", "a" * 500, "col:value", "-x"])
+async def test_search_never_errors_on_odd_input(ds, query):
+    response = await ds.client.get("/-/medverkan/search", params={"q": query}, cookies=actor_cookie(ds, "eva", "evaluator"))
+    assert response.status_code == 200
+    assert 'value="' in response.text
+
+
+async def test_search_index_follows_inserts_and_deletes(evaluation_db, ds):
+    import sqlite3
+
+    conn = sqlite3.connect(evaluation_db[0])
+    with conn:
+        rid = conn.execute("select id from responses where process_id = 2 and group_key = 'manager' limit 1").fetchone()[0]
+        qid = conn.execute("select id from questions where key = 'overall_comments' limit 1").fetchone()[0]
+        conn.execute(
+            "insert into answers (response_id, question_id, item, value_text, process_id, group_key) values (?, ?, 'x', 'Zebrafink', 2, 'manager')",
+            [rid, qid],
+        )
+    assert "Zebrafink" in (await get(ds, "/-/medverkan/search?q=zebrafink")).text
+    with conn:
+        conn.execute("delete from answers where value_text = 'Zebrafink'")
+    conn.close()
+    assert "Inga träffar" in (await get(ds, "/-/medverkan/search?q=zebrafink")).text
+
+
+async def test_menu_links_follow_the_role(ds):
+    evaluator = (await get(ds, "/-/medverkan/attitudes")).text
+    management = (await get(ds, "/-/medverkan/attitudes", role="management")).text
+    assert "/-/medverkan/search" in evaluator
+    assert "/-/medverkan/search" not in management
+    assert "/-/medverkan/process/" not in management
