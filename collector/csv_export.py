@@ -8,7 +8,8 @@ Spreadsheet programs execute cells that start with ``=``, ``+``, ``-``,
 ``@`` (or a tab/carriage return before one of them): a free-text answer like
 ``=HYPERLINK(...)`` would run when an evaluator opens the file (CSV
 injection, OWASP). Every text cell that starts with one of those characters
-is prefixed with a single quote, which spreadsheets show as text.
+is prefixed with a single quote, which spreadsheets show as text (the same
+``neutralise`` as Datasette's exports in ``datasette_plugins.exports``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import TextIO
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from datasette_plugins.exports import neutralise  # one CSV-injection guard for every export
+
 
 COLUMNS = [
     "process_code",
@@ -71,13 +73,6 @@ left join question_choices c on c.question_id = a.question_id and c.value = a.va
 where r.process_id = ?
 order by g.position, r.submitted_on, r.id, q.position, a.item
 """
-
-
-def neutralise(value):
-    """Return ``value`` safe to open in a spreadsheet (text cells only)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def export_rows(served_db, process_id: int) -> Iterator[list]:

@@ -27,7 +27,6 @@ SETTINGS = {
     "allow_download": "off",
     "sql_time_limit_ms": "3000",
     "max_returned_rows": "5000",
-    "allow_signed_tokens": "off",
 }
 
 
