@@ -4,10 +4,12 @@ Everything reads ``answer_counts`` (kept exact by the collector), so the
 pages stay fast however many answers there are.
 
 Small cells: a (process, group, question) cell with fewer than k answers is
-*excluded* for management — from its own row, from the group's figure over
-all processes and from every total. Because a suppressed cell contributes
-to no figure at all, no difference between two shown figures can recover it
-(this is the secondary suppression). Evaluators see every cell.
+never shown to management, and totals are of the shown rows only. Over all
+processes, a group's small cells are pooled into its figure only when the
+pool reaches k (it then spans at least two processes), otherwise left out:
+so the difference between any shown figures is either nothing or a pool of
+at least k answers, never one process's small group. Evaluators see every
+cell.
 """
 
 from __future__ import annotations
@@ -102,15 +104,24 @@ def attitude_figures(conn, *, lang="sv", process_id=None, k=5, suppress=True) ->
     figures = []
     for key, item in order:
         rows = {g: GroupRow(g, label) for g, label in group_list}
+        small = defaultdict(list)  # group -> suppressed process cells
         for (ckey, citem, _pid, group_key), counts in cells.items():
             if (ckey, citem) != (key, item) or group_key not in rows:
                 continue
-            row = rows[group_key]
             if suppress and sum(counts.values()) < k:
-                row.partial = True
+                small[group_key].append(counts)
                 continue
-            for value, n in counts.items():
-                row.counts[value] = row.counts.get(value, 0) + n
+            _add(rows[group_key].counts, counts)
+        for group_key, suppressed_cells in small.items():
+            # Pooled small cells of one group over several processes join the
+            # group's figure only when together they reach k (secondary
+            # suppression): the difference from the per-process figures is
+            # then that pool of at least k, never one process's cell.
+            if sum(sum(c.values()) for c in suppressed_cells) >= k:
+                for counts in suppressed_cells:
+                    _add(rows[group_key].counts, counts)
+            else:
+                rows[group_key].partial = True
         shown = []
         for row in rows.values():
             if not row.counts and not row.partial:
@@ -128,6 +139,11 @@ def attitude_figures(conn, *, lang="sv", process_id=None, k=5, suppress=True) ->
         label = text if not item else f"{text} – {item}"
         figures.append(ItemFigures(key, item, label, theme, shown, total if total.counts else None))
     return figures
+
+
+def _add(target: dict, counts: dict) -> None:
+    for value, n in counts.items():
+        target[value] = target.get(value, 0) + n
 
 
 def theme_index(figures: list[ItemFigures]) -> dict:

@@ -38,9 +38,10 @@ async def test_management_sees_fewer_than_k_for_a_small_group_in_a_process(ds):
 
 
 @pytest.mark.asyncio
-async def test_over_all_processes_small_cells_stay_out_of_every_figure(ds):
+async def test_over_all_processes_a_lone_small_cell_stays_out_of_every_figure(ds):
     html = (await ds.client.get("/-/medverkan/attitudes", cookies=actor_cookie(ds, "chef", "management"))).text
-    # representative: only process 2's 7 (process 1's 3 left out); candidate: only process 1's 6.
+    # representative: only process 2's 7 (process 1's 3, alone under k, left out);
+    # candidate: only process 1's 6 (process 2's 4 left out).
     assert _first_cell(_row(html, "Brukarrepresentant")) == "7"
     assert _first_cell(_row(html, "Sökande")) == "6"
     assert _first_cell(_row(html, "Chef eller tjänsteperson")) == "13"
@@ -150,15 +151,25 @@ def test_no_shown_figure_can_be_differenced_back_to_a_suppressed_cell(cells, k):
         for f in figures:
             for r in f.rows:
                 assert r.suppressed or r.n >= k
-    # The overall figure of a group is exactly the sum of its shown per-process figures,
-    # so subtracting them recovers nothing that was suppressed.
+    # Overall minus the sum of the shown per-process figures is, per group,
+    # either nothing or a pool of at least k answers from at least two processes.
     summed = {}
     for figures in per_process.values():
         for group, counts in shown(figures).items():
             target = summed.setdefault(group, {})
             for value, n in counts.items():
                 target[value] = target.get(value, 0) + n
-    assert shown(overall) == summed
+    for group, counts in shown(overall).items():
+        difference = {v: n - summed.get(group, {}).get(v, 0) for v, n in counts.items()}
+        assert all(n >= 0 for n in difference.values())
+        pooled = sum(difference.values())
+        if pooled:
+            assert pooled >= k
+            small_processes = [
+                p for p in (1, 2, 3)
+                if 0 < sum(n for (pp, g, _v), n in cells.items() if pp == p and g == group) < k
+            ]
+            assert len(small_processes) >= 2
     # Totals are the sum of the shown rows only.
     for f in overall + [f for fs in per_process.values() for f in fs]:
         if f.total:
@@ -175,3 +186,15 @@ def test_without_suppression_everything_counts():
 
 def test_fixture_group_sizes_straddle_k():
     assert min(len(v) for v in GROUP_SIZES.values()) < 5 <= max(len(v) for v in GROUP_SIZES.values())
+
+
+def test_small_cells_of_one_group_pool_over_processes_only_when_the_pool_reaches_k():
+    conn = tiny_db({(1, "candidate", 4): 3, (2, "candidate", 5): 3, (1, "manager", 2): 4})
+    (overall,) = aggregates.attitude_figures(conn, k=5, suppress=True)
+    rows = {r.group_key: r for r in overall.rows}
+    assert rows["candidate"].n == 6 and not rows["candidate"].suppressed  # 3 + 3 pooled
+    assert rows["manager"].suppressed  # a lone 4 never shows
+    for process in (1, 2):
+        (figure,) = aggregates.attitude_figures(conn, process_id=process, k=5, suppress=True)
+        assert all(r.suppressed for r in figure.rows)
+        assert figure.total is None
