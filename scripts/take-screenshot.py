@@ -64,9 +64,9 @@ def main() -> None:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
                 page = browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2)
                 page.goto(link)
-                # A start page may come before the first page of questions.
-                start = page.locator("form button[type=submit], form input[type=submit]")
-                if page.locator("fieldset").count() == 0 and start.count() == 1:
+                # The link opens a start page; its "Start" button leads to page 1.
+                start = page.locator("main a.button")
+                if page.locator("fieldset").count() == 0 and start.count() >= 1:
                     start.first.click()
                     page.wait_for_load_state()
                 OUTPUT.parent.mkdir(parents=True, exist_ok=True)
