@@ -45,6 +45,8 @@ def seeded_server(live_databases, tmp_path):
     server.stop()
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_workspace_in_a_browser(seeded_server):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
