@@ -46,6 +46,12 @@ def test_per_row_errors():
     assert errors[7] == ["Email address missing."]
 
 
+def test_excel_separator_hint_line():
+    preview = parse_csv("sep=;\r\nE-post;Grupp\r\na@example.se;Sökande\r\n", set())
+    assert preview.ok and preview.rows[0].group_key == "candidate"
+    assert preview.rows[0].line == 3
+
+
 def test_missing_columns():
     preview = parse_csv("namn;telefon\nA;0701234567\n", set())
     assert not preview.ok and preview.file_errors and not preview.rows

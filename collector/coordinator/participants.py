@@ -129,7 +129,15 @@ def parse_csv(text: str, existing_emails: set[str]) -> ImportPreview:
     first = next((line for line in lines if line.strip()), "")
     if not first:
         return ImportPreview([], ["The file is empty."])
-    separator = _sniff_separator(first)
+    if first.lower().startswith("sep=") and len(first.strip()) == 5:
+        # Excel's "sep=;" hint line: use it and skip it.
+        separator = first.strip()[4]
+        skipped = text.split("\n", 1)
+        line_offset = text[: len(text) - len(skipped[1])].count("\n") if len(skipped) == 2 else 0
+        text = skipped[1] if len(skipped) == 2 else ""
+    else:
+        separator = _sniff_separator(first)
+        line_offset = 0
     reader = csv.reader(io.StringIO(text), delimiter=separator)
     header: list[str] | None = None
     columns: dict[str, int] = {}
@@ -137,7 +145,7 @@ def parse_csv(text: str, existing_emails: set[str]) -> ImportPreview:
     seen: set[str] = set()
     try:
         for record in reader:
-            line = reader.line_num
+            line = reader.line_num + line_offset
             if not any(cell.strip() for cell in record):
                 continue
             if header is None:
