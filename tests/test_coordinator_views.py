@@ -107,7 +107,7 @@ def test_department_scoping_and_idor(app, coordinator_client, make_process, make
     token = csrf_from(coordinator_client, f"/coordinator/processes/{mine}")
     for path in ("", "/edit", "/stages", "/applicants", "/participants", "/import", "/print", "/decision", "/feedback", "/close"):
         assert coordinator_client.get(f"/coordinator/processes/{theirs}{path}").status_code == 404, path
-    for path in ("/invite", "/remind", "/start", "/close", "/participants", "/participants/1/delete", "/decision", "/feedback"):
+    for path in ("/invite", "/remind", "/start", "/close", "/delete", "/participants", "/participants/1/delete", "/decision", "/feedback"):
         assert coordinator_client.post(f"/coordinator/processes/{theirs}{path}", data={"csrf_token": token}).status_code == 404, path
     assert coordinator_client.get("/coordinator/processes/999").status_code == 404
     # Cannot create a process in another department either.
@@ -265,3 +265,15 @@ def test_pages_have_no_inline_styles_or_scripts(coordinator_client, make_process
             if 'type="hidden"' in tag or " hidden" in tag or field_id is None:
                 continue
             assert f'for="{field_id.group(1)}"' in page, (path, tag)
+
+
+def test_only_unused_planning_processes_can_be_deleted(coordinator_client, make_process, served_db, contacts_db):
+    unused = make_process("UNUSED")
+    used = make_process("USED")
+    create_invitation(contacts_db, used, "candidate")
+    participant_store.add_participants(contacts_db, unused, [{"name": "A", "email": "a@example.se", "group_key": "candidate"}])
+    token = csrf_from(coordinator_client, f"/coordinator/processes/{unused}")
+    assert coordinator_client.post(f"/coordinator/processes/{used}/delete", data={"csrf_token": token}).status_code == 302
+    assert coordinator_client.post(f"/coordinator/processes/{unused}/delete", data={"csrf_token": token}).status_code == 302
+    assert [r[0] for r in served_db.execute("select code from processes")] == ["USED"]
+    assert contacts_db.execute("select count(*) from participants").fetchone()[0] == 0

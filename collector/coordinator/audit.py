@@ -20,6 +20,7 @@ ACTIONS = (
     "user_password",
     "process_create",
     "process_update",
+    "process_delete",
     "stages_update",
     "applicants_update",
     "participants_add",

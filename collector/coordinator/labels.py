@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "user_password": _l("set a password"),
     "process_create": _l("created the process"),
     "process_update": _l("changed the process"),
+    "process_delete": _l("deleted the process"),
     "stages_update": _l("changed the stages"),
     "applicants_update": _l("changed the applicants"),
     "participants_add": _l("added participants"),

@@ -103,6 +103,22 @@ def update_process(served_db, process_id: int, values: dict) -> None:
         served_db["processes"].update(process_id, {key: values.get(key) for key in PROCESS_FIELDS if key in values})
 
 
+def deletable(served_db, contacts_db, process_id: int) -> bool:
+    """Only a process that never collected anything can be deleted (answers are kept for good)."""
+    responses = served_db.execute("select count(*) from responses where process_id = ?", [process_id]).fetchone()[0]
+    invitations = contacts_db.execute("select count(*) from invitations where process_id = ?", [process_id]).fetchone()[0]
+    return responses == 0 and invitations == 0
+
+
+def delete_process(served_db, contacts_db, process_id: int) -> None:
+    with immediate_transaction(contacts_db):
+        contacts_db.execute("delete from participants where process_id = ?", [process_id])
+    with immediate_transaction(served_db):
+        for table in ("screening_ratings", "rankings", "applicants", "process_stages", "response_counts", "answer_counts"):
+            served_db.execute(f"delete from {table} where process_id = ?", [process_id])
+        served_db.execute("delete from processes where id = ?", [process_id])
+
+
 def advance_status(served_db, process: dict, today: datetime.date) -> str:
     """planning -> collecting (closing has its own path, see outreach.close_process)."""
     new_status = NEXT_STATUS.get(process["status"])

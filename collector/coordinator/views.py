@@ -232,6 +232,21 @@ def process_start(process_id):
     return redirect(url_for(".process_view", process_id=process_id))
 
 
+@bp.route("/processes/<int:process_id>/delete", methods=["POST"])
+@workspace
+def process_delete(process_id):
+    process = load_process(process_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if process["status"] != "planning" or not process_store.deletable(get_db(), get_contacts_db(), process_id):
+        flash(_("Only a process that is still being planned and has sent no links can be deleted."), "error")
+        return redirect(url_for(".process_view", process_id=process_id))
+    process_store.delete_process(get_db(), get_contacts_db(), process_id)
+    audit.record(get_contacts_db(), actor(), "process_delete", process_id, process["code"])
+    flash(_("The process was deleted."), "success")
+    return redirect(url_for(".index"))
+
+
 # --- stages and applicants --------------------------------------------------------------
 
 
