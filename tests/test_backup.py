@@ -14,6 +14,7 @@ import json
 import secrets
 import sqlite3
 import threading
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -221,10 +222,13 @@ def test_restore_refuses_while_a_server_is_running(gunicorn_server, live_databas
     from collector.backup import backup_databases
 
     backup_databases(served_path, contacts_path, str(tmp_path / "b"))
-    try:
-        urllib.request.urlopen(gunicorn_server.url + "/", timeout=5)
-    except Exception:
-        pass  # any answer means a worker has handled a request
+    for _ in range(50):  # any answer means a worker has handled a request
+        try:
+            urllib.request.urlopen(gunicorn_server.url + "/", timeout=10).close()
+        except urllib.error.HTTPError:
+            pass
+        if server_is_running(served_path):
+            break
     assert server_is_running(served_path)
     with pytest.raises(Exception, match="server is running"):
         restore_databases(str(tmp_path / "b"), served_path, contacts_path)
