@@ -284,7 +284,7 @@ def restore_databases(directory: str, served_path: str, contacts_path: str, *, f
                     "A Medverkan server is running on these databases. Stop it first, "
                     "or pass --force if you are sure nothing is writing."
                 ) from None
-        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
         _install(source / manifest["files"]["served"]["file"], served_path, stamp)
         _install(source / manifest["files"]["contacts"]["file"], contacts_path, stamp)
     finally:
