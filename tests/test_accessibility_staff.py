@@ -1,0 +1,90 @@
+"""axe-core (WCAG 2.0/2.1 A and AA) on every staff page a signed-in admin can
+reach by following links, on the demo case behind gunicorn, at 360 px and
+desktop width in Swedish, plus the English versions at desktop width.
+
+The crawl follows same-origin GET links only (never forms), so it changes
+nothing; it complements the coordinator area's own browser test by finding
+pages through the interface rather than from a list.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+
+from tests.fixtures.browser import DESKTOP
+from tests.fixtures.browser import PHONE
+from tests.fixtures.browser import axe_violations
+from tests.fixtures.browser import describe_violations
+
+MAX_PAGES = 30
+# Known reflow problem reported to the coordinator area (2026-11-22): the
+# process page is 373 px wide at a 360 px viewport; the overflow comes from
+# inside a .table-scroll region. Remove the entry when fixed.
+KNOWN_SIDEWAYS = ("/coordinator/processes/",)
+SKIP = ("/logout", "/staff/login", "/s/", "/static/", "/svar", "/withdraw", ".csv", ".xlsx", ".sav", ".pdf", ".png", "/print")
+
+
+def _sign_in(page, site):
+    page.goto(site.url + "/staff/login")
+    page.set_default_timeout(10000)
+    page.fill("input[name=username]", "demo")
+    page.fill("input[name=password]", site.staff_password)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "/login" not in page.url, "demo admin could not sign in"
+
+
+def _links(page, origin):
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    found = []
+    for href in hrefs:
+        parsed = urllib.parse.urlparse(href)
+        if f"{parsed.scheme}://{parsed.netloc}" != origin:
+            continue
+        path = parsed.path + (f"?{parsed.query}" if parsed.query and "lang=" not in parsed.query else "")
+        if any(part in path for part in SKIP):
+            continue
+        found.append(path)
+    return found
+
+
+@pytest.mark.parametrize(
+    "viewport, language",
+    [(PHONE, "sv"), (DESKTOP, "sv"), (DESKTOP, "en")],
+    ids=["phone-360-sv", "desktop-sv", "desktop-en"],
+)
+def test_every_reachable_staff_page_passes_axe(browser, demo_site, viewport, language):
+    assert demo_site.staff_password, "the demo site has a staff account"
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    problems = {}
+    sideways = []
+    try:
+        page.goto(f"{demo_site.url}/?lang={language}")
+        _sign_in(page, demo_site)
+        queue = [urllib.parse.urlparse(page.url).path, "/coordinator/"]
+        seen = set()
+        while queue and len(seen) < MAX_PAGES:
+            path = queue.pop(0)
+            if path in seen:
+                continue
+            seen.add(path)
+            response = page.goto(demo_site.url + path)
+            assert response.status < 500, f"{path} answered {response.status}"
+            if response.status >= 400:
+                continue
+            assert page.get_attribute("html", "lang") == language, path
+            violations = axe_violations(page)
+            if violations:
+                problems[path] = describe_violations(violations)
+            if page.evaluate("document.documentElement.scrollWidth") > viewport["width"]:
+                if not any(path.startswith(known) and path[len(known):].isdigit() for known in KNOWN_SIDEWAYS):
+                    sideways.append(path)
+            queue.extend(link for link in _links(page, demo_site.url) if link not in seen)
+    finally:
+        context.close()
+    assert len(seen) >= 5, f"the crawl found only {sorted(seen)}"
+    assert not problems, "\n".join(f"{path}:\n{text}" for path, text in problems.items())
+    assert not sideways, f"pages that scroll sideways at {viewport['width']} px: {sideways}"
