@@ -43,7 +43,7 @@ CONTENT_SECURITY_POLICY = (
 # Failed token look-ups allowed per client address (limits' notation).
 DEFAULT_TOKEN_GUESS_LIMIT = "20 per 10 minutes"
 
-# Status codes that get a friendly page; everything else falls back to 500's page.
+# Status codes with a message of their own; other 4xx use 400's, other 5xx 500's.
 ERROR_CODES = (400, 403, 404, 405, 410, 413, 429, 500)
 
 # --- log redaction --------------------------------------------------------
@@ -216,7 +216,7 @@ def _messages():
 def render_error(code: int):
     """Render the friendly page for ``code``; falls back to plain text if rendering fails."""
     messages = _messages()
-    title, explanation = messages.get(code, messages[500])
+    title, explanation = messages.get(code) or messages[400 if code < 500 else 500]
     try:
         body = render_template("errors.html", code=code, title=title, explanation=explanation)
     except Exception:  # the error page itself must never fail
@@ -228,9 +228,6 @@ def render_error(code: int):
 def _handle_http_exception(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
-    if error.code not in ERROR_CODES:
-        response = error.get_response()
-        return response
     body, code = render_error(error.code)
     response = current_app.make_response((body, code))
     # Keep headers such as Allow (405) and Retry-After (429).

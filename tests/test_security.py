@@ -230,3 +230,13 @@ def test_werkzeug_style_records_are_redacted_through_their_arguments():
         logger.setLevel(old_level)
     assert "SECRETtoken123" not in stream.getvalue()
     assert "/s/[redacted]" in stream.getvalue()
+
+
+def test_other_client_errors_also_get_a_page_in_the_users_language(limited_app):
+    @limited_app.route("/_probe/415")
+    def probe_415():
+        abort(415)
+
+    response = limited_app.test_client().get("/_probe/415")
+    assert response.status_code == 415
+    assert "Förfrågan kunde inte tolkas" in response.get_data(as_text=True)
