@@ -163,7 +163,9 @@ def test_printed_sheet_has_qr_codes_and_working_tokens(coordinator_client, make_
     assert page.count("<svg") == 4
     assert "style=" not in page and "<script" not in page
     assert "Utan E-post" in page
-    assert contacts_db.execute("select count(*) from invitations where status = 'open'").fetchone()[0] == 4
+    assert contacts_db.execute(
+        "select count(*) from invitations where status = 'open' and sent_on = ?", [datetime.date.today().isoformat()]
+    ).fetchone()[0] == 4
     links = re.findall(r'class="slip-url">([^<]+)<', page)
     assert len(links) == 4 and all(link.startswith("http://127.0.0.1:5000/s/") for link in links)
     response = coordinator_client.post(url, data={"csrf_token": token, "group_key": "representative", "count": "5000"})

@@ -134,14 +134,15 @@ def print_links(contacts_db, process, group_key: str, count: int, actor: str | N
                 contacts_db, process["id"], participant["group_key"], participant["id"],
                 language=participant["language"], today=today,
             )
-            links.append({"group_key": participant["group_key"], "name": participant["name"], "url": invitation_url(token)})
+            links.append({"group_key": participant["group_key"], "name": participant["name"], "url": invitation_url(token), "token": token})
         for _ in range(count):
             token = create_invitation(contacts_db, process["id"], group_key, None, today=today)
-            links.append({"group_key": group_key, "name": None, "url": invitation_url(token)})
-        contacts_db.execute(
-            "update invitations set sent_on = ? where process_id = ? and sent_on is null and is_followup = 0",
-            [today.isoformat(), process["id"]],
-        )
+            links.append({"group_key": group_key, "name": None, "url": invitation_url(token), "token": token})
+        for link in links:
+            # Handed out on paper today: counts as sent, so reminders and rates see it.
+            contacts_db.execute(
+                "update invitations set sent_on = ? where token_hash = ?", [today.isoformat(), hash_secret(link.pop("token"))]
+            )
         audit.record(contacts_db, actor, "print_links", process["id"], f"{len(links)} links")
     return links
 
