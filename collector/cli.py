@@ -13,6 +13,7 @@ import importlib
 
 import click
 from flask.cli import FlaskGroup
+from flask.cli import NoAppException
 
 COMMAND_MODULES = [
     "collector.commands",
@@ -26,7 +27,11 @@ COMMAND_MODULES = [
 def _create_app():
     from collector import create_app
 
-    return create_app()
+    try:
+        return create_app()
+    except RuntimeError as error:
+        # A missing SECRET_KEY: one clear line instead of a traceback.
+        raise NoAppException(str(error)) from error
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)

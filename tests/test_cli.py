@@ -123,3 +123,22 @@ def test_neutralise_prefixes_formula_cells(cell):
 @pytest.mark.parametrize("cell", ["bra", "1-2", "", 4, None, "e-post: a@b"])
 def test_neutralise_keeps_other_cells(cell):
     assert neutralise(cell) == cell
+
+
+def test_commands_without_a_secret_key_say_so_without_a_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("MEDVERKAN_")}
+    env["MEDVERKAN_DATABASE"] = str(tmp_path / "served.db")
+    result = subprocess.run(
+        [sys.executable, "-c", "from collector.cli import cli; cli()", "export", "--process", "X"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "Set SECRET_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
