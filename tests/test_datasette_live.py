@@ -3,70 +3,18 @@ with the cookie the collector's own code mints (the sign-in bridge)."""
 
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
-import subprocess
-import time
-import urllib.error
-import urllib.request
 
 import pytest
 
 from collector.coordinator.actor_cookie import actor_cookie_value
 from collector.demo import CASE_CODE, run_demo
 from datasette_plugins.launch import datasette_command
-from tests.fixtures.servers import REPO, free_port
+from tests.fixtures.datasette import fetch, start_process, stop_process, wait_for
+from tests.fixtures.servers import free_port
 
 pytestmark = pytest.mark.slow
 SECRET = "live-datasette-secret"
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-OPENER = urllib.request.build_opener(NoRedirect)
-
-
-def fetch(url: str, cookie: str | None = None) -> tuple[int, dict, str]:
-    request = urllib.request.Request(url, headers={"Cookie": f"ds_actor={cookie}"} if cookie else {})
-    try:
-        with OPENER.open(request, timeout=10) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read().decode("utf-8", "replace")
-
-
-def start(argv: list[str], log_path) -> subprocess.Popen:
-    log = open(log_path, "wb")
-    return subprocess.Popen(argv, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def wait_for(url: str, process: subprocess.Popen, log_path, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("datasette exited:\n" + log_path.read_text(errors="replace")[-3000:])
-        try:
-            fetch(url)
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"datasette did not answer within {timeout} s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -91,13 +39,13 @@ def live(demo_paths):
     port = free_port()
     argv = datasette_command(served, port=port, secret=SECRET, contacts_db_path=contacts, login_url="http://127.0.0.1:5000/staff/login")
     log_path = folder / "datasette.log"
-    process = start(argv, log_path)
+    process = start_process(argv, log_path)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(url + "/-/medverkan-login", process, log_path)
         yield url
     finally:
-        stop(process)
+        stop_process(process)
 
 
 def cookie(username, role):
@@ -152,11 +100,11 @@ def test_demo_mode_server_is_open_on_loopback_and_says_so(demo_paths):
     served, contacts, folder = demo_paths
     port = free_port()
     log_path = folder / "demo.log"
-    process = start(datasette_command(served, port=port, secret=SECRET, demo=True), log_path)
+    process = start_process(datasette_command(served, port=port, secret=SECRET, demo=True), log_path)
     try:
         wait_for(f"http://127.0.0.1:{port}/-/medverkan-login", process, log_path)
         status, _, html = fetch(f"http://127.0.0.1:{port}/medverkan/responses")
         assert status == 200
         assert "Demoläge" in html
     finally:
-        stop(process)
+        stop_process(process)
