@@ -156,8 +156,14 @@ def _state_page(state: str):
 def _start_session(invitation: dict):
     session[SESSION_INVITATION] = invitation["id"]
     session.pop(SESSION_RECEIPT, None)
-    if "lang" not in session and invitation.get("language") in LANGUAGES:
-        session["lang"] = invitation["language"]
+    if "lang" not in session:
+        # A new device: the language of the saved draft, else of the invitation.
+        draft = get_contacts_db().execute(
+            "select language from drafts where invitation_id = ?", [invitation["id"]]
+        ).fetchone()
+        language = draft[0] if draft and draft[0] in LANGUAGES else invitation.get("language")
+        if language in LANGUAGES:
+            session["lang"] = language
     response = redirect(url_for("respondent.questionnaire"), code=303)
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
@@ -225,6 +231,7 @@ class Context:
 
         self.invitation = invitation
         self.draft = _load_draft(invitation["id"])
+        self.has_draft = bool(self.draft)
         instrument_id = self.draft.get("instrument_id")
         if instrument_id is None:
             instrument_id = instrument_for(get_db(), invitation["process_id"], invitation["group_key"])
@@ -373,7 +380,7 @@ def questionnaire():
     context, response = _guard()
     if response is not None:
         return response
-    if context.draft.get("reached") and request.args.get("start") is None:
+    if context.has_draft and request.args.get("start") is None:
         page = min(max(int(context.draft.get("page", 1)), 1), context.page_count + 1)
         if page > context.page_count:
             return redirect(url_for("respondent.review"), code=303)

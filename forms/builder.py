@@ -137,10 +137,12 @@ class OnlyWhen:
 class Answered:
     """Required (custom message) or optional: stops the chain when empty either way."""
 
-    def __init__(self, required: bool, text: str):
+    def __init__(self, required: bool, text: str, always: bool = True):
         self.required = required
         self.message = text
-        self.field_flags = {"required": True} if required else {}
+        # Conditional questions are not marked required in the HTML: they
+        # are only required when their condition holds.
+        self.field_flags = {"required": True} if required and always else {}
 
     def __call__(self, form, field):
         data = field.data
@@ -269,7 +271,9 @@ def _fields_for(question: Question, language: str, items: dict, gate: list) -> t
         allowed = [value for value, _ in choices]
         multiple = question.type == "multiple"
         required = Answered(
-            question.required, required_text or message("choose_at_least_one" if multiple else "choose", language)
+            question.required,
+            required_text or message("choose_at_least_one" if multiple else "choose", language),
+            not gate,
         )
         field_class = SelectMultipleField if multiple else RadioField
         field = field_class(
@@ -280,11 +284,11 @@ def _fields_for(question: Question, language: str, items: dict, gate: list) -> t
         )
         return {key: field}, (SubField(key, ""),), kind_by_type[question.type]
     if question.type == "integer":
-        required = Answered(question.required, required_text or message("enter_number", language))
+        required = Answered(question.required, required_text or message("enter_number", language), not gate)
         field = StringField(validators=[*gate, required, WholeNumberInRange(question.minimum, question.maximum, language)])
         return {key: field}, (SubField(key, ""),), "integer"
     if question.type == "text":
-        required = Answered(question.required, required_text or message("enter_text", language))
+        required = Answered(question.required, required_text or message("enter_text", language), not gate)
         field = TextAreaField(validators=[*gate, required, MaxChars(TEXT_MAX_LENGTH, language)])
         return {key: field}, (SubField(key, ""),), "text"
     if question.type in ("screening", "ranking"):
@@ -301,7 +305,7 @@ def _fields_for(question: Question, language: str, items: dict, gate: list) -> t
                     validate_choice=False,
                     validators=[
                         *gate,
-                        Answered(question.required, required_text or message("choose_for", language, item=item)),
+                        Answered(question.required, required_text or message("choose_for", language, item=item), not gate),
                         AllowedValues([v for v, _ in choices], message("invalid_choice", language)),
                     ],
                 )
@@ -313,7 +317,7 @@ def _fields_for(question: Question, language: str, items: dict, gate: list) -> t
                     validate_choice=False,
                     validators=[
                         *gate,
-                        Answered(question.required, required_text or message("rank_for", language, item=item)),
+                        Answered(question.required, required_text or message("rank_for", language, item=item), not gate),
                         AllowedValues(range(1, len(names) + 1), message("invalid_choice", language)),
                     ],
                 )
