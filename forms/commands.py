@@ -1,3 +1,156 @@
-"""CLI commands (see collector/cli.py)."""
+"""`medverkan instruments import|export|diff|list|publish` (see collector/cli.py).
 
-commands = []
+An instrument is named either by a file (.xlsx/.csv/.md XLSForm or .yaml
+definition) or by ``key@version`` of a registered instrument (``key`` alone
+means its latest default-set version).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from forms.model import Instrument
+from forms.versions import CORE_DECISIONS
+from forms.versions import apply_core_decisions
+from forms.versions import diff
+from forms.versions import reworded_core
+from forms.xlsform import XLSFormError
+from forms.xlsform import read_xlsform
+from forms.xlsform import write_xlsform
+
+
+def _db():
+    from collector.db import connect
+
+    return connect(current_app.config["DATABASE"])
+
+
+def _registered(db, spec: str) -> Instrument:
+    from forms.registry import load_registered
+
+    key, _, version = spec.partition("@")
+    if version:
+        row = db.execute("select id from instruments where key = ? and version = ?", [key, version]).fetchone()
+    else:
+        row = db.execute("select id from instruments where key = ? order by version desc limit 1", [key]).fetchone()
+    if row is None:
+        raise click.ClickException(f"no registered instrument {spec!r}")
+    return load_registered(db, row[0])
+
+
+def _load(spec: str, db=None) -> Instrument:
+    """A file or ``key@version`` of a registered instrument."""
+    path = Path(spec)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        from forms.definitions import DefinitionError
+        from forms.definitions import load_instrument
+
+        try:
+            return load_instrument(path)
+        except DefinitionError as error:
+            raise click.ClickException(str(error)) from None
+    if path.suffix.lower() in (".xlsx", ".csv", ".md", ".xls"):
+        if not path.exists():
+            raise click.ClickException(f"no such file: {spec}")
+        try:
+            return read_xlsform(path)
+        except XLSFormError as error:
+            raise click.ClickException("the XLSForm has problems:\n" + str(error)) from None
+    return _registered(db if db is not None else _db(), spec)
+
+
+def _latest(db, instrument: Instrument) -> Instrument | None:
+    row = db.execute(
+        "select id from instruments where key = ? and department is ? order by version desc limit 1",
+        [instrument.key, instrument.department],
+    ).fetchone()
+    if row is None:
+        return None
+    from forms.registry import load_registered
+
+    return load_registered(db, row[0])
+
+
+@click.group("instruments")
+def instruments_group():
+    """Author questionnaires as XLSForm spreadsheets: check, compare, publish."""
+
+
+@instruments_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_command(path):
+    """Check an XLSForm file and print a summary of the instrument (nothing is stored)."""
+    instrument = _load(path)
+    click.echo(f"{instrument.key}@{instrument.version}: group {instrument.group}, "
+               f"department {instrument.department or '-'}, {len(instrument.pages)} pages, "
+               f"{len(instrument.questions)} questions")
+
+
+@instruments_group.command("export")
+@click.argument("spec")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def export_command(spec, out):
+    """Write an instrument (file or key@version) as an .xlsx XLSForm."""
+    write_xlsform(_load(spec), out)
+    click.echo(f"written {out}")
+
+
+@instruments_group.command("diff")
+@click.argument("old")
+@click.argument("new")
+@with_appcontext
+def diff_command(old, new):
+    """Show added, removed and reworded items and changed types/choices from OLD to NEW."""
+    changes = diff(_load(old), _load(new))
+    for change in changes:
+        click.echo(str(change))
+    if not changes:
+        click.echo("no differences")
+
+
+@instruments_group.command("list")
+@with_appcontext
+def list_command():
+    """Registered instruments with version, group, department and whether answered."""
+    db = _db()
+    for key, version, group, department, frozen in db.execute(
+        "select key, version, group_key, department, frozen_on from instruments order by key, department, version"
+    ):
+        click.echo(f"{key}@{version}\t{group}\t{department or '-'}\t{'answered' if frozen else 'open'}")
+
+
+@instruments_group.command("publish")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--core-reworded", type=click.Choice(CORE_DECISIONS), default=None,
+              help="For reworded common-core items: keep their key or break it (asked when omitted).")
+@with_appcontext
+def publish_command(path, core_reworded):
+    """Register an XLSForm (a new version when it changed; answered versions never change)."""
+    from forms.registry import InstrumentFrozenError
+    from forms.registry import register_instrument
+
+    db = _db()
+    instrument = _load(path, db)
+    previous = _latest(db, instrument)
+    if previous is not None and previous.version < instrument.version:
+        decisions = {}
+        for key in reworded_core(previous, instrument):
+            decision = core_reworded or click.prompt(
+                f"Common-core item {key!r} was reworded. Keep its key (same meaning) or break it (new key)?",
+                type=click.Choice(CORE_DECISIONS),
+            )
+            decisions[key] = decision
+        instrument = apply_core_decisions(instrument, decisions)
+    try:
+        instrument_id = register_instrument(db, instrument)
+    except (InstrumentFrozenError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"published {instrument.key}@{instrument.version} (id {instrument_id})")
+
+
+commands = [instruments_group]
