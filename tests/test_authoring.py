@@ -1,0 +1,80 @@
+"""Coordinator authoring pages through the Flask test client: upload, report, preview, publish."""
+
+import dataclasses
+import io
+
+from forms.definitions import load_builtin_instruments
+from forms.model import Page
+from forms.registry import register_instrument
+from forms.xlsform import write_xlsform
+from tests.fixtures.coordinator import csrf_from
+
+
+def xlsx(instrument) -> bytes:
+    out = io.BytesIO()
+    write_xlsform(instrument, out)
+    return out.getvalue()
+
+
+def upload(client, data: bytes, name: str):
+    token = csrf_from(client, "/coordinator/instruments/")
+    return client.post(
+        "/coordinator/instruments/",
+        data={"csrf_token": token, "workbook": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def hidden(page: str, name: str) -> str:
+    return page.split(f'name="{name}" type="hidden" value="')[1].split('"')[0]
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client):
+    assert client.get("/coordinator/instruments/").status_code in (302, 303)
+
+
+def test_upload_preview_and_publish_a_department_variant(coordinator_client, served_db):
+    variant = dataclasses.replace(load_builtin_instruments()["union"], key="union_am", department="arbetsmarknad")
+    page = upload(coordinator_client, xlsx(variant), "union_am.xlsx").get_data(as_text=True)
+    assert "union_am" in page and variant.questions[0].text["sv"] in page and variant.questions[0].text["en"] in page
+    response = coordinator_client.post(
+        "/coordinator/instruments/publish",
+        data={"csrf_token": hidden(page, "csrf_token"), "definition": hidden(page, "definition")},
+    )
+    assert response.status_code == 302
+    assert served_db.execute("select department from instruments where key = 'union_am'").fetchone() == ("arbetsmarknad",)
+
+
+def test_broken_file_shows_rows_in_swedish_page_and_nothing_is_published(coordinator_client, served_db):
+    response = upload(coordinator_client, b"survey,,\n,type,name\n,decimal,x\n", "broken.csv")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "error-summary" in page and "row 2" in page and "decimal" in page
+    assert served_db.execute("select count(*) from instruments where key = 'x'").fetchone()[0] == 0
+
+
+def test_wrong_file_type_and_tampered_definition_are_refused(coordinator_client):
+    page = upload(coordinator_client, b"%PDF", "form.pdf").get_data(as_text=True)
+    assert "error-summary" in page
+    token = csrf_from(coordinator_client, "/coordinator/instruments/")
+    response = coordinator_client.post("/coordinator/instruments/publish", data={"csrf_token": token, "definition": "eyJ4IjoxfQ.forged"})
+    assert response.status_code == 400
+
+
+def test_reworded_core_item_asks_keep_or_break(coordinator_client, served_db):
+    old = load_builtin_instruments()["representative"]
+    register_instrument(served_db, old)
+    key = next(q.key for q in old.questions if q.core)
+    pages = tuple(
+        Page(p.key, p.title, tuple(dataclasses.replace(q, text={**q.text, "sv": "Ny lydelse"}) if q.key == key else q for q in p.questions), p.intro)
+        for p in old.pages
+    )
+    new = dataclasses.replace(old, version=old.version + 1, pages=pages)
+    page = upload(coordinator_client, xlsx(new), "rep.xlsx").get_data(as_text=True)
+    assert f'name="core-{key}"' in page and "<fieldset>" in page
+    data = {"csrf_token": hidden(page, "csrf_token"), "definition": hidden(page, "definition")}
+    coordinator_client.post("/coordinator/instruments/publish", data=data)
+    assert served_db.execute("select count(*) from instruments where key = ? and version = ?", [old.key, new.version]).fetchone()[0] == 0
+    coordinator_client.post("/coordinator/instruments/publish", data={**data, f"core-{key}": "keep"})
+    row = served_db.execute("select definition_json from instruments where key = ? and version = ?", [old.key, new.version]).fetchone()
+    assert row and f'"{key}"' in row[0]
