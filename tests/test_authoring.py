@@ -78,3 +78,8 @@ def test_reworded_core_item_asks_keep_or_break(coordinator_client, served_db):
     coordinator_client.post("/coordinator/instruments/publish", data={**data, f"core-{key}": "keep"})
     row = served_db.execute("select definition_json from instruments where key = ? and version = ?", [old.key, new.version]).fetchone()
     assert row and f'"{key}"' in row[0]
+
+
+def test_page_is_swedish_first(coordinator_client):
+    page = coordinator_client.get("/coordinator/instruments/").get_data(as_text=True)
+    assert "Kontrollera filen" in page and "Publicerade enkäter" in page
