@@ -105,6 +105,50 @@ def upload():
     )
 
 
+SAMPLE_ITEMS = {"applicants": ["A", "B", "C"], "finalists": ["A", "B"]}
+
+
+def _checked_instrument(signed: str):
+    """The instrument carried in a signed hidden field (400 when forged or broken)."""
+    import json
+
+    from forms.registry import instrument_from_json
+
+    try:
+        return instrument_from_json(json.dumps(_signer().loads(signed or "")))
+    except (BadSignature, ValueError, KeyError, TypeError):
+        abort(400)
+
+
+@bp.route("/preview", methods=["POST"])
+@roles_required(*AUTHORS)
+def preview():
+    """One page of a checked (not yet published) instrument, rendered as respondents see it."""
+    import dataclasses
+    import hashlib
+
+    from flask import request
+
+    from forms import builder
+
+    form = PublishForm()
+    if not form.validate_on_submit():
+        abort(400)
+    instrument = _checked_instrument(form.definition.data)
+    number, _sep, language = request.form.get("page_language", "1-sv").partition("-")
+    if language not in ("sv", "en") or not number.isdigit() or not 1 <= int(number) <= len(instrument.pages):
+        abort(400)
+    # The builder caches form classes by (key, version, department); an
+    # unpublished edit must not reuse (or poison) a published version's class.
+    digest = hashlib.sha256(form.definition.data.encode()).hexdigest()[:16]
+    shown = dataclasses.replace(instrument, department=f"preview-{digest}")
+    page_form = builder.build_page_form(shown, int(number) - 1, language, SAMPLE_ITEMS)(formdata=None, meta={"csrf": False})
+    return render_template(
+        "authoring/preview.html", instrument=instrument, page=instrument.pages[int(number) - 1], number=int(number),
+        language=language, form=page_form, publish_form=form, text=builder.text_in,
+    )
+
+
 @bp.route("/publish", methods=["POST"])
 @roles_required(*AUTHORS)
 def publish():
@@ -112,18 +156,12 @@ def publish():
     from flask import request
 
     from forms.registry import InstrumentFrozenError
-    from forms.registry import instrument_from_json
     from forms.registry import register_instrument
-
-    import json
 
     form = PublishForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        instrument = instrument_from_json(json.dumps(_signer().loads(form.definition.data)))
-    except (BadSignature, ValueError, KeyError, TypeError):
-        abort(400)
+    instrument = _checked_instrument(form.definition.data)
     db = get_db()
     previous = _latest(db, instrument)
     decisions = {}

@@ -83,3 +83,20 @@ def test_reworded_core_item_asks_keep_or_break(coordinator_client, served_db):
 def test_page_is_swedish_first(coordinator_client):
     page = coordinator_client.get("/coordinator/instruments/").get_data(as_text=True)
     assert "Kontrollera filen" in page and "Publicerade enkäter" in page
+
+
+def test_preview_renders_each_page_with_the_respondent_field_macros(coordinator_client, served_db):
+    instrument = dataclasses.replace(load_builtin_instruments()["representative"], key="rep_draft")
+    page = upload(coordinator_client, xlsx(instrument), "rep.xlsx").get_data(as_text=True)
+    data = {"csrf_token": hidden(page, "csrf_token"), "definition": hidden(page, "definition")}
+    for number, source_page in enumerate(instrument.pages, start=1):
+        for language in ("sv", "en"):
+            shown = coordinator_client.post("/coordinator/instruments/preview", data={**data, "page_language": f"{number}-{language}"})
+            assert shown.status_code == 200
+            html = shown.get_data(as_text=True)
+            assert source_page.title[language] in html
+            first = source_page.questions[0]
+            assert f'id="question-{first.key}"' in html
+    bad = coordinator_client.post("/coordinator/instruments/preview", data={**data, "page_language": "99-sv"})
+    assert bad.status_code == 400
+    assert served_db.execute("select count(*) from instruments where key = 'rep_draft'").fetchone()[0] == 0
