@@ -113,7 +113,13 @@ def invitation_state(invitation: dict | None) -> str:
         return "answered"
     if invitation["status"] == "submitting":
         return "submitting"
-    if invitation["status"] == "closed" or _process_status(invitation["process_id"]) in (None, "closed"):
+    if invitation["status"] == "closed":
+        return "closed"
+    process_status = _process_status(invitation["process_id"])
+    # Closing a process stops its links (the coordinator marks them closed),
+    # except the hired person's six-month follow-up, which is only created
+    # once the process has closed.
+    if process_status is None or (process_status == "closed" and not invitation.get("is_followup")):
         return "closed"
     if invitation["expires_on"] and invitation["expires_on"] < datetime.date.today().isoformat():
         return "expired"
