@@ -75,16 +75,19 @@ def test_workspace_in_a_browser(seeded_server):
             page.goto(base + "/staff/login")
             page.fill("#username", "coord")
             page.fill("#password", PASSWORD)
-            page.click("button[type=submit]")
+            with page.expect_navigation():
+                page.click("button[type=submit]")
             assert page.url.endswith("/coordinator/")
             page.goto(base + f"/coordinator/processes/{process_id}/participants")
             page.fill("#name", "Bo")
             page.fill("#email", "not-an-email")
-            page.click("form:has(#email) button[type=submit]")
+            with page.expect_navigation():
+                page.click("form:has(#email) button[type=submit]")
             assert page.locator(".error-summary a[href='#email']").count() == 1
             assert page.input_value("#name") == "Bo"
             page.fill("#email", "bo@example.se")
-            page.click("form:has(#email) button[type=submit]")
+            with page.expect_navigation():
+                page.click("form:has(#email) button[type=submit]")
             assert page.locator("text=bo@example.se").count() == 1
             cookies = {c["name"]: c for c in context.cookies()}
             assert cookies["session"]["httpOnly"] and cookies["session"]["sameSite"] == "Lax"
@@ -99,7 +102,8 @@ def test_workspace_in_a_browser(seeded_server):
             assert results.violations_count == 0, results.generate_report()
             page.fill("#username", "coord")
             page.fill("#password", PASSWORD)
-            page.click("button[type=submit]")
+            with page.expect_navigation():
+                page.click("button[type=submit]")
             axe = Axe()
             for path in pages:
                 page.goto(base + path)
