@@ -51,7 +51,8 @@ def answer_visible_questions(page) -> None:
 
 
 def click_next(page) -> None:
-    page.click("form#answers button[value=next]")
+    with page.expect_navigation():
+        page.click("form#answers button[value=next]")
 
 
 class Visit:
@@ -95,7 +96,8 @@ def test_every_respondent_state_passes_axe(browser, demo_site, language, viewpor
         page.goto(f"{base}{link}?lang={language}")
         assert "/s/" not in page.url, "the token stays out of the address bar"
         visit.check("start page")
-        page.click("main a.button")
+        with page.expect_navigation():
+            page.click("main a.button")
         visit.check("first page")
 
         # A failed submit: first page with nothing answered.
@@ -112,7 +114,8 @@ def test_every_respondent_state_passes_axe(browser, demo_site, language, viewpor
             answer_visible_questions(page)
             click_next(page)
         visit.check("review page")
-        page.click("main form button[type=submit]")
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
         visit.check("thank-you page")
         receipt = re.search(r"[A-HJ-NP-Z2-9]{4}(?:-[A-HJ-NP-Z2-9]{4}){3}", page.inner_text("main"))
         assert receipt, "the thank-you page shows a receipt code"
@@ -129,12 +132,15 @@ def test_every_respondent_state_passes_axe(browser, demo_site, language, viewpor
 
         page.goto(f"{base}/withdraw?lang={language}")
         visit.check("withdrawal form")
-        page.click("main form button[type=submit]")
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
         visit.check("withdrawal form with errors")
         page.fill("input[name=receipt]", receipt.group(0))
-        page.click("main form button[type=submit]")
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
         visit.check("withdrawal confirmation")
-        page.click("main form button[type=submit]")
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
         visit.check("withdrawn")
     finally:
         context.close()

@@ -31,7 +31,8 @@ def _sign_in(page, site):
     page.fill("input[name=username]", "demo")
     page.fill("input[name=password]", site.staff_password)
     with page.expect_navigation():
-        page.click("main form button[type=submit]")
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
     assert "/login" not in page.url, "demo admin could not sign in"
 
 

@@ -23,17 +23,20 @@ def test_upload_report_and_preview_pass_axe_on_a_phone(browser, demo_site, tmp_p
         page.fill("input[name=username]", "demo")
         page.fill("input[name=password]", demo_site.staff_password)
         with page.expect_navigation():
-            page.click("main form button[type=submit]")
+            with page.expect_navigation():
+                page.click("main form button[type=submit]")
         for name, path in (("report", bad), ("checked", good)):
             page.goto(demo_site.url + "/coordinator/instruments/")
             page.set_input_files("#workbook", str(path))
             with page.expect_navigation():
-                page.click("main form[enctype] button[type=submit]")
+                with page.expect_navigation():
+                    page.click("main form[enctype] button[type=submit]")
             problems[name] = axe_violations(page)
             assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
         assert "manager_draft" in page.content()
         with page.expect_navigation():
-            page.click("button[name=page_language]")
+            with page.expect_navigation():
+                page.click("button[name=page_language]")
         assert page.locator(".question").count() > 0
         problems["preview"] = axe_violations(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "preview"

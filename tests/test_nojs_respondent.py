@@ -31,7 +31,8 @@ def test_complete_questionnaire_without_javascript(browser, demo_site):
     try:
         page.goto(demo_site.url + demo_site.invite("candidate"))
         assert page.evaluate is not None
-        page.click("main a.button")
+        with page.expect_navigation():
+            page.click("main a.button")
         assert "/svar/sida/1" in page.url
 
         # Type into a free-text or number field, leave a required question out:
@@ -43,7 +44,8 @@ def test_complete_questionnaire_without_javascript(browser, demo_site):
             if text_fields.first.get_attribute("inputmode") == "numeric":
                 typed = "4"
             text_fields.first.fill(typed)
-        page.click("form#answers button[value=next]")
+        with page.expect_navigation():
+            page.click("form#answers button[value=next]")
         if page.locator(".error-summary").count() and typed is not None:
             assert page.locator("form#answers textarea, form#answers input[type=text]").first.input_value() == typed
 
@@ -52,11 +54,13 @@ def test_complete_questionnaire_without_javascript(browser, demo_site):
             if page.locator("form#answers").count() == 0:
                 break
             fill_page_without_js(page)
-            page.click("form#answers button[value=next]")
+            with page.expect_navigation():
+                page.click("form#answers button[value=next]")
             assert page.locator(".error-summary").count() == 0, page.inner_text(".error-summary")
             pages += 1
         assert pages >= 2
-        page.click("main form button[type=submit]")
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
         receipt = RECEIPT.search(page.inner_text("main"))
         assert receipt, page.inner_text("main")[:400]
 
@@ -72,8 +76,10 @@ def test_complete_questionnaire_without_javascript(browser, demo_site):
         before = stored()
         page.goto(demo_site.url + "/withdraw")
         page.fill("input[name=receipt]", receipt.group(0))
-        page.click("main form button[type=submit]")
-        page.click("main form button[type=submit]")
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
         assert stored() == before - 1, "the withdrawn response is deleted"
         assert RECEIPT.search(page.url) is None, "the receipt code never goes into a URL"
     finally:
