@@ -357,9 +357,13 @@ def enter_code():
 # --- the questionnaire ----------------------------------------------------------------
 
 
-def _guard():
-    """Return (context, None) when answering is possible, else (None, response)."""
-    invitation, state = _current_invitation()
+def _guard(current: tuple[dict | None, str] | None = None):
+    """Return (context, None) when answering is possible, else (None, response).
+
+    ``current`` is the caller's :func:`_current_invitation`, when it already
+    looked it up.
+    """
+    invitation, state = current or _current_invitation()
     if state == "submitting":
         return None, _finish_interrupted(invitation)
     if state != "open":
@@ -477,9 +481,13 @@ def _only_input_errors(form):
     return form
 
 
-def _missing_required(context: Context) -> int | None:
-    """The first page (1-based) with a required, shown question left unanswered."""
-    answers = builder.applicable_answers(context.instrument, context.answers)
+def _missing_required(context: Context, answers: dict | None = None) -> int | None:
+    """The first page (1-based) with a required, shown question left unanswered.
+
+    ``answers`` are the applicable answers when the caller has them already.
+    """
+    if answers is None:
+        answers = builder.applicable_answers(context.instrument, context.answers)
     for index, page_def in enumerate(context.instrument.pages):
         for question in page_def.questions:
             if not question.required or not condition_met(question, answers):
@@ -523,19 +531,25 @@ def review():
 
 @bp.route("/svar/skicka", methods=["POST"])
 def send():
-    invitation, state = _current_invitation()
+    invitation, state = current = _current_invitation()
     if state == "answered":
         return redirect(url_for("respondent.thanks"), code=303)
-    context, response = _guard()
+    context, response = _guard(current)
     if response is not None:
         return response
-    missing = _missing_required(context)
+    answers = builder.applicable_answers(context.instrument, context.answers)
+    missing = _missing_required(context, answers)
     if missing is not None or context.reached < context.page_count:
         number = missing or context.reached + 1
         return redirect(url_for("respondent.page", number=number), code=303)
-    answers = builder.applicable_answers(context.instrument, context.answers)
     code = submission.submit(
-        get_db(), get_contacts_db(), invitation["id"], answers, current_language(), instrument_id=context.instrument_id
+        get_db(),
+        get_contacts_db(),
+        invitation["id"],
+        answers,
+        current_language(),
+        instrument_id=context.instrument_id,
+        instrument=context.instrument,
     )
     if code:
         session[SESSION_RECEIPT] = code

@@ -37,12 +37,9 @@ def _today() -> str:
 
 
 def _question_ids(served_db, instrument_id: int) -> dict[str, int]:
-    return {
-        key: question_id
-        for key, question_id in served_db.execute(
-            "select key, id from questions where instrument_id = ?", [instrument_id]
-        ).fetchall()
-    }
+    from forms.registry import cached_question_ids
+
+    return cached_question_ids(served_db, instrument_id)
 
 
 def _load_instrument(served_db, instrument_id: int) -> Instrument:
@@ -141,6 +138,7 @@ def submit(
     language: str,
     *,
     instrument_id: int | None = None,
+    instrument: Instrument | None = None,
 ) -> str | None:
     """Submit ``answers`` for an invitation; return the receipt code.
 
@@ -148,8 +146,11 @@ def submit(
     click, a retry or another tab got there first), so the caller shows
     the thank-you page rather than an error. Raises ``LookupError`` for an
     unknown invitation. ``instrument_id`` defaults to the one pinned in the
-    draft, else the process's current instrument for the group.
+    draft, else the process's current instrument for the group;
+    ``instrument`` is its already-loaded definition, when the caller has it.
     """
+    if instrument_id is None:
+        instrument = None  # a definition is only trusted together with its id
     # Step 1: claim the invitation (or pick up an interrupted submission).
     with immediate_transaction(contacts_db):
         row = contacts_db.execute(
@@ -160,9 +161,11 @@ def submit(
         process_id, group_key, status = row
         if status == "answered":
             return None
-        pending = contacts_db.execute(
-            "select response_id from pending_submissions where invitation_id = ?", [invitation_id]
-        ).fetchone()
+        pending = None
+        if status == "submitting":
+            pending = contacts_db.execute(
+                "select response_id from pending_submissions where invitation_id = ?", [invitation_id]
+            ).fetchone()
         if pending:
             response_id = pending[0]
         else:
@@ -171,7 +174,8 @@ def submit(
                 "insert into pending_submissions (invitation_id, response_id) values (?, ?)",
                 [invitation_id, response_id],
             )
-        contacts_db.execute("update invitations set status = 'submitting' where id = ?", [invitation_id])
+        if status != "submitting":
+            contacts_db.execute("update invitations set status = 'submitting' where id = ?", [invitation_id])
         if instrument_id is None:
             instrument_id = _pinned_instrument_id(contacts_db, invitation_id)
     if instrument_id is None:
@@ -189,17 +193,18 @@ def submit(
         language=language,
         submitted_on=_today(),
         response_id=response_id,
+        instrument=instrument,
     )
 
     # Step 3: forget the link between invitation and response; hand out a receipt.
     code = new_receipt_code()
     with immediate_transaction(contacts_db):
-        status = contacts_db.execute("select status from invitations where id = ?", [invitation_id]).fetchone()
-        if status is None or status[0] == "answered":
+        finished = contacts_db.execute(
+            "update invitations set status = 'answered', answered_on = ? where id = ? and status != 'answered'",
+            [_today(), invitation_id],
+        ).rowcount
+        if not finished:
             return None  # a concurrent request finished it
-        contacts_db.execute(
-            "update invitations set status = 'answered', answered_on = ? where id = ?", [_today(), invitation_id]
-        )
         contacts_db.execute("delete from drafts where invitation_id = ?", [invitation_id])
         contacts_db.execute("delete from pending_submissions where invitation_id = ?", [invitation_id])
         contacts_db.execute(

@@ -221,17 +221,25 @@ def sync_builtin_instruments(db) -> list[int]:
 _LOADED: dict[int, tuple[str, Instrument]] = {}
 
 
-def load_registered(db, instrument_id: int) -> Instrument:
-    """The exact definition stored for ``instrument_id`` (raises LookupError)."""
-    row = db.execute(
-        "select source_sha256, definition_json from instruments where id = ?", [instrument_id]
-    ).fetchone()
+def _digest(db, instrument_id: int) -> str | None:
+    row = db.execute("select source_sha256 from instruments where id = ?", [instrument_id]).fetchone()
     if row is None:
         raise LookupError(f"no instrument with id {instrument_id}")
-    digest, definition = row
+    return row[0]
+
+
+def load_registered(db, instrument_id: int) -> Instrument:
+    """The exact definition stored for ``instrument_id`` (raises LookupError).
+
+    Parsed definitions are cached per process by (id, content hash): a page
+    view asks only for the hash, and an unfrozen version re-registered with
+    new content gets a new hash, so the cache can never serve a stale one.
+    """
+    digest = _digest(db, instrument_id)
     cached = _LOADED.get(instrument_id)
     if cached and cached[0] == digest and digest is not None:
         return cached[1]
+    definition = db.execute("select definition_json from instruments where id = ?", [instrument_id]).fetchone()[0]
     instrument = instrument_from_json(definition)
     _LOADED[instrument_id] = (digest, instrument)
     return instrument
@@ -240,6 +248,23 @@ def load_registered(db, instrument_id: int) -> Instrument:
 def question_ids(db, instrument_id: int) -> dict[str, int]:
     """Question key -> questions.id for one instrument version."""
     return {key: qid for key, qid in db.execute("select key, id from questions where instrument_id = ?", [instrument_id])}
+
+
+def cached_question_ids(db, instrument_id: int) -> dict[str, int]:
+    """:func:`question_ids`, cached on the connection by the content hash.
+
+    Question rows are only rewritten together with a new hash (see
+    :func:`register_instrument`), and ids differ between database files, so
+    the cache lives on the connection object, not in the process.
+    """
+    digest = _digest(db, instrument_id)
+    cache = db.__dict__.setdefault("_medverkan_question_ids", {})
+    cached = cache.get(instrument_id)
+    if cached and cached[0] == digest and digest is not None:
+        return cached[1]
+    ids = question_ids(db, instrument_id)
+    cache[instrument_id] = (digest, ids)
+    return ids
 
 
 def instrument_for(db, process_id: int, group_key: str) -> int:

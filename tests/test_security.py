@@ -65,15 +65,7 @@ def limited_app(db_paths, tmp_path):
         }
     )
     _probe_routes(app)
-    security_limiter_reset(app)
     return app
-
-
-def security_limiter_reset(app):
-    with app.app_context():
-        from collector.limiter import limiter
-
-        limiter.reset()
 
 
 @pytest.mark.parametrize("path", ["/", "/nope", "/_probe/token/known", "/_probe/token/unknown"])
