@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from collector.coordinator.invitations import create_invitation  # noqa: E402
 from collector.db import connect  # noqa: E402
+from collector.submission import reserve  # noqa: E402
 from collector.demo import CASE_CODE  # noqa: E402
 from collector.demo import run_demo  # noqa: E402
 from tests.fixtures.servers import start_gunicorn  # noqa: E402
@@ -109,6 +110,7 @@ def medverkan_sessions(server_url, served, contacts, count):
             "insert into drafts (invitation_id, page, data_json, language, updated_on) values (?, ?, ?, ?, date('now'))",
             [new_id, page, data_json, language],
         )
+        reserve(contacts_db, new_id)  # as saving the draft in the flow does
         tokens.append(token)
     contacts_db.conn.execute("COMMIT")
     contacts_db.conn.close()

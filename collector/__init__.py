@@ -30,6 +30,7 @@ EXTENSIONS = [
     "collector.limiter",
     "collector.security",
     "collector.backup",
+    "collector.submission",
 ]
 
 

@@ -335,6 +335,17 @@ def c002_core(db):
     )
 
 
+@contacts()
+def c003_reserved_receipt_code(db):
+    """The receipt code is chosen with the response id, before submitting.
+
+    Reserved (durably) with the first saved draft, so that a submission
+    needs only one fsync before its acknowledgement: see
+    ``collector.submission``.
+    """
+    db["pending_submissions"].add_column("receipt_code", str)
+
+
 # Area-specific migration sets, applied after the core sets in this order.
 # Each entry is "module:attribute" naming a sqlite_utils.Migrations object.
 SERVED_SETS: list[str] = [

@@ -226,6 +226,7 @@ def _save_draft(invitation_id: int, draft: dict) -> None:
                 datetime.date.today().isoformat(),
             ],
         )
+        submission.reserve(contacts, invitation_id)
 
 
 class Context:
@@ -357,13 +358,21 @@ def enter_code():
 # --- the questionnaire ----------------------------------------------------------------
 
 
-def _guard(current: tuple[dict | None, str] | None = None):
+def _guard(current: tuple[dict | None, str] | None = None, *, finish_stored: bool = True):
     """Return (context, None) when answering is possible, else (None, response).
 
     ``current`` is the caller's :func:`_current_invitation`, when it already
-    looked it up.
+    looked it up. ``finish_stored=False`` skips the check for a stored
+    response whose last step was lost: submitting does that itself.
     """
     invitation, state = current or _current_invitation()
+    if finish_stored and state in ("open", "submitting"):
+        # Stored, but the last step was lost (a crash or power cut): finish
+        # it with the receipt code the respondent may already have seen.
+        code = submission.finish_if_stored(get_db(), get_contacts_db(), invitation["id"])
+        if code:
+            session[SESSION_RECEIPT] = code
+            return None, redirect(url_for("respondent.thanks"), code=303)
     if state == "submitting":
         return None, _finish_interrupted(invitation)
     if state != "open":
@@ -534,7 +543,7 @@ def send():
     invitation, state = current = _current_invitation()
     if state == "answered":
         return redirect(url_for("respondent.thanks"), code=303)
-    context, response = _guard(current)
+    context, response = _guard(current, finish_stored=False)
     if response is not None:
         return response
     answers = builder.applicable_answers(context.instrument, context.answers)

@@ -1,29 +1,43 @@
 """The write path for answers: storing, submitting and withdrawing responses.
 
-Anonymity and integrity come from the order of three short transactions
-(``docs/ARCHITECTURE.md``, "Anonymity"), each one ``BEGIN IMMEDIATE`` so a
-second writer waits instead of failing:
+Anonymity, integrity and speed come from the order of a few short
+transactions (``docs/ARCHITECTURE.md``, "Anonymity"), each one
+``BEGIN IMMEDIATE`` so a second writer waits instead of failing:
 
-1. contacts: the invitation goes ``open`` -> ``submitting`` and a random
-   response id is parked in ``pending_submissions``;
-2. served: the response, its answers and the exact counts are written under
-   that id (skipped when the id is already there: a retry after a crash);
-3. contacts: the invitation becomes ``answered`` (a date, no time), the
-   draft and the pending row are deleted and a receipt (hash of the receipt
-   code -> response id) is stored.
+0. reserve (contacts, with the first saved draft): a random response id
+   and a receipt code are parked in ``pending_submissions``;
+1. claim (contacts): only when nothing was reserved (a submission without a
+   draft); the same reservation, plus the invitation goes ``submitting``;
+2. store (served, ``synchronous=FULL``): the response, its answers and the
+   exact counts under the reserved id, skipped when the id is already there
+   (a retry after a crash). Once this commits, everything the
+   acknowledgement promises is durable: the response, and the receipt code
+   (reserved in step 0 or 1);
+3. finish (contacts): the invitation becomes ``answered`` (a date, no time),
+   the draft and the reservation are deleted and a receipt (hash of the
+   receipt code -> response id) is stored. This commit skips its fsync:
+   if a power cut loses it, :func:`finish_if_stored` redoes it from the
+   reservation with the same code (on the next visit of the link and at
+   start-up), because the reserved response id is then found in the served
+   database.
 
-Only between steps 1 and 3 does anything tie an invitation to a response.
-A double click, a retry or a second tab finds the invitation ``submitting``
-or ``answered`` and never creates a second response; a crash between steps
-is finished by the next attempt with the same link.
+So a submission costs one fsync, as a naive single-table insert does. Only
+while a reservation exists does anything tie an invitation to a response id,
+and that id is in the served database only from step 2 until step 3. A
+double click, a retry or a second tab uses the same reserved id and never
+creates a second response.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+import logging
+import os
+import sqlite3
 from typing import Any
 
+from collector.db import connect
 from collector.db import immediate_transaction
 from collector.tokens import hash_receipt
 from collector.tokens import new_receipt_code
@@ -130,6 +144,29 @@ def _pinned_instrument_id(contacts_db, invitation_id: int) -> int | None:
     return None
 
 
+def reserve(contacts_db, invitation_id: int) -> None:
+    """Choose the response id and receipt code an invitation will submit with.
+
+    Called inside the transaction that saves a draft, so the reservation is
+    durable before any answer reaches the served database. A second call
+    keeps the first reservation.
+    """
+    contacts_db.execute(
+        "insert into pending_submissions (invitation_id, response_id, receipt_code) values (?, ?, ?) "
+        "on conflict (invitation_id) do nothing",
+        [invitation_id, new_response_id(), new_receipt_code()],
+    )
+
+
+def _reservation(contacts_db, invitation_id: int):
+    """(process_id, group_key, status, response_id, receipt_code) or None."""
+    return contacts_db.execute(
+        "select i.process_id, i.group_key, i.status, p.response_id, p.receipt_code "
+        "from invitations i left join pending_submissions p on p.invitation_id = i.id where i.id = ?",
+        [invitation_id],
+    ).fetchone()
+
+
 def submit(
     served_db,
     contacts_db,
@@ -151,39 +188,30 @@ def submit(
     """
     if instrument_id is None:
         instrument = None  # a definition is only trusted together with its id
-    # Step 1: claim the invitation (or pick up an interrupted submission).
-    with immediate_transaction(contacts_db):
-        row = contacts_db.execute(
-            "select process_id, group_key, status from invitations where id = ?", [invitation_id]
-        ).fetchone()
-        if row is None:
-            raise LookupError(invitation_id)
-        process_id, group_key, status = row
+    row = _reservation(contacts_db, invitation_id)
+    if row is None:
+        raise LookupError(invitation_id)
+    process_id, group_key, status, response_id, code = row
+    if status == "answered":
+        return None
+    if response_id is None:
+        # Step 1: nothing reserved (no draft was saved): claim durably now.
+        with immediate_transaction(contacts_db):
+            reserve(contacts_db, invitation_id)
+            contacts_db.execute(
+                "update invitations set status = 'submitting' where id = ? and status != 'answered'", [invitation_id]
+            )
+            process_id, group_key, status, response_id, code = _reservation(contacts_db, invitation_id)
         if status == "answered":
             return None
-        pending = None
-        if status == "submitting":
-            pending = contacts_db.execute(
-                "select response_id from pending_submissions where invitation_id = ?", [invitation_id]
-            ).fetchone()
-        if pending:
-            response_id = pending[0]
-        else:
-            response_id = new_response_id()
-            contacts_db.execute(
-                "insert into pending_submissions (invitation_id, response_id) values (?, ?)",
-                [invitation_id, response_id],
-            )
-        if status != "submitting":
-            contacts_db.execute("update invitations set status = 'submitting' where id = ?", [invitation_id])
-        if instrument_id is None:
-            instrument_id = _pinned_instrument_id(contacts_db, invitation_id)
+    if instrument_id is None:
+        instrument_id = _pinned_instrument_id(contacts_db, invitation_id)
     if instrument_id is None:
         from forms.registry import instrument_for
 
         instrument_id = instrument_for(served_db, process_id, group_key)
 
-    # Step 2: the anonymous response (idempotent by id).
+    # Step 2: the anonymous response (idempotent by id), durable.
     store_response(
         served_db,
         process_id=process_id,
@@ -196,22 +224,94 @@ def submit(
         instrument=instrument,
     )
 
-    # Step 3: forget the link between invitation and response; hand out a receipt.
-    code = new_receipt_code()
-    with immediate_transaction(contacts_db):
-        finished = contacts_db.execute(
-            "update invitations set status = 'answered', answered_on = ? where id = ? and status != 'answered'",
-            [_today(), invitation_id],
-        ).rowcount
-        if not finished:
-            return None  # a concurrent request finished it
-        contacts_db.execute("delete from drafts where invitation_id = ?", [invitation_id])
-        contacts_db.execute("delete from pending_submissions where invitation_id = ?", [invitation_id])
-        contacts_db.execute(
-            "insert into receipts (receipt_hash, response_id, process_id, group_key) values (?, ?, ?, ?)",
-            [hash_receipt(code), response_id, process_id, group_key],
-        )
+    # Step 3: forget the link between invitation and response; keep the receipt.
+    return _finish(contacts_db, invitation_id, response_id, code, process_id, group_key)
+
+
+def _finish(contacts_db, invitation_id: int, response_id: int, code: str | None, process_id: int, group_key: str):
+    """Step 3; the receipt code, or None when another request finished first.
+
+    Without a reserved code (a reservation made before codes were reserved)
+    a new code is made here, and then this commit must be durable itself.
+    """
+    durable_elsewhere = code is not None
+    code = code or new_receipt_code()
+    conn = contacts_db.conn
+    if durable_elsewhere:
+        conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        with immediate_transaction(contacts_db):
+            finished = contacts_db.execute(
+                "update invitations set status = 'answered', answered_on = ? where id = ? and status != 'answered'",
+                [_today(), invitation_id],
+            ).rowcount
+            if not finished:
+                return None  # a concurrent request finished it
+            contacts_db.execute("delete from drafts where invitation_id = ?", [invitation_id])
+            contacts_db.execute("delete from pending_submissions where invitation_id = ?", [invitation_id])
+            contacts_db.execute(
+                "insert into receipts (receipt_hash, response_id, process_id, group_key) values (?, ?, ?, ?)",
+                [hash_receipt(code), response_id, process_id, group_key],
+            )
+    finally:
+        if durable_elsewhere:
+            conn.execute("PRAGMA synchronous = FULL")
     return code
+
+
+def _is_stored(served_db, response_id: int) -> bool:
+    return served_db.execute("select 1 from responses where id = ?", [response_id]).fetchone() is not None
+
+
+def finish_if_stored(served_db, contacts_db, invitation_id: int) -> str | None:
+    """Finish a submission whose response is stored but whose step 3 is not.
+
+    Returns the receipt code (the reserved one, so a respondent who saw it
+    before a power cut keeps a working code), or None when there is nothing
+    to finish.
+    """
+    row = _reservation(contacts_db, invitation_id)
+    if row is None:
+        return None
+    process_id, group_key, status, response_id, code = row
+    if status == "answered" or response_id is None or not _is_stored(served_db, response_id):
+        return None
+    return _finish(contacts_db, invitation_id, response_id, code, process_id, group_key)
+
+
+def finish_stored_submissions(served_db, contacts_db) -> int:
+    """:func:`finish_if_stored` for every reservation; the number finished.
+
+    Run at start-up (after a crash or power cut nobody may come back to the
+    link, and response rates and reminders must count the answer).
+    """
+    finished = 0
+    reservations = contacts_db.execute("select invitation_id, response_id from pending_submissions").fetchall()
+    for invitation_id, response_id in reservations:
+        if _is_stored(served_db, response_id) and finish_if_stored(served_db, contacts_db, invitation_id):
+            finished += 1
+    return finished
+
+
+def init_app(app) -> None:
+    """At start-up, finish submissions a crash or power cut left half-done.
+
+    Skipped while the databases do not exist or are not migrated yet
+    (``medverkan init-db`` creates and migrates them).
+    """
+    served_path, contacts_path = app.config["DATABASE"], app.config["CONTACTS_DATABASE"]
+    if not (os.path.exists(served_path) and os.path.exists(contacts_path)):
+        return
+    served_db, contacts_db = connect(served_path), connect(contacts_path)
+    try:
+        finished = finish_stored_submissions(served_db, contacts_db)
+        if finished:
+            logging.getLogger(__name__).warning("finished %d interrupted submission(s)", finished)
+    except sqlite3.OperationalError:
+        pass  # not migrated yet
+    finally:
+        served_db.conn.close()
+        contacts_db.conn.close()
 
 
 def receipt_state(contacts_db, receipt_code: str) -> str:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import random
 import threading
 
+import pytest
+
+from collector import create_app
 from collector import submission
 from collector.db import connect
 from collector.tokens import hash_secret
@@ -107,8 +110,9 @@ def test_interrupted_submission_is_finished_by_the_same_link(app, survey):
     client = app.test_client()
     answer_everything(client, link)
     target = invitation_id(survey, link)
-    # Step 1 happened, then the server died.
+    # Claimed in step 1 (by a release that reserved no receipt code), then the server died.
     survey.contacts.execute("update invitations set status = 'submitting' where id = ?", [target])
+    survey.contacts.execute("delete from pending_submissions where invitation_id = ?", [target])
     survey.contacts.execute("insert into pending_submissions (invitation_id, response_id) values (?, 424242)", [target])
     later = app.test_client()
     assert later.get(f"/s/{link}").status_code == 303
@@ -119,6 +123,70 @@ def test_interrupted_submission_is_finished_by_the_same_link(app, survey):
     assert survey.invitation(link)["status"] == "answered"
     assert survey.contacts.execute("select count(*) from pending_submissions").fetchone()[0] == 0
     assert submission.receipt_state(survey.contacts, code) == "active"
+
+
+def test_saving_a_draft_reserves_the_response_id_and_receipt_code(app, survey):
+    link = survey.invite()
+    client = app.test_client()
+    review = answer_everything(client, link)
+    target = invitation_id(survey, link)
+    response_id, reserved_code = survey.contacts.execute(
+        "select response_id, receipt_code from pending_submissions where invitation_id = ?", [target]
+    ).fetchone()
+    assert survey.served.execute("select count(*) from responses where id = ?", [response_id]).fetchone()[0] == 0
+    client.post("/svar/skicka", data={"csrf_token": csrf_token(review.get_data(as_text=True))})
+    code = receipt_from(client.get("/svar/tack").get_data(as_text=True))
+    assert code == reserved_code
+    assert [row[0] for row in survey.served.execute("select id from responses")] == [response_id]
+    assert survey.contacts.execute("select count(*) from pending_submissions").fetchone()[0] == 0
+
+
+def _crash_after_storing(monkeypatch):
+    """Make step 3 die as a power cut would take its un-synced commit."""
+
+    def lost(*args, **kwargs):
+        raise RuntimeError("power cut before the last step reached the disk")
+
+    monkeypatch.setattr(submission, "_finish", lost)
+
+
+def test_stored_response_whose_last_step_was_lost_is_finished_with_the_same_code(app, survey, monkeypatch):
+    link = survey.invite()
+    client = app.test_client()
+    review = answer_everything(client, link)
+    target = invitation_id(survey, link)
+    reserved_code = survey.contacts.execute(
+        "select receipt_code from pending_submissions where invitation_id = ?", [target]
+    ).fetchone()[0]
+    with monkeypatch.context() as patch:
+        _crash_after_storing(patch)
+        with pytest.raises(RuntimeError):
+            client.post("/svar/skicka", data={"csrf_token": csrf_token(review.get_data(as_text=True))})
+    assert survey.served.execute("select count(*) from responses").fetchone()[0] == 1
+    assert survey.invitation(link)["status"] == "open"
+    # The respondent comes back: no second response, and the code they may have seen works.
+    later = app.test_client()
+    later.get(f"/s/{link}")
+    assert later.get("/svar").headers["Location"].endswith("/svar/tack")
+    assert receipt_from(later.get("/svar/tack").get_data(as_text=True)) == reserved_code
+    assert survey.served.execute("select count(*) from responses").fetchone()[0] == 1
+    assert submission.receipt_state(survey.contacts, reserved_code) == "active"
+    assert survey.invitation(link)["status"] == "answered"
+
+
+def test_start_up_finishes_stored_submissions_nobody_came_back_to(app, survey, monkeypatch):
+    link = survey.invite()
+    client = app.test_client()
+    review = answer_everything(client, link)
+    with monkeypatch.context() as patch:
+        _crash_after_storing(patch)
+        with pytest.raises(RuntimeError):
+            client.post("/svar/skicka", data={"csrf_token": csrf_token(review.get_data(as_text=True))})
+    assert survey.invitation(link)["status"] == "open"
+    create_app(dict(app.config))  # a restart
+    assert survey.invitation(link)["status"] == "answered"
+    assert survey.contacts.execute("select count(*) from pending_submissions").fetchone()[0] == 0
+    assert survey.contacts.execute("select count(*) from receipts").fetchone()[0] == 1
 
 
 def test_retry_of_step_two_writes_nothing_twice(survey):
