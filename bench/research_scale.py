@@ -8,8 +8,10 @@
 instruments, 500+ processes and every respondent group that has an
 instrument, and bulk-loads synthetic responses (about 30 answers each).
 ``answer_counts`` and ``response_counts`` are then derived from the raw
-answers with one GROUP BY, and ``time`` checks that they match exactly
-before timing anything.
+answers with one GROUP BY (the triggers of migration m003 build
+``answer_totals`` and ``answer_cells`` from it, as they do at every
+submission), and ``time`` checks that all three summaries match the raw
+answers exactly, both ways, before timing anything.
 
 ``time`` measures (best of 5, after one warm-up):
 
@@ -146,6 +148,31 @@ def _best(fn, repeat=5) -> float:
     return min(timings) * 1000, statistics.median(timings) * 1000
 
 
+# Each summary and the GROUP BY over the raw answers it must equal exactly.
+SUMMARY_CHECKS = [
+    (
+        "select process_id, group_key, question_id, item, value_int, n from answer_counts where n > 0",
+        "select process_id, group_key, question_id, item, value_int, count(*) from answers "
+        "where value_int is not null group by 1, 2, 3, 4, 5",
+    ),
+    (
+        "select question_id, group_key, item, value_int, n from answer_totals",
+        "select question_id, group_key, item, value_int, count(*) from answers where value_int is not null group by 1, 2, 3, 4",
+    ),
+    (
+        "select process_id, group_key, question_id, item, n from answer_cells",
+        "select process_id, group_key, question_id, item, count(*) from answers where value_int is not null group by 1, 2, 3, 4",
+    ),
+]
+
+
+def _mismatches(conn, summary: str, raw: str) -> int:
+    """Rows in one and not the other, both ways."""
+    return conn.execute(
+        f"select (select count(*) from ({summary} except {raw})) + (select count(*) from ({raw} except {summary}))"
+    ).fetchone()[0]
+
+
 def time_database(path: str) -> None:
     from datasette_plugins.aggregates import attitude_figures
 
@@ -155,15 +182,7 @@ def time_database(path: str) -> None:
     register_functions(conn)
     answers = conn.execute("select count(*) from answers").fetchone()[0]
     cells = conn.execute("select count(*) from answer_counts").fetchone()[0]
-    mismatch = conn.execute(
-        """
-        select count(*) from (
-          select process_id, group_key, question_id, item, value_int, count(*) n from answers
-          where value_int is not null group by 1, 2, 3, 4, 5
-          except select process_id, group_key, question_id, item, value_int, n from answer_counts where n > 0
-        )
-        """
-    ).fetchone()[0]
+    mismatch = sum(_mismatches(conn, summary, raw) for summary, raw in SUMMARY_CHECKS)
     print(f"{path}: {answers:,} answers, {cells:,} answer_counts rows, summary mismatches: {mismatch}")
     management = _best(lambda: attitude_figures(conn, lang="sv", suppress=True, k=5))
     evaluator = _best(lambda: attitude_figures(conn, lang="sv", suppress=False))
@@ -177,6 +196,32 @@ def time_database(path: str) -> None:
     print(f"  management attitudes (suppressed):  best {management[0]:.1f} ms, median {management[1]:.1f} ms")
     print(f"  evaluator core distribution (all):  best {evaluator[0]:.1f} ms, median {evaluator[1]:.1f} ms")
     print(f"  naive GROUP BY over answers (ref.): {naive[0]:.0f} ms")
+    for role, page in (("management", "/-/medverkan/attitudes"), ("evaluator", "/-/medverkan/attitudes")):
+        best, median = _page_timing(path, role, page)
+        print(f"  {role} GET {page} (whole page, in-process Datasette): best {best:.1f} ms, median {median:.1f} ms")
+
+
+def _page_timing(path: str, role: str, page: str, repeat: int = 20) -> tuple[float, float]:
+    """Render a plugin page as a signed-in user through ``datasette.client``."""
+    import asyncio
+
+    from tests.fixtures.datasette import actor_cookie
+    from tests.fixtures.datasette import make_datasette
+
+    datasette = make_datasette(path)
+    cookies = actor_cookie(datasette, f"bench-{role}", role)
+
+    async def measure():
+        timings = []
+        for _ in range(repeat + 1):
+            t0 = time.perf_counter()
+            response = await datasette.client.get(page, cookies=cookies)
+            timings.append(time.perf_counter() - t0)
+            assert response.status_code == 200, response.status_code
+        timings = timings[1:]  # the first one warms up
+        return min(timings) * 1000, statistics.median(timings) * 1000
+
+    return asyncio.run(measure())
 
 
 def main() -> None:

@@ -258,6 +258,76 @@ def m002_core(db):
     )
 
 
+# Keys of an answer_counts row, as trigger conditions on old/new.
+_TOTAL_KEY = "question_id = {r}.question_id and group_key = {r}.group_key and item = coalesce({r}.item, '') and value_int = {r}.value_int"
+_CELL_KEY = "process_id = {r}.process_id and group_key = {r}.group_key and question_id = {r}.question_id and item = coalesce({r}.item, '')"
+
+
+def _add_to_summaries(row: str) -> str:
+    return f"""
+        insert into answer_totals (question_id, group_key, item, value_int, n)
+        values ({row}.question_id, {row}.group_key, coalesce({row}.item, ''), {row}.value_int, {row}.n)
+        on conflict (question_id, group_key, item, value_int) do update set n = n + excluded.n;
+        insert into answer_cells (process_id, group_key, question_id, item, n)
+        values ({row}.process_id, {row}.group_key, {row}.question_id, coalesce({row}.item, ''), {row}.n)
+        on conflict (process_id, group_key, question_id, item) do update set n = n + excluded.n;"""
+
+
+def _remove_from_summaries(row: str) -> str:
+    total, cell = _TOTAL_KEY.format(r=row), _CELL_KEY.format(r=row)
+    return f"""
+        update answer_totals set n = n - {row}.n where {total};
+        delete from answer_totals where {total} and n <= 0;
+        update answer_cells set n = n - {row}.n where {cell};
+        delete from answer_cells where {cell} and n <= 0;"""
+
+
+@served()
+def m003_group_summaries(db):
+    """Summaries over processes, kept exact by triggers on answer_counts.
+
+    ``answer_counts`` has one row per process x group x question x value, so
+    reading a group's distribution over 500 processes still means summing
+    hundreds of thousands of rows. ``answer_totals`` (group x question x
+    value, every process) and ``answer_cells`` (answers per process x group x
+    question, for finding the cells too small to show) are maintained by
+    triggers, so every writer of answer_counts (submission, withdrawal,
+    deleting a process, bulk loads) keeps them exact without knowing they
+    exist.
+    """
+    db.execute(
+        """create table answer_totals (
+            question_id integer not null, group_key text not null, item text not null,
+            value_int integer not null, n integer not null,
+            primary key (question_id, group_key, item, value_int)
+        ) without rowid"""
+    )
+    db.execute(
+        """create table answer_cells (
+            process_id integer not null, group_key text not null, question_id integer not null,
+            item text not null, n integer not null,
+            primary key (process_id, group_key, question_id, item)
+        ) without rowid"""
+    )
+    db.execute("create index answer_cells_by_size on answer_cells (n)")
+    db.execute(f"create trigger answer_counts_summaries_insert after insert on answer_counts begin {_add_to_summaries('new')} end")
+    db.execute(f"create trigger answer_counts_summaries_delete after delete on answer_counts begin {_remove_from_summaries('old')} end")
+    db.execute(
+        "create trigger answer_counts_summaries_update after update on answer_counts begin "
+        f"{_remove_from_summaries('old')} {_add_to_summaries('new')} end"
+    )
+    db.execute(
+        "insert into answer_totals (question_id, group_key, item, value_int, n) "
+        "select question_id, group_key, coalesce(item, ''), value_int, sum(n) from answer_counts "
+        "where n > 0 group by 1, 2, 3, 4"
+    )
+    db.execute(
+        "insert into answer_cells (process_id, group_key, question_id, item, n) "
+        "select process_id, group_key, question_id, coalesce(item, ''), sum(n) from answer_counts "
+        "where n > 0 group by 1, 2, 3, 4"
+    )
+
+
 @contacts(transactional=False)
 def c001_wal(db):
     db.enable_wal()

@@ -1,7 +1,10 @@
 """Figures for the attitude and process pages, with small-cell protection.
 
-Everything reads ``answer_counts`` (kept exact by the collector), so the
-pages stay fast however many answers there are.
+Nothing here reads the raw answers. A process's figures come from
+``answer_counts`` (kept exact by the collector); figures over all processes
+come from ``answer_totals`` and ``answer_cells`` (kept exact by triggers on
+``answer_counts``), so their cost depends on the number of questions and
+of small cells, not on the number of answers or processes.
 
 Small cells: a (process, group, question) cell with fewer than k answers is
 never shown to management, and totals are of the shown rows only. Over all
@@ -91,8 +94,55 @@ def likert_cells(conn, process_id=None):
     return conn.execute(sql.format(process_filter=process_filter), params).fetchall()
 
 
+def total_cells(conn):
+    """(key, item, text_sv, text_en, theme, group_key, value, n) over all processes."""
+    return conn.execute(
+        """
+        select q.key, t.item, min(q.text_sv), min(q.text_en), min(q.theme), t.group_key, t.value_int, sum(t.n)
+        from answer_totals t join questions q on q.id = t.question_id
+        where q.type = 'likert' and q.core = 1 and t.n > 0
+        group by q.key, t.item, t.group_key, t.value_int
+        order by min(q.position), q.key, t.item
+        """
+    ).fetchall()
+
+
+def small_cells(conn, k: int) -> dict:
+    """(key, item, process_id, group_key) -> {value: n} for core Likert cells under ``k`` answers.
+
+    A cell is what management would see for one process and group: all
+    versions of a question (same key) together. ``answer_cells`` counts per
+    question id, so any cell under k has every version under k: those are
+    the candidates, and the full value counts of each candidate are summed
+    before the size is checked again.
+    """
+    rows = conn.execute(
+        """
+        with candidates as (
+          select distinct c.process_id, c.group_key, q.key, c.item
+          from answer_cells c join questions q on q.id = c.question_id
+          where c.n < :k and q.type = 'likert' and q.core = 1
+        )
+        select s.key, s.item, s.process_id, s.group_key, ac.value_int, sum(ac.n)
+        from candidates s
+        join questions q on q.key = s.key and q.type = 'likert' and q.core = 1
+        join answer_counts ac on ac.process_id = s.process_id and ac.group_key = s.group_key
+          and ac.question_id = q.id and coalesce(ac.item, '') = s.item
+        where ac.n > 0
+        group by 1, 2, 3, 4, 5
+        """,
+        {"k": k},
+    ).fetchall()
+    cells = defaultdict(dict)
+    for key, item, process_id, group_key, value, n in rows:
+        cells[(key, item, process_id, group_key)][value] = n
+    return {cell: counts for cell, counts in cells.items() if sum(counts.values()) < k}
+
+
 def attitude_figures(conn, *, lang="sv", process_id=None, k=5, suppress=True) -> list[ItemFigures]:
     """Per core Likert item, one row per group, small cells excluded when ``suppress``."""
+    if process_id is None:
+        return _figures_over_all_processes(conn, lang=lang, k=k, suppress=suppress)
     cells = defaultdict(lambda: defaultdict(int))  # (key, item, process, group) -> value -> n
     texts, order = {}, []
     for key, item, text_sv, text_en, theme, pid, group_key, value, n in likert_cells(conn, process_id):
@@ -100,45 +150,94 @@ def attitude_figures(conn, *, lang="sv", process_id=None, k=5, suppress=True) ->
             texts[(key, item)] = (text_en if lang == "en" else text_sv, theme)
             order.append((key, item))
         cells[(key, item, pid, group_key)][value] += n
+    by_item = defaultdict(list)
+    for (key, item, _pid, group_key), counts in cells.items():
+        by_item[(key, item)].append((group_key, counts))
     group_list = groups(conn, lang)
     figures = []
     for key, item in order:
         rows = {g: GroupRow(g, label) for g, label in group_list}
         small = defaultdict(list)  # group -> suppressed process cells
-        for (ckey, citem, _pid, group_key), counts in cells.items():
-            if (ckey, citem) != (key, item) or group_key not in rows:
+        for group_key, counts in by_item[(key, item)]:
+            if group_key not in rows:
                 continue
             if suppress and sum(counts.values()) < k:
                 small[group_key].append(counts)
                 continue
             _add(rows[group_key].counts, counts)
-        for group_key, suppressed_cells in small.items():
-            # Pooled small cells of one group over several processes join the
-            # group's figure only when together they reach k (secondary
-            # suppression): the difference from the per-process figures is
-            # then that pool of at least k, never one process's cell.
-            if sum(sum(c.values()) for c in suppressed_cells) >= k:
-                for counts in suppressed_cells:
-                    _add(rows[group_key].counts, counts)
-            else:
-                rows[group_key].partial = True
-        shown = []
-        for row in rows.values():
-            if not row.counts and not row.partial:
-                continue
-            if suppress and row.n < k:
-                row.suppressed = True
-            shown.append(row)
-        total = GroupRow("total", "")
-        for row in shown:
-            if not row.suppressed:
-                for value, n in row.counts.items():
-                    total.counts[value] = total.counts.get(value, 0) + n
-        total.partial = any(r.partial or r.suppressed for r in shown)
-        text, theme = texts[(key, item)]
-        label = text if not item else f"{text} – {item}"
-        figures.append(ItemFigures(key, item, label, theme, shown, total if total.counts else None))
+        _pool_small_cells(rows, small, k)
+        figures.append(_item_figures(key, item, texts[(key, item)], rows, suppress, k))
     return figures
+
+
+def _figures_over_all_processes(conn, *, lang, k, suppress) -> list[ItemFigures]:
+    """The same figures as summing every process's cells, read from the summaries.
+
+    A group's figure is its total minus its small cells, unless those small
+    cells pool to at least k (then the total is shown): exactly what adding
+    the shown cells and the qualifying pool gives.
+    """
+    totals = defaultdict(lambda: defaultdict(dict))  # (key, item) -> group -> value -> n
+    texts, order = {}, []
+    for key, item, text_sv, text_en, theme, group_key, value, n in total_cells(conn):
+        if (key, item) not in texts:
+            texts[(key, item)] = (text_en if lang == "en" else text_sv, theme)
+            order.append((key, item))
+        totals[(key, item)][group_key][value] = n
+    small = defaultdict(lambda: defaultdict(list))  # (key, item) -> group -> [counts]
+    if suppress:
+        for (key, item, _pid, group_key), counts in small_cells(conn, k).items():
+            small[(key, item)][group_key].append(counts)
+    group_list = groups(conn, lang)
+    figures = []
+    for key, item in order:
+        rows = {g: GroupRow(g, label) for g, label in group_list}
+        for group_key, counts in totals[(key, item)].items():
+            if group_key in rows:
+                rows[group_key].counts = dict(counts)
+        for group_key, cells in small[(key, item)].items():
+            if group_key not in rows or sum(sum(c.values()) for c in cells) >= k:
+                continue
+            row = rows[group_key]
+            for counts in cells:
+                for value, n in counts.items():
+                    row.counts[value] = row.counts.get(value, 0) - n
+            row.counts = {value: n for value, n in row.counts.items() if n > 0}
+            row.partial = True
+        figures.append(_item_figures(key, item, texts[(key, item)], rows, suppress, k))
+    return figures
+
+
+def _pool_small_cells(rows: dict, small: dict, k: int) -> None:
+    for group_key, suppressed_cells in small.items():
+        # Pooled small cells of one group over several processes join the
+        # group's figure only when together they reach k (secondary
+        # suppression): the difference from the per-process figures is
+        # then that pool of at least k, never one process's cell.
+        if sum(sum(c.values()) for c in suppressed_cells) >= k:
+            for counts in suppressed_cells:
+                _add(rows[group_key].counts, counts)
+        else:
+            rows[group_key].partial = True
+
+
+def _item_figures(key, item, text_theme, rows: dict, suppress: bool, k: int) -> ItemFigures:
+    shown = []
+    for row in rows.values():
+        if not row.counts and not row.partial:
+            continue
+        if suppress and row.n < k:
+            row.suppressed = True
+        shown.append(row)
+    total = GroupRow("total", "")
+    for row in shown:
+        if not row.suppressed:
+            for value, n in row.counts.items():
+                total.counts[value] = total.counts.get(value, 0) + n
+    total.partial = any(r.partial or r.suppressed for r in shown)
+    text, theme = text_theme
+    label = text if not item else f"{text} – {item}"
+    return ItemFigures(key, item, label, theme, shown, total if total.counts else None)
 
 
 def _add(target: dict, counts: dict) -> None:
