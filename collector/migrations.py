@@ -265,10 +265,10 @@ _CELL_KEY = "process_id = {r}.process_id and group_key = {r}.group_key and quest
 
 def _add_to_summaries(row: str) -> str:
     return f"""
-        insert into answer_totals (question_id, group_key, item, value_int, n)
+        insert into core_answer_totals (question_id, group_key, item, value_int, n)
         values ({row}.question_id, {row}.group_key, coalesce({row}.item, ''), {row}.value_int, {row}.n)
         on conflict (question_id, group_key, item, value_int) do update set n = n + excluded.n;
-        insert into answer_cells (process_id, group_key, question_id, item, n)
+        insert into core_answer_cells (process_id, group_key, question_id, item, n)
         values ({row}.process_id, {row}.group_key, {row}.question_id, coalesce({row}.item, ''), {row}.n)
         on conflict (process_id, group_key, question_id, item) do update set n = n + excluded.n;"""
 
@@ -276,56 +276,86 @@ def _add_to_summaries(row: str) -> str:
 def _remove_from_summaries(row: str) -> str:
     total, cell = _TOTAL_KEY.format(r=row), _CELL_KEY.format(r=row)
     return f"""
-        update answer_totals set n = n - {row}.n where {total};
-        delete from answer_totals where {total} and n <= 0;
-        update answer_cells set n = n - {row}.n where {cell};
-        delete from answer_cells where {cell} and n <= 0;"""
+        update core_answer_totals set n = n - {row}.n where {total};
+        delete from core_answer_totals where {total} and n <= 0;
+        update core_answer_cells set n = n - {row}.n where {cell};
+        delete from core_answer_cells where {cell} and n <= 0;"""
 
 
 @served()
-def m003_group_summaries(db):
-    """Summaries over processes, kept exact by triggers on answer_counts.
+def m003_core_summaries(db):
+    """Summaries of the common-core questions over processes, kept exact by triggers.
 
     ``answer_counts`` has one row per process x group x question x value, so
     reading a group's distribution over 500 processes still means summing
-    hundreds of thousands of rows. ``answer_totals`` (group x question x
-    value, every process) and ``answer_cells`` (answers per process x group x
-    question, for finding the cells too small to show) are maintained by
-    triggers, so every writer of answer_counts (submission, withdrawal,
-    deleting a process, bulk loads) keeps them exact without knowing they
-    exist.
+    hundreds of thousands of rows. For the questions every group answers
+    (``questions.core = 1``: the attitude pages and cross-group comparisons),
+    ``core_answer_totals`` (group x question x value over every process) and
+    ``core_answer_cells`` (answers per process x group x question, to find
+    the cells too small to show) are maintained by triggers on
+    ``answer_counts``, so every writer of answer_counts (submission,
+    withdrawal, deleting a process, bulk loads) keeps them exact without
+    knowing they exist. Only core questions: a submission then updates a few
+    summary rows, not one per answer.
     """
     db.execute(
-        """create table answer_totals (
+        """create table core_answer_totals (
             question_id integer not null, group_key text not null, item text not null,
             value_int integer not null, n integer not null,
             primary key (question_id, group_key, item, value_int)
         ) without rowid"""
     )
     db.execute(
-        """create table answer_cells (
+        """create table core_answer_cells (
             process_id integer not null, group_key text not null, question_id integer not null,
             item text not null, n integer not null,
             primary key (process_id, group_key, question_id, item)
         ) without rowid"""
     )
-    db.execute("create index answer_cells_by_size on answer_cells (n)")
-    db.execute(f"create trigger answer_counts_summaries_insert after insert on answer_counts begin {_add_to_summaries('new')} end")
-    db.execute(f"create trigger answer_counts_summaries_delete after delete on answer_counts begin {_remove_from_summaries('old')} end")
+    db.execute("create index core_answer_cells_by_size on core_answer_cells (n)")
+    core = "(select core from questions where id = {r}.question_id) = 1"
     db.execute(
-        "create trigger answer_counts_summaries_update after update on answer_counts begin "
+        "create trigger answer_counts_core_insert after insert on answer_counts "
+        f"when {core.format(r='new')} begin {_add_to_summaries('new')} end"
+    )
+    db.execute(
+        "create trigger answer_counts_core_delete after delete on answer_counts "
+        f"when {core.format(r='old')} begin {_remove_from_summaries('old')} end"
+    )
+    db.execute(
+        "create trigger answer_counts_core_update after update on answer_counts "
+        f"when {core.format(r='old')} or {core.format(r='new')} begin "
         f"{_remove_from_summaries('old')} {_add_to_summaries('new')} end"
     )
+    is_core = "question_id in (select id from questions where core = 1)"
     db.execute(
-        "insert into answer_totals (question_id, group_key, item, value_int, n) "
+        "insert into core_answer_totals (question_id, group_key, item, value_int, n) "
         "select question_id, group_key, coalesce(item, ''), value_int, sum(n) from answer_counts "
-        "where n > 0 group by 1, 2, 3, 4"
+        f"where n > 0 and {is_core} group by 1, 2, 3, 4"
     )
     db.execute(
-        "insert into answer_cells (process_id, group_key, question_id, item, n) "
+        "insert into core_answer_cells (process_id, group_key, question_id, item, n) "
         "select process_id, group_key, question_id, coalesce(item, ''), sum(n) from answer_counts "
-        "where n > 0 group by 1, 2, 3, 4"
+        f"where n > 0 and {is_core} group by 1, 2, 3, 4"
     )
+
+
+@served()
+def m004_answers_without_scan_indexes(db):
+    """Drop the secondary indexes on ``answers``.
+
+    They served GROUP BYs over the raw answers, which no page runs any more:
+    figures come from answer_counts and the core summaries (m003), exports
+    and the wide views read a response's answers through the primary key.
+    Each index put every submission's rows on pages scattered across its
+    b-tree, so a submission dirtied (and wrote to the WAL, and checkpointed)
+    many more pages: measured with ``bench/submit_load.py``, dropping both
+    raised throughput by a third (see issue 5's closing note). Ad-hoc SQL
+    that filters answers by question should start from answer_counts or a
+    ``wide_*`` view.
+    """
+    db.execute("drop index if exists idx_answers_question_id_group_key_value_int")
+    db.execute("drop index if exists idx_answers_process_id_question_id")
 
 
 @contacts(transactional=False)

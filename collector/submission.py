@@ -94,15 +94,16 @@ def store_response(
             raise ValueError(f"question {key!r} is not in instrument {instrument_id}")
         for row in answer_rows(instrument.question(key), value):
             rows.append((question_ids[key], row))
+    frozen = served_db.__dict__.setdefault("_medverkan_frozen_instruments", set())
     with immediate_transaction(served_db):
         conn = served_db.conn
-        if conn.execute("select 1 from responses where id = ?", [response_id]).fetchone():
-            return response_id
-        conn.execute(
+        inserted = conn.execute(
             "insert into responses (id, process_id, group_key, instrument_id, language, submitted_on, is_synthetic) "
-            "values (?, ?, ?, ?, ?, ?, ?)",
+            "values (?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing",
             [response_id, process_id, group_key, instrument_id, language, submitted_on, 1 if is_synthetic else 0],
-        )
+        ).rowcount
+        if not inserted:
+            return response_id  # a retry of step 2: already stored
         conn.executemany(
             "insert into answers (response_id, question_id, item, value_int, value_text, process_id, group_key) "
             "values (?, ?, ?, ?, ?, ?, ?)",
@@ -127,10 +128,13 @@ def store_response(
             [process_id, group_key],
         )
         # Answers always point at the exact version they were given: from
-        # the first answer on, this version must never change.
-        conn.execute(
-            "update instruments set frozen_on = ? where id = ? and frozen_on is null", [_today(), instrument_id]
-        )
+        # the first answer on, this version must never change (and a frozen
+        # version never thaws, so each connection freezes it once).
+        if instrument_id not in frozen:
+            conn.execute(
+                "update instruments set frozen_on = ? where id = ? and frozen_on is null", [_today(), instrument_id]
+            )
+    frozen.add(instrument_id)
     return response_id
 
 

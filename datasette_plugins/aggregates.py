@@ -2,7 +2,7 @@
 
 Nothing here reads the raw answers. A process's figures come from
 ``answer_counts`` (kept exact by the collector); figures over all processes
-come from ``answer_totals`` and ``answer_cells`` (kept exact by triggers on
+come from ``core_answer_totals`` and ``core_answer_cells`` (kept exact by triggers on
 ``answer_counts``), so their cost depends on the number of questions and
 of small cells, not on the number of answers or processes.
 
@@ -99,7 +99,7 @@ def total_cells(conn):
     return conn.execute(
         """
         select q.key, t.item, min(q.text_sv), min(q.text_en), min(q.theme), t.group_key, t.value_int, sum(t.n)
-        from answer_totals t join questions q on q.id = t.question_id
+        from core_answer_totals t join questions q on q.id = t.question_id
         where q.type = 'likert' and q.core = 1 and t.n > 0
         group by q.key, t.item, t.group_key, t.value_int
         order by min(q.position), q.key, t.item
@@ -111,7 +111,7 @@ def small_cells(conn, k: int) -> dict:
     """(key, item, process_id, group_key) -> {value: n} for core Likert cells under ``k`` answers.
 
     A cell is what management would see for one process and group: all
-    versions of a question (same key) together. ``answer_cells`` counts per
+    versions of a question (same key) together. ``core_answer_cells`` counts per
     question id, so any cell under k has every version under k: those are
     the candidates, and the full value counts of each candidate are summed
     before the size is checked again.
@@ -120,7 +120,7 @@ def small_cells(conn, k: int) -> dict:
         """
         with candidates as (
           select distinct c.process_id, c.group_key, q.key, c.item
-          from answer_cells c join questions q on q.id = c.question_id
+          from core_answer_cells c join questions q on q.id = c.question_id
           where c.n < :k and q.type = 'likert' and q.core = 1
         )
         select s.key, s.item, s.process_id, s.group_key, ac.value_int, sum(ac.n)

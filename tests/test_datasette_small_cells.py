@@ -10,7 +10,7 @@ import sqlite_utils
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collector.migrations import m003_group_summaries
+from collector.migrations import m003_core_summaries
 from datasette_plugins import aggregates
 from tests.fixtures.datasette import GROUP_SIZES, actor_cookie
 
@@ -130,7 +130,7 @@ def tiny_db(cells):
         insert into questions values (2, 'q', 'Fråga', 'Question', 'attitude', 'likert', 1, 1);
         """
     )
-    m003_group_summaries(sqlite_utils.Database(conn))
+    m003_core_summaries(sqlite_utils.Database(conn))
     for i, g in enumerate(GROUPS):
         conn.execute("insert into respondent_groups values (?, ?, ?, ?)", [g, g, g, i])
     for key, n in cells.items():
