@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 FOCUSED = """() => {
     const el = document.activeElement;
     return {
@@ -74,6 +76,12 @@ def test_complete_questionnaire_with_keyboard_only(browser, demo_site):
         tab_to(page, lambda el: el["tag"] == "button" and el["action"] == "next")
         with page.expect_navigation():
             page.keyboard.press("Enter")
+        # ``autofocus`` is applied by the browser once the page is ready, which
+        # can be just after the load event: wait for it (no script involved).
+        try:
+            page.wait_for_function("document.activeElement && document.activeElement.classList.contains('error-summary')", timeout=5000)
+        except PlaywrightTimeout:
+            pass  # the assertion below says where focus is instead
         focused = page.evaluate(FOCUSED)
         assert "error-summary" in focused["cls"], f"focus after a failed submit is on {focused}"
         # The summary's first link takes focus to the field it names.
@@ -81,6 +89,10 @@ def test_complete_questionnaire_with_keyboard_only(browser, demo_site):
         link = page.evaluate("document.activeElement.getAttribute('href')")
         assert link and link.startswith("#"), link
         page.keyboard.press("Enter")
+        try:
+            page.wait_for_function("document.activeElement && document.activeElement.id !== ''", timeout=5000)
+        except PlaywrightTimeout:
+            pass  # the assertion below says where focus is instead
         target = page.evaluate("document.activeElement.id")
         assert target and link[1:].startswith(target.split("-")[0]), (link, target)
 
