@@ -22,6 +22,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
+from datasette_plugins.launch import datasette_environment
+
 LOOPBACK = "127.0.0.1"
 STARTUP_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 10
@@ -51,35 +53,17 @@ def collector_argv(port: int) -> list[str]:
 
 
 def datasette_argv(settings: ServeSettings) -> list[str]:
-    """Datasette's command line, from the Datasette area's launcher when it exists."""
-    try:
-        from datasette_plugins.launch import datasette_command
-    except ImportError:
-        return [
-            sys.executable,
-            "-m",
-            "datasette",
-            "serve",
-            settings.served_path,
-            "--host",
-            LOOPBACK,
-            "--port",
-            str(settings.datasette_port),
-            "--secret",
-            settings.secret,
-        ]
-    options = {}
-    if "login_url" in inspect.signature(datasette_command).parameters:
-        # Datasette's "sign in" sends staff to the collector's sign-in page.
-        options["login_url"] = f"http://{LOOPBACK}:{settings.port}/staff/login"
+    """Datasette's command line (the signing secret travels in the environment, not here)."""
+    from datasette_plugins.launch import datasette_command
+
     return datasette_command(
         settings.served_path,
         host=LOOPBACK,
         port=settings.datasette_port,
-        secret=settings.secret,
         contacts_db_path=settings.contacts_path,
         demo=settings.demo,
-        **options,
+        # Datasette's "sign in" sends staff to the collector's sign-in page.
+        login_url=f"http://{LOOPBACK}:{settings.port}/staff/login",
     )
 
 
@@ -118,7 +102,9 @@ class ServerPair:
     def start(self) -> None:
         env = dict(os.environ, **self.settings.collector_env)
         self.children["collector"] = subprocess.Popen(collector_argv(self.settings.port), env=env)
-        self.children["datasette"] = subprocess.Popen(datasette_argv(self.settings))
+        self.children["datasette"] = subprocess.Popen(
+            datasette_argv(self.settings), env=datasette_environment(self.settings.secret)
+        )
 
     def wait_until_answering(self) -> bool:
         """Wait (bounded) until both answer HTTP; False if one died or timed out."""

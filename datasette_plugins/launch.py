@@ -35,16 +35,20 @@ def datasette_command(
     *,
     host: str = "127.0.0.1",
     port: int = 8001,
-    secret: str,
     contacts_db_path=None,
     demo: bool = False,
     small_cell_k: int = DEFAULT_SMALL_CELL_K,
     login_url: str | None = None,
 ) -> list[str]:
-    """Argv that starts Datasette on ``served_db_path`` (and nothing else)."""
+    """Argv that starts Datasette on ``served_db_path`` (and nothing else).
+
+    The signing secret is not in it: a command line is readable by every
+    user of the machine (``ps``). Start the process with
+    :func:`datasette_environment` instead.
+    """
     if demo and host not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError("demo mode opens Datasette without sign-in: loopback only")
-    argv = [sys.executable, "-m", "datasette_plugins.launch", "--host", host, "--port", str(port), "--secret", secret]
+    argv = [sys.executable, "-m", "datasette_plugins.launch", "--host", host, "--port", str(port)]
     argv += ["--k", str(int(small_cell_k))]
     if login_url:
         argv += ["--login-url", login_url]
@@ -55,9 +59,18 @@ def datasette_command(
     return argv + [str(served_db_path)]
 
 
+def datasette_environment(secret: str, base: dict | None = None) -> dict[str, str]:
+    """The environment for :func:`datasette_command`: ``DATASETTE_SECRET`` carries the secret.
+
+    It must be the collector's ``SECRET_KEY``: the ``ds_actor`` cookie the
+    collector signs at staff sign-in is checked with it.
+    """
+    return dict(os.environ if base is None else base, DATASETTE_SECRET=secret)
+
+
 def serve_argv(args) -> list[str]:
-    """The ``datasette serve`` arguments for parsed launcher options."""
-    argv = ["serve", args.served, "--host", args.host, "--port", str(args.port), "--secret", args.secret]
+    """The ``datasette serve`` arguments for parsed launcher options (the secret stays in the environment)."""
+    argv = ["serve", args.served, "--host", args.host, "--port", str(args.port)]
     argv += ["--metadata", str(METADATA_PATH)]
     for name, value in SETTINGS.items():
         argv += ["--setting", name, value]
@@ -79,12 +92,18 @@ def parse(argv: list[str]):
     parser.add_argument("served")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001)
-    parser.add_argument("--secret", required=True)
+    parser.add_argument(
+        "--secret",
+        default=os.environ.get("DATASETTE_SECRET"),
+        help="signing secret (better: the DATASETTE_SECRET environment variable, which ps does not show)",
+    )
     parser.add_argument("--k", type=int, default=DEFAULT_SMALL_CELL_K)
     parser.add_argument("--login-url", default=None)
     parser.add_argument("--contacts", default=None)
     parser.add_argument("--demo", action="store_true")
     args = parser.parse_args(argv)
+    if not args.secret:
+        parser.error("set DATASETTE_SECRET (the collector's SECRET_KEY)")
     if args.k < 1:
         parser.error("--k must be at least 1")
     if args.demo and args.host not in ("127.0.0.1", "localhost", "::1"):
@@ -95,6 +114,7 @@ def parse(argv: list[str]):
 def main(argv: list[str] | None = None) -> None:
     args = parse(sys.argv[1:] if argv is None else argv)
     os.environ.update(plugin_environment(args))
+    os.environ["DATASETTE_SECRET"] = args.secret  # read by ``datasette serve``
     from datasette.cli import cli
 
     cli.main(serve_argv(args), prog_name="datasette")

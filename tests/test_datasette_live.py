@@ -10,6 +10,7 @@ import pytest
 from collector.coordinator.actor_cookie import actor_cookie_value
 from collector.demo import CASE_CODE, run_demo
 from datasette_plugins.launch import datasette_command
+from datasette_plugins.launch import datasette_environment
 from tests.fixtures.datasette import fetch, start_process, stop_process, wait_for
 from tests.fixtures.servers import free_port
 
@@ -37,9 +38,9 @@ def demo_paths(tmp_path_factory):
 def live(demo_paths):
     served, contacts, folder = demo_paths
     port = free_port()
-    argv = datasette_command(served, port=port, secret=SECRET, contacts_db_path=contacts, login_url="http://127.0.0.1:5000/staff/login")
+    argv = datasette_command(served, port=port, contacts_db_path=contacts, login_url="http://127.0.0.1:5000/staff/login")
     log_path = folder / "datasette.log"
-    process = start_process(argv, log_path)
+    process = start_process(argv, log_path, env=datasette_environment(SECRET))
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(url + "/-/medverkan-login", process, log_path)
@@ -100,7 +101,7 @@ def test_demo_mode_server_is_open_on_loopback_and_says_so(demo_paths):
     served, contacts, folder = demo_paths
     port = free_port()
     log_path = folder / "demo.log"
-    process = start_process(datasette_command(served, port=port, secret=SECRET, demo=True), log_path)
+    process = start_process(datasette_command(served, port=port, demo=True), log_path, env=datasette_environment(SECRET))
     try:
         wait_for(f"http://127.0.0.1:{port}/-/medverkan-login", process, log_path)
         status, _, html = fetch(f"http://127.0.0.1:{port}/medverkan/responses")

@@ -170,14 +170,17 @@ async def test_launcher_refuses_demo_off_loopback():
     from datasette_plugins.launch import datasette_command
 
     with pytest.raises(ValueError):
-        datasette_command("x.db", host="0.0.0.0", secret="s", demo=True)
+        datasette_command("x.db", host="0.0.0.0", demo=True)
 
 
-async def test_launch_command_serves_only_the_served_file_with_sql_and_downloads_off(tmp_path):
-    from datasette_plugins.launch import datasette_command, parse, serve_argv
+async def test_launch_command_serves_only_the_served_file_with_sql_and_downloads_off(tmp_path, monkeypatch):
+    from datasette_plugins.launch import datasette_command, datasette_environment, parse, serve_argv
 
-    argv = datasette_command("/d/medverkan.db", secret="s3", contacts_db_path="/d/contacts.db", port=8123)
+    argv = datasette_command("/d/medverkan.db", contacts_db_path="/d/contacts.db", port=8123)
     assert argv[-1] == "/d/medverkan.db"
+    # The secret is never on a command line (ps shows those to every user).
+    assert datasette_environment("s3")["DATASETTE_SECRET"] == "s3"
+    monkeypatch.setenv("DATASETTE_SECRET", "s3")
     args = parse(argv[3:])
     served = serve_argv(args)
     assert [a for a in served if a.endswith(".db")] == ["/d/medverkan.db"]
@@ -185,5 +188,5 @@ async def test_launch_command_serves_only_the_served_file_with_sql_and_downloads
     settings = dict(zip(served[served.index("--setting") + 1 :: 3], served[served.index("--setting") + 2 :: 3]))
     assert settings["default_allow_sql"] == "off"
     assert settings["allow_download"] == "off"
-    assert served[served.index("--secret") + 1] == "s3"
+    assert "s3" not in served and "--secret" not in served and args.secret == "s3"
     assert json.dumps(served)

@@ -5,7 +5,7 @@ Datasette (0.65) reads ``ds_actor`` in ``datasette/actor_auth_cookie.py``:
 ``{"a": actor, "e": expiry}``, where ``e`` is a Unix time in Datasette's
 base62 (``datasette.utils.baseconv.base62``). We produce exactly that with
 the collector's ``SECRET_KEY``, which is also passed to Datasette as
-``--secret``: one secret, one cookie, no second sign-in.
+``DATASETTE_SECRET``: one secret, one cookie, no second sign-in.
 """
 
 from __future__ import annotations
