@@ -162,7 +162,10 @@ def _state_page(state: str):
 def _start_session(invitation: dict):
     session[SESSION_INVITATION] = invitation["id"]
     session.pop(SESSION_RECEIPT, None)
-    if "lang" not in session:
+    if request.args.get("lang") in LANGUAGES:
+        # An explicit choice in the link (``/s/<token>?lang=en``) wins.
+        session["lang"] = request.args["lang"]
+    elif "lang" not in session:
         # A new device: the language of the saved draft, else of the invitation.
         draft = get_contacts_db().execute(
             "select language from drafts where invitation_id = ?", [invitation["id"]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.fixtures.respondent import PAGE_POSTS
 from tests.fixtures.respondent import answer_everything
 from tests.fixtures.respondent import csrf_token
@@ -24,6 +26,21 @@ def test_link_redirects_and_token_leaves_the_address_bar(client, survey):
     assert "6 minuter" in html
     assert token not in html
     assert start.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    "invitation_language, link_suffix, expected",
+    [("sv", "", "sv"), ("en", "", "en"), ("sv", "?lang=en", "en"), ("en", "?lang=sv", "sv")],
+)
+def test_the_link_opens_in_the_invitation_language_unless_it_asks_for_another(
+    app, survey, invitation_language, link_suffix, expected
+):
+    client = app.test_client()
+    token = survey.invite(language=invitation_language)
+    assert client.get(f"/s/{token}{link_suffix}").status_code == 303
+    html = client.get("/svar").get_data(as_text=True)
+    assert f'<html lang="{expected}"' in html
+    assert ("It takes about" in html) == (expected == "en")
 
 
 def test_whole_flow_save_resume_submit_withdraw(app, survey):
