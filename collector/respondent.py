@@ -430,14 +430,20 @@ def _render_page(context: Context, number: int, form, *, status=200, notice: str
 
 
 def _error_list(form) -> list[tuple[str, str]]:
-    """(anchor id, message) pairs in page order, for the error summary."""
+    """(anchor id, message) pairs in page order, for the error summary.
+
+    Each message names its question (and the rated item in a grid): a
+    summary of five identical "Choose an answer" links tells a screen-reader
+    user nothing about where to go.
+    """
     errors = []
     for view in form.question_views:
         for sub in view.fields:
             field = form[sub.name]
             for error in field.errors:
                 anchor = f"{field.id}-0" if view.kind in ("radio", "checkbox", "screening") else field.id
-                errors.append((anchor, error))
+                subject = f"{view.text} ({sub.item})" if sub.item else view.text
+                errors.append((anchor, f"{subject} – {error}"))
     return errors
 
 

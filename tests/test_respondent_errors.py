@@ -26,10 +26,11 @@ def test_validation_errors_summarised_linked_and_answers_kept(app, survey):
     assert "autofocus" in html.split('class="error-summary"')[1][:120]
     assert "Det finns ett problem" in summary
     links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+    # Each link names its question, so the list makes sense read on its own.
     assert links == [
-        ("had_intro-0", "Välj ett svarsalternativ"),
-        ("meetings", "Skriv ett heltal med siffror, till exempel 3"),
-        ("role-0", "Välj ett svarsalternativ"),
+        ("had_intro-0", "Fick du en skriftlig introduktion? – Välj ett svarsalternativ"),
+        ("meetings", "Hur många möten var du med på? – Skriv ett heltal med siffror, till exempel 3"),
+        ("role-0", "Vilken roll hade du? – Välj ett svarsalternativ"),
     ]
     for anchor, _ in links:
         assert f'id="{anchor}"' in html
