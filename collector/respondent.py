@@ -91,7 +91,16 @@ def _invitation_row(where: str, value) -> dict | None:
 
 
 def _invitation_by_token(token: str) -> dict | None:
-    return _invitation_row("token_hash", hash_secret(token))
+    """The invitation of a link: its current one, or one from an earlier email."""
+    token_hash = hash_secret(token)
+    invitation = _invitation_row("token_hash", token_hash)
+    if invitation is None:
+        earlier = get_contacts_db().execute(
+            "select invitation_id from earlier_links where token_hash = ?", [token_hash]
+        ).fetchone()
+        if earlier is not None:
+            invitation = _invitation_row("id", earlier[0])
+    return invitation
 
 
 def _invitation_by_id(invitation_id) -> dict | None:

@@ -100,6 +100,13 @@ def test_reminders_only_to_non_responders_never_twice(app, make_process, contact
             "select id, reminders_sent from invitations where token_hash = ?", [hash_secret(token)]
         ).fetchone()
         assert row is not None and row[1] == 1 and first_hash[row[0]] != hash_secret(token)
+        # The link in the same person's first email still opens their questionnaire.
+        recipient = smtp_server.messages[3]["rcpt"][0]
+        first_email = next(m for m in smtp_server.messages[:3] if m["rcpt"][0] == recipient)
+        first_token = LINK.search(_parts(first_email["message"])[0]).group(1)
+        respondent = app.test_client()
+        assert respondent.get(f"/s/{first_token}").status_code == 303
+        assert respondent.get(f"/s/{token}").status_code == 303
 
         # Not again within REMINDER_MIN_DAYS ...
         assert outreach.send_reminders(served_db, contacts_db, app.config, process, "coord", today).sent == 0

@@ -81,3 +81,22 @@ def k001_users_audit_followups(db):
         pk="process_id",
     )
     db["participants"].create_index(["process_id", "email"])
+
+
+@migrations()
+def k002_earlier_links(db):
+    """Links from earlier emails stay valid after a reminder brings a new one.
+
+    Tokens are kept only as hashes, so a reminder cannot repeat the first
+    email's link; without this table the link in the invitation email would
+    stop working the moment the reminder went out, and a respondent who
+    opens the first email gets "link not found". Deleted with the
+    invitation (purge included).
+    """
+    db["earlier_links"].create(
+        {"token_hash": str, "invitation_id": int, "replaced_on": str},
+        pk="token_hash",
+        not_null={"invitation_id", "replaced_on"},
+        foreign_keys=[ForeignKey("earlier_links", "invitation_id", "invitations", "id", on_delete="CASCADE")],
+    )
+    db["earlier_links"].create_index(["invitation_id"])
