@@ -87,7 +87,7 @@ def upload():
             try:
                 instrument = read_xlsform(data, filename=name)
             except XLSFormError as error:
-                problems = [str(p) for p in error.problems]
+                problems = [p.localized(_) for p in error.problems]
             except UnicodeDecodeError:
                 problems = [_("The file is not UTF-8 text.")]
         if instrument is not None:

@@ -49,6 +49,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -101,15 +102,40 @@ EQUALS_RE = re.compile(r"^\$\{([a-z][a-z0-9_]*)\}\s*=\s*'?(-?\d+)'?$")
 SELECTED_RE = re.compile(r"^selected\(\s*\$\{([a-z][a-z0-9_]*)\}\s*,\s*'?(-?\d+)'?\s*\)$")
 
 
+class Translatable(str):
+    """A message part that is itself translated (e.g. why a type is unsupported)."""
+
+
 @dataclass(frozen=True)
 class Problem:
+    """One problem: where (sheet, row) and what, as an English template + values.
+
+    ``str()`` gives English (the CLI); :meth:`localized` gives the
+    coordinator's language through the app's gettext (the templates are
+    in ``collector/translations/*/authoring.po``).
+    """
+
     sheet: str
     row: int | None
-    message: str
+    template: str
+    params: dict = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return self.template % self.params if self.params else self.template
 
     def __str__(self) -> str:
         where = f"{self.sheet}, row {self.row}" if self.row else self.sheet
         return f"{where}: {self.message}"
+
+    def localized(self, gettext) -> str:
+        params = {key: gettext(value) if isinstance(value, Translatable) else value for key, value in self.params.items()}
+        message = gettext(self.template) % params if params else gettext(self.template)
+        if self.row:
+            where = gettext("%(sheet)s, row %(row)s") % {"sheet": self.sheet, "row": self.row}
+        else:
+            where = self.sheet
+        return gettext("%(where)s: %(message)s") % {"where": where, "message": message}
 
 
 class XLSFormError(ValueError):
@@ -123,7 +149,7 @@ class XLSFormError(ValueError):
 def _file_type(name: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix not in (".xlsx", ".csv", ".md", ".xls"):
-        raise XLSFormError([Problem("file", None, f"unsupported file type {suffix or name!r}: use .xlsx, .csv or .md")])
+        raise XLSFormError([Problem("file", None, "unsupported file type %(suffix)r: use .xlsx, .csv or .md", {"suffix": suffix or name})])
     return suffix
 
 
@@ -150,8 +176,8 @@ class _Reader:
         self.data = data
         self.problems: list[Problem] = []
 
-    def fail(self, sheet: str, row: int | None, message: str) -> None:
-        self.problems.append(Problem(sheet, row, message))
+    def fail(self, sheet: str, row: int | None, template: str, **params) -> None:
+        self.problems.append(Problem(sheet, row, template, params))
 
     def bilingual(self, row: dict, column: str, sheet: str, number: int, required: bool = True) -> dict | None:
         texts = _texts(row, column)
@@ -159,7 +185,7 @@ class _Reader:
             return None
         missing = [lang for lang in LANGUAGES if lang not in texts]
         if missing:
-            self.fail(sheet, number, f"{column} is missing in {', '.join(LANGUAGE_NAMES[m] for m in missing)}")
+            self.fail(sheet, number, "%(column)s is missing in %(languages)s", column=column, languages=", ".join(LANGUAGE_NAMES[m] for m in missing))
             return None
         return {lang: texts[lang] for lang in LANGUAGES}
 
@@ -173,7 +199,7 @@ class _Reader:
                 self.fail("choices", number, "list_name is empty")
                 continue
             if not re.fullmatch(r"-?\d+", value):
-                self.fail("choices", number, f"choice name {value!r} must be a whole number (it is the stored code)")
+                self.fail("choices", number, "choice name %(value)r must be a whole number (it is the stored code)", value=value)
                 continue
             label = self.bilingual(row, "label", "choices", number)
             if label is None:
@@ -187,16 +213,16 @@ class _Reader:
         for part in parts:
             match = EQUALS_RE.match(part.strip()) or SELECTED_RE.match(part.strip())
             if not match:
-                self.fail("survey", number, f"relevant {expression!r} is not supported: use ${{q}} = 'v', selected(${{q}}, 'v') or an or-combination of them over one question")
+                self.fail("survey", number, "relevant %(expression)r is not supported: use ${q} = 'v', selected(${q}, 'v') or an or-combination of them over one question", expression=expression)
                 return None
             keys.add(match.group(1))
             values.append(int(match.group(2)))
         if len(keys) != 1:
-            self.fail("survey", number, f"relevant {expression!r} combines several questions; only one is supported")
+            self.fail("survey", number, "relevant %(expression)r combines several questions; only one is supported", expression=expression)
             return None
         key = keys.pop()
         if key not in earlier:
-            self.fail("survey", number, f"relevant refers to {key!r}, which is not an earlier question")
+            self.fail("survey", number, "relevant refers to %(key)r, which is not an earlier question", key=key)
             return None
         return Condition(key, tuple(values))
 
@@ -228,7 +254,7 @@ def read_xlsform(source: str | Path | bytes, filename: str | None = None) -> Ins
     try:
         data = get_xlsform(payload, file_type=file_type)
     except (PyXFormError, ValueError, KeyError, OSError) as error:
-        raise XLSFormError([Problem("file", None, f"the file could not be read as an XLSForm: {error}")]) from None
+        raise XLSFormError([Problem("file", None, "the file could not be read as an XLSForm: %(error)s", {"error": str(error)})]) from None
     return _to_instrument(_Reader(data), name)
 
 
@@ -249,14 +275,14 @@ def _to_instrument(reader: _Reader, source: str) -> Instrument:
         name = str(row.get("name", "")).strip()
         appearance = str(row.get("appearance", "")).strip()
         if kind in UNSUPPORTED_TYPES:
-            reader.fail("survey", number, f"type {kind!r}: {UNSUPPORTED_TYPES[kind]}")
+            reader.fail("survey", number, "type %(kind)r: %(reason)s", kind=kind, reason=Translatable(UNSUPPORTED_TYPES[kind]))
             continue
         if kind in ("begin_group", "begin group"):
             if page is not None:
                 reader.fail("survey", number, "groups cannot be nested (one group is one page)")
                 continue
             if not KEY_RE.match(name) or name in seen_pages:
-                reader.fail("survey", number, f"group name {name!r} must be unique and match [a-z][a-z0-9_]*")
+                reader.fail("survey", number, "group name %(name)r must be unique and match [a-z][a-z0-9_]*", name=name)
             seen_pages.add(name)
             page = {"key": name, "title": reader.bilingual(row, "label", "survey", number) or {}, "questions": [], "intro": None}
             continue
@@ -265,7 +291,7 @@ def _to_instrument(reader: _Reader, source: str) -> Instrument:
                 reader.fail("survey", number, "end_group without begin_group")
                 continue
             if not page["questions"]:
-                reader.fail("survey", number, f"page {page['key']!r} has no questions")
+                reader.fail("survey", number, "page %(page)r has no questions", page=page["key"])
             pages.append(Page(page["key"], page["title"], tuple(page["questions"]), page["intro"]))
             page = None
             continue
@@ -276,20 +302,20 @@ def _to_instrument(reader: _Reader, source: str) -> Instrument:
             if name == f"{page['key']}_intro" and not page["questions"]:
                 page["intro"] = reader.bilingual(row, "label", "survey", number)
             else:
-                reader.fail("survey", number, f"a note is only allowed as the page intro, named {page['key']}_intro, first in its group")
+                reader.fail("survey", number, "a note is only allowed as the page intro, named %(page)s_intro, first in its group", page=page["key"])
             continue
         question = _question(reader, row, number, kind, list_name, name, appearance, lists, earlier, THEMES)
         if question is not None:
             earlier[question.key] = question
             page["questions"].append(question)
     if page is not None:
-        reader.fail("survey", None, f"group {page['key']!r} has no end_group")
+        reader.fail("survey", None, "group %(page)r has no end_group", page=page["key"])
     key = str(settings.get("form_id", "")).strip()
     if settings and not KEY_RE.match(key):
-        reader.fail("settings", 2, f"form_id {key!r} must match [a-z][a-z0-9_]*")
+        reader.fail("settings", 2, "form_id %(key)r must match [a-z][a-z0-9_]*", key=key)
     version_text = str(settings.get("version", "")).strip()
     if settings and not version_text.isdigit():
-        reader.fail("settings", 2, f"version {version_text!r} must be a whole number")
+        reader.fail("settings", 2, "version %(version)r must be a whole number", version=version_text)
     group = str(settings.get("medverkan_group", "")).strip()
     if settings and not group:
         reader.fail("settings", 2, "medverkan_group (the respondent group) is empty")
@@ -297,7 +323,7 @@ def _to_instrument(reader: _Reader, source: str) -> Instrument:
     intro = reader.bilingual(settings, "intro", "settings", 2, required=False) if settings else None
     minutes_text = str(settings.get("minutes", "")).strip()
     if minutes_text and not minutes_text.isdigit():
-        reader.fail("settings", 2, f"minutes {minutes_text!r} must be a whole number")
+        reader.fail("settings", 2, "minutes %(minutes)r must be a whole number", minutes=minutes_text)
     if not pages and not reader.problems:
         reader.fail("survey", None, "no pages (begin_group … end_group)")
     if reader.problems:
@@ -318,19 +344,19 @@ def _to_instrument(reader: _Reader, source: str) -> Instrument:
 def _question(reader, row, number, kind, list_name, name, appearance, lists, earlier, themes) -> Question | None:
     before = len(reader.problems)
     if not KEY_RE.match(name):
-        reader.fail("survey", number, f"name {name!r} must match [a-z][a-z0-9_]*")
+        reader.fail("survey", number, "name %(name)r must match [a-z][a-z0-9_]*", name=name)
     elif name in earlier:
-        reader.fail("survey", number, f"duplicate name {name!r}")
+        reader.fail("survey", number, "duplicate name %(name)r", name=name)
     text = reader.bilingual(row, "label", "survey", number)
     hint = reader.bilingual(row, "hint", "survey", number, required=False)
     message = reader.bilingual(row, "required_message", "survey", number, required=False)
     theme = str(row.get("theme", "")).strip()
     if theme not in themes:
-        reader.fail("survey", number, f"theme {theme!r} is unknown (one of {', '.join(themes)})")
+        reader.fail("survey", number, "theme %(theme)r is unknown (one of %(themes)s)", theme=theme, themes=", ".join(themes))
     fields: dict[str, Any] = {}
     if kind == "select_one" and appearance == "likert":
         if list_name not in LIKERT_LISTS:
-            reader.fail("survey", number, f"likert needs list 'agree' or 'agree_nodk', not {list_name!r}")
+            reader.fail("survey", number, "likert needs list 'agree' or 'agree_nodk', not %(list_name)r", list_name=list_name)
         fields = {"type": "likert", "dont_know": list_name == "agree"}
     elif kind == "select_one" and appearance == "yesno":
         fields = {"type": "yesno"}
@@ -340,7 +366,7 @@ def _question(reader, row, number, kind, list_name, name, appearance, lists, ear
         fields = {"type": "ranking", "items": str(row.get("items", "")).strip() or list_name}
     elif kind in ("select_one", "select_multiple"):
         if list_name not in lists:
-            reader.fail("survey", number, f"choice list {list_name!r} is not on the choices sheet")
+            reader.fail("survey", number, "choice list %(list_name)r is not on the choices sheet", list_name=list_name)
         fields = {"type": "single" if kind == "select_one" else "multiple", "choices": lists.get(list_name, ())}
     elif kind == "integer":
         fields = {"type": "integer"}
@@ -348,16 +374,16 @@ def _question(reader, row, number, kind, list_name, name, appearance, lists, ear
         if constraint:
             match = RANGE_RE.match(constraint)
             if not match:
-                reader.fail("survey", number, f"constraint {constraint!r} is not supported: use . >= MIN and . <= MAX")
+                reader.fail("survey", number, "constraint %(constraint)r is not supported: use . >= MIN and . <= MAX", constraint=constraint)
             else:
                 fields.update(minimum=int(match.group(1)), maximum=int(match.group(2)))
     elif kind == "text":
         fields = {"type": "text"}
     else:
-        reader.fail("survey", number, f"unknown type {kind or '(empty)'!r}")
+        reader.fail("survey", number, "unknown type %(kind)r", kind=kind or "(empty)")
         return None
     if fields.get("type") in ("screening", "ranking") and fields.get("items") not in ITEM_SOURCES:
-        reader.fail("survey", number, f"items must be one of {', '.join(ITEM_SOURCES)}")
+        reader.fail("survey", number, "items must be one of %(sources)s", sources=", ".join(ITEM_SOURCES))
     condition = None
     relevant = str(row.get("relevant", "")).strip()
     if relevant:

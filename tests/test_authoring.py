@@ -49,8 +49,33 @@ def test_broken_file_shows_rows_in_swedish_page_and_nothing_is_published(coordin
     response = upload(coordinator_client, b"survey,,\n,type,name\n,decimal,x\n", "broken.csv")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "error-summary" in page and "row 2" in page and "decimal" in page
+    assert "error-summary" in page
+    assert "survey, rad 2: typen &#39;decimal&#39;: Medverkan sparar bara heltal: använd integer" in page
     assert served_db.execute("select count(*) from instruments where key = 'x'").fetchone()[0] == 0
+    # The same report in English for a coordinator who switched language.
+    coordinator_client.get("/coordinator/instruments/?lang=en")
+    page = upload(coordinator_client, b"survey,,\n,type,name\n,decimal,x\n", "broken.csv").get_data(as_text=True)
+    assert "survey, row 2: type &#39;decimal&#39;: Medverkan stores whole numbers only: use integer" in page
+
+
+def test_every_xlsform_problem_has_a_swedish_translation():
+    import re
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    import forms.xlsform
+    from forms.xlsform import UNSUPPORTED_TYPES
+
+    source = Path(forms.xlsform.__file__).read_text(encoding="utf-8")
+    templates = set(re.findall(r'(?:fail\([^,]+, [^,]+, |Problem\("file", None, )"((?:[^"\\]|\\.)*)"', source))
+    templates |= set(UNSUPPORTED_TYPES.values()) | {"%(sheet)s, row %(row)s", "%(where)s: %(message)s"}
+    assert len(templates) > 30, "the pattern no longer finds the problem templates"
+    po = Path(__file__).parents[1] / "collector" / "translations" / "sv" / "LC_MESSAGES" / "authoring.po"
+    with po.open(encoding="utf-8") as handle:
+        catalog = read_po(handle)
+    missing = sorted(t for t in templates if not (catalog.get(t) and catalog.get(t).string))
+    assert not missing, missing
 
 
 def test_wrong_file_type_and_tampered_definition_are_refused(coordinator_client):
