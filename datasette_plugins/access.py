@@ -27,11 +27,14 @@ MANAGEMENT_QUERIES = {"responses_by_group", "core_items_by_group"}
 HIDDEN_DATABASES = {"_internal", "_memory"}
 
 
-def account_is_active(username: str) -> bool:
+def account_allows(actor: dict) -> bool:
     """Re-check the account in the contacts DB (read-only) when configured.
 
-    A cookie outlives a disabled account otherwise. Without a contacts path
-    (tests, a separate host) the signed cookie's expiry is all we have.
+    A signed cookie outlives what happened to the account otherwise: it must
+    still be active, still have the cookie's role, and still carry the
+    session stamp the cookie was issued with (rotated on sign-out, password
+    or role change). Without a contacts path (tests, a separate host) the
+    signed cookie's expiry is all we have.
     """
     path = config.contacts_path()
     if not path:
@@ -39,19 +42,24 @@ def account_is_active(username: str) -> bool:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
         try:
-            row = conn.execute("select is_active from users where username = ?", [username]).fetchone()
+            row = conn.execute(
+                "select is_active, role, session_stamp from users where username = ?", [str(actor["id"])]
+            ).fetchone()
         finally:
             conn.close()
     except sqlite3.Error:
         return False
-    return bool(row and row[0])
+    if row is None:
+        return False
+    is_active, role, stamp = row
+    return bool(is_active) and role == actor.get("role") and (stamp or None) == (actor.get("stamp") or None)
 
 
 def role_of(actor) -> str | None:
     """The effective role: None for anonymous, inactive or unknown actors."""
     if isinstance(actor, dict) and actor.get("id") and actor.get("role"):
         role = actor["role"]
-        if role in FULL_ACCESS_ROLES | AGGREGATE_ROLES and account_is_active(str(actor["id"])):
+        if role in FULL_ACCESS_ROLES | AGGREGATE_ROLES and account_allows(actor):
             return role
     if config.demo():
         return "evaluator"

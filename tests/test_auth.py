@@ -134,6 +134,21 @@ def test_sign_out_deletes_both(app, make_user, departments):
     assert client.get("/coordinator/").status_code == 302
 
 
+def test_signing_out_ends_copies_of_the_session_on_other_devices(app, make_user, departments):
+    make_user("anna", "coordinator")
+    laptop = app.test_client()
+    sign_in(laptop, "anna")
+    phone = app.test_client()
+    phone.set_cookie("session", laptop.get_cookie("session").value)
+    assert phone.get("/coordinator/").status_code == 200
+    token = csrf_from(laptop, "/staff/logout")
+    laptop.post("/staff/logout", data={"csrf_token": token})
+    assert phone.get("/coordinator/").status_code == 302
+    # Signing in again works, with a fresh stamp in the Datasette cookie.
+    response = sign_in(app.test_client(), "anna")
+    assert any(c.startswith("ds_actor=") and len(c) > 20 for c in response.headers.getlist("Set-Cookie"))
+
+
 def test_logout_needs_csrf(app, make_user, departments):
     make_user("anna", "coordinator")
     client = app.test_client()

@@ -25,10 +25,15 @@ def demo_paths(tmp_path_factory):
     run_demo(served, contacts, base_url="http://127.0.0.1:5000")
     conn = sqlite3.connect(contacts)
     with conn:
-        for username, role, active in (("eva", "evaluator", 1), ("chef", "management", 1), ("gone", "evaluator", 0)):
+        for username, role, active, stamp in (
+            ("eva", "evaluator", 1, None),
+            ("chef", "management", 1, None),
+            ("gone", "evaluator", 0, None),
+            ("signed_out", "evaluator", 1, "stamp-after-sign-out"),
+        ):
             conn.execute(
-                "insert into users (username, role, is_active, password_hash) values (?, ?, ?, 'not-a-hash')",
-                [username, role, active],
+                "insert into users (username, role, is_active, password_hash, session_stamp) values (?, ?, ?, 'not-a-hash', ?)",
+                [username, role, active, stamp],
             )
     conn.close()
     return served, contacts, folder
@@ -49,8 +54,8 @@ def live(demo_paths):
         stop_process(process)
 
 
-def cookie(username, role):
-    return actor_cookie_value(SECRET, username, role, 3600)
+def cookie(username, role, stamp=None):
+    return actor_cookie_value(SECRET, username, role, 3600, stamp=stamp)
 
 
 def test_anonymous_is_sent_to_the_collector_sign_in(live):
@@ -79,6 +84,15 @@ def test_management_gets_aggregates_only(live):
 def test_disabled_or_unknown_accounts_are_anonymous(live):
     assert fetch(live + "/medverkan/answers.json", cookie("gone", "evaluator"))[0] == 302
     assert fetch(live + "/medverkan/answers.json", cookie("mallory", "evaluator"))[0] == 302
+
+
+def test_cookies_from_before_a_sign_out_or_a_role_change_are_refused(live):
+    url = live + "/medverkan/answers.json?_size=1"
+    assert fetch(url, cookie("signed_out", "evaluator", stamp="stamp-after-sign-out"))[0] == 200
+    assert fetch(url, cookie("signed_out", "evaluator", stamp="stamp-before-sign-out"))[0] == 302
+    assert fetch(url, cookie("signed_out", "evaluator"))[0] == 302
+    # chef is management now: an evaluator cookie from before the change opens nothing.
+    assert fetch(url, cookie("chef", "evaluator"))[0] == 302
 
 
 def test_sql_and_downloads_are_off_by_default(live):

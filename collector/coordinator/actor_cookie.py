@@ -36,9 +36,15 @@ def base62_decode(text: str) -> int:
     return number
 
 
-def actor_cookie_value(secret_key: str, username: str, role: str, lifetime_seconds: int, now: float | None = None) -> str:
+def actor_cookie_value(
+    secret_key: str, username: str, role: str, lifetime_seconds: int, now: float | None = None, stamp: str | None = None
+) -> str:
+    """``stamp`` is the account's session stamp: Datasette refuses the cookie once it rotates (sign-out)."""
     expires_at = int((now if now is not None else time.time()) + lifetime_seconds)
-    payload = {"a": {"id": username, "role": role}, "e": base62_encode(expires_at)}
+    actor = {"id": username, "role": role}
+    if stamp:
+        actor["stamp"] = stamp
+    payload = {"a": actor, "e": base62_encode(expires_at)}
     return URLSafeSerializer(secret_key, "actor").dumps(payload)
 
 

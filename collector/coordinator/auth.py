@@ -94,8 +94,9 @@ def load_signed_in_user() -> None:
         or since is None
         or now - since > _lifetime()
         or user["password_changed_at"] != session.get("pwc")
+        or (user["session_stamp"] or None) != session.get("stamp")
     ):
-        for key in ("uid", "since", "pwc"):
+        for key in ("uid", "since", "pwc", "stamp"):
             session.pop(key, None)
         return
     g.user = user
@@ -227,12 +228,15 @@ def _start_session(user: dict, next_target: str | None):
     session["uid"] = user["id"]
     session["since"] = datetime.datetime.now(datetime.timezone.utc).isoformat()
     session["pwc"] = user["password_changed_at"]
+    session["stamp"] = user["session_stamp"] or None
     audit.record(get_contacts_db(), user["username"], "sign_in")
     response = redirect(safe_next(next_target) or home_for(user))
     lifetime = int(_lifetime().total_seconds())
     response.set_cookie(
         COOKIE_NAME,
-        actor_cookie_value(current_app.config["SECRET_KEY"], user["username"], user["role"], lifetime),
+        actor_cookie_value(
+            current_app.config["SECRET_KEY"], user["username"], user["role"], lifetime, stamp=user["session_stamp"]
+        ),
         max_age=lifetime,
         httponly=True,
         samesite="Lax",
@@ -256,6 +260,9 @@ def logout():
     if not form.validate_on_submit():
         abort(400)
     if g.get("user"):
+        # Everywhere: this browser's cookies are deleted below, and any copy
+        # of them (another device, a stolen cookie) stops working too.
+        users.end_sessions(get_contacts_db(), g.user["id"])
         audit.record(get_contacts_db(), g.user["username"], "sign_out")
     language = session.get("lang")
     session.clear()

@@ -100,3 +100,14 @@ def k002_earlier_links(db):
         foreign_keys=[ForeignKey("earlier_links", "invitation_id", "invitations", "id", on_delete="CASCADE")],
     )
     db["earlier_links"].create_index(["invitation_id"])
+
+
+@migrations()
+def k003_session_stamp(db):
+    """A random stamp per account, carried by its sessions and ``ds_actor`` cookies.
+
+    Rotated on sign-out, password change, role or department change and
+    disabling: every session and Datasette cookie issued before stops working
+    at once, on every device (Datasette re-reads the account on each request).
+    """
+    db["users"].add_column("session_stamp", str)

@@ -95,7 +95,25 @@ def add_user(
         ).last_pk
 
 
+def new_session_stamp() -> str:
+    return secrets.token_hex(8)
+
+
+def end_sessions(contacts_db, user_id: int) -> None:
+    """Sign the account out everywhere: its sessions and Datasette cookies stop working.
+
+    Joins the caller's transaction when there is one.
+    """
+    sql, params = "update users set session_stamp = ? where id = ?", [new_session_stamp(), user_id]
+    if contacts_db.conn.in_transaction:
+        contacts_db.execute(sql, params)
+    else:
+        with immediate_transaction(contacts_db):
+            contacts_db.execute(sql, params)
+
+
 def update_user(contacts_db, user_id: int, *, role: str, department: str | None, display_name: str | None, is_active: bool) -> None:
+    """Change an account; its sessions end, so a new role or department applies at once."""
     if role not in ROLES:
         raise UserError("Unknown role.")
     with immediate_transaction(contacts_db):
@@ -103,6 +121,7 @@ def update_user(contacts_db, user_id: int, *, role: str, department: str | None,
             user_id,
             {"role": role, "department": department or None, "display_name": display_name, "is_active": int(is_active)},
         )
+        end_sessions(contacts_db, user_id)
 
 
 def set_password(contacts_db, user_id: int, password: str) -> None:
@@ -110,11 +129,13 @@ def set_password(contacts_db, user_id: int, password: str) -> None:
     check_password_rules(password)
     with immediate_transaction(contacts_db):
         contacts_db["users"].update(user_id, {"password_hash": hash_password(password), "password_changed_at": _password_stamp()})
+        end_sessions(contacts_db, user_id)
 
 
 def set_active(contacts_db, user_id: int, active: bool) -> None:
     with immediate_transaction(contacts_db):
         contacts_db["users"].update(user_id, {"is_active": int(active)})
+        end_sessions(contacts_db, user_id)
 
 
 def authenticate(contacts_db, username: str, password: str) -> dict | None:
