@@ -7,6 +7,11 @@ pages live here: English msgid -> Swedish. ``?lang=en`` switches to English.
 from __future__ import annotations
 
 SWEDISH = {
+    "Compare two groups": "Jämför två grupper",
+    "Compare": "Jämför",
+    "Statement": "Påstående",
+    "Both groups need answers.": "Båda grupperna behöver svar.",
+    "Mann-Whitney U test per statement, two-sided, \"don't know\" left out. r is the effect size (about 0.1 small, 0.3 medium, 0.5 large); with few respondents even a large difference can be chance.": "Mann–Whitneys U-test per påstående, tvåsidigt, ”vet inte” utelämnat. r är effektstorleken (ungefär 0,1 liten, 0,3 medel, 0,5 stor); med få svarande kan även en stor skillnad vara slump.",
     "Attitudes": "Attityder",
     "Attitudes by respondent group": "Attityder per svarsgrupp",
     "Process": "Rekrytering",

@@ -8,6 +8,7 @@ package and ``scipy.stats`` in tests/test_sql_functions.py.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections import defaultdict
 
 DONT_KNOW = 9
@@ -163,20 +164,32 @@ def _tie_sizes(values):
 
 
 def mann_whitney(first, second):
-    """Two-sided Mann-Whitney U (normal approximation, tie and continuity corrected).
+    """Two-sided Mann-Whitney U for two samples of values (see :func:`mann_whitney_counts`)."""
+    return mann_whitney_counts(Counter(first), Counter(second))
 
-    Returns U for the first sample, the p-value (as scipy's
-    ``mannwhitneyu(method="asymptotic")``), the rank-biserial correlation
-    and r = z / sqrt(N).
+
+def mann_whitney_counts(first: dict, second: dict):
+    """Two-sided Mann-Whitney U from value -> count tables (normal approximation,
+    tie and continuity corrected).
+
+    Works on frequency tables, so comparing two groups of 300 000 Likert
+    answers costs five steps, not a sort of 600 000 values: each value's
+    tied answers share its mid-rank. Returns U for the first sample, the
+    p-value (as scipy's ``mannwhitneyu(method="asymptotic")``), the
+    rank-biserial correlation and r = z / sqrt(N); None when a sample is empty.
     """
-    n1, n2 = len(first), len(second)
+    n1, n2 = sum(first.values()), sum(second.values())
     if not n1 or not n2:
         return None
-    ranks = average_ranks(list(first) + list(second))
-    u1 = sum(ranks[:n1]) - n1 * (n1 + 1) / 2
+    rank_sum, below, ties = 0.0, 0, 0
+    for value in sorted(set(first) | set(second)):
+        tied = first.get(value, 0) + second.get(value, 0)
+        rank_sum += first.get(value, 0) * (below + (tied + 1) / 2)
+        ties += tied**3 - tied
+        below += tied
+    u1 = rank_sum - n1 * (n1 + 1) / 2
     u2 = n1 * n2 - u1
     n = n1 + n2
-    ties = sum(t**3 - t for t in _tie_sizes(list(first) + list(second)))
     variance = n1 * n2 / 12 * ((n + 1) - ties / (n * (n - 1))) if n > 1 else 0
     mu = n1 * n2 / 2
     if variance <= 0:
