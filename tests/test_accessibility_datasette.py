@@ -16,14 +16,12 @@ import urllib.parse
 import pytest
 from datasette.app import Datasette
 
-from collector.db import init_databases
 from tests.fixtures.browser import DESKTOP
 from tests.fixtures.browser import PHONE
 from tests.fixtures.browser import assert_no_sideways_scroll
 from tests.fixtures.browser import axe_violations
 from tests.fixtures.browser import describe_violations
 from tests.fixtures.datasette import actor_cookie
-from tests.fixtures.datasette import fill_served
 from tests.fixtures.servers import TEST_SECRET
 from tests.fixtures.servers import start_datasette
 
@@ -34,12 +32,8 @@ VIEW_IDS = ["phone-360-sv", "desktop-en"]
 
 
 @pytest.fixture(scope="module")
-def datasette_site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("datasette-a11y")
-    served, contacts = str(folder / "medverkan.db"), str(folder / "contacts.db")
-    init_databases(served, contacts)
-    fill_served(served)
-    server = start_datasette(served, secret=TEST_SECRET)
+def datasette_site(evaluation_db):
+    server = start_datasette(evaluation_db[0], secret=TEST_SECRET)
     yield server
     server.stop()
 
@@ -85,28 +79,28 @@ def _plugin_links(page, origin):
     return found
 
 
-@pytest.mark.parametrize("viewport, language", VIEWS, ids=VIEW_IDS)
-def test_sign_in_page_for_anonymous_visitors_passes_axe(browser, datasette_site, viewport, language):
-    context, page = _context(browser, datasette_site, viewport, language)
+def _check_one_page(browser, site, viewport, language, role, path, name) -> tuple[str | None, int]:
+    """Open ``path`` as ``role``, assert axe and reflow; return <html lang> and the number of figures/tables."""
+    context, page = _context(browser, site, viewport, language, role=role)
     problems: list[str] = []
     try:
-        _check(page, datasette_site.url + "/-/medverkan-login?next=/", "sign-in page", problems)
-        assert page.locator("html").get_attribute("lang") == language
+        _check(page, site.url + path, name, problems)
+        assert not problems, "\n".join(problems)
+        return page.locator("html").get_attribute("lang"), page.locator("svg, figure, table").count()
     finally:
         context.close()
-    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("viewport, language", VIEWS, ids=VIEW_IDS)
+def test_sign_in_page_for_anonymous_visitors_passes_axe(browser, datasette_site, viewport, language):
+    html_lang, _ = _check_one_page(browser, datasette_site, viewport, language, None, "/-/medverkan-login?next=/", "sign-in page")
+    assert html_lang == language
 
 
 @pytest.mark.parametrize("viewport, language", VIEWS, ids=VIEW_IDS)
 def test_management_attitudes_page_passes_axe(browser, datasette_site, viewport, language):
-    context, page = _context(browser, datasette_site, viewport, language, role="management")
-    problems: list[str] = []
-    try:
-        _check(page, datasette_site.url + "/-/medverkan/attitudes", "attitudes (management)", problems)
-        assert page.locator("svg, figure, table").count() > 0, "the attitudes page shows figures"
-    finally:
-        context.close()
-    assert not problems, "\n".join(problems)
+    _, figures = _check_one_page(browser, datasette_site, viewport, language, "management", "/-/medverkan/attitudes", "attitudes (management)")
+    assert figures > 0, "the attitudes page shows figures"
 
 
 @pytest.mark.parametrize("viewport, language", VIEWS, ids=VIEW_IDS)
