@@ -10,11 +10,11 @@ copied with SQLite's backup API from one consistent moment:
    (it is held for microseconds);
 3. both copies are made from the held snapshots without blocking anyone (WAL).
 
-A submission in flight at that moment is in the contacts database as
-``submitting`` with its pending response id, and the served copy either has
-that response or not: both are states the three-step submission recovers
-from (see docs/ARCHITECTURE.md), so a restored pair never loses an
-acknowledged submission and never lets one invitation answer twice.
+A submission in flight at that moment has its reservation (response id and
+receipt code) in the contacts database, and the served copy either has that
+response or not: both are states the submission protocol recovers from (see
+``collector.submission``), so a restored pair never loses an acknowledged
+submission and never lets one invitation answer twice.
 
 Each copy is checked with ``PRAGMA integrity_check`` and described in
 ``backup.json`` (sizes, SHA-256, row counts).
