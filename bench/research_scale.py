@@ -69,7 +69,14 @@ def _value(rng: random.Random, question_type: str) -> int:
     return rng.randint(0, 20)
 
 
-def generate(path: str, answers: int, seed: int = 2017) -> None:
+# --realistic: group shares like a recruitment's (many candidates and
+# managers, three representatives, one union representative, one hired
+# person), so most processes have small representative, union and follow-up
+# cells: the worst case for small-cell suppression.
+REALISTIC_WEIGHTS = {"candidate": 45, "manager": 30, "representative": 12, "union": 5, "hired_followup": 8}
+
+
+def generate(path: str, answers: int, seed: int = 2017, realistic: bool = False) -> None:
     if os.path.exists(path):
         raise SystemExit(f"{path} exists")
     db = connect(path)
@@ -97,7 +104,10 @@ def generate(path: str, answers: int, seed: int = 2017) -> None:
         responses, rows = [], []
         for _ in range(2000):
             response_id += 1
-            group_key = groups[response_id % len(groups)]
+            if realistic:
+                group_key = rng.choices(groups, weights=[REALISTIC_WEIGHTS.get(g, 1) for g in groups])[0]
+            else:
+                group_key = groups[response_id % len(groups)]
             process_id = rng.randint(1, PROCESSES)
             instrument_id, questions = by_group[group_key]
             responses.append((response_id, process_id, group_key, instrument_id, "sv", "2026-01-01", 1))
@@ -228,11 +238,12 @@ def main() -> None:
     gen = sub.add_parser("generate")
     gen.add_argument("path")
     gen.add_argument("--answers", type=int, default=1_000_000)
+    gen.add_argument("--realistic", action="store_true", help="recruitment-like group shares: many small cells")
     timing = sub.add_parser("time")
     timing.add_argument("paths", nargs="+")
     args = parser.parse_args()
     if args.command == "generate":
-        generate(args.path, args.answers)
+        generate(args.path, args.answers, realistic=args.realistic)
     else:
         for path in args.paths:
             time_database(path)
