@@ -39,9 +39,11 @@ settings sheet
   department variant; empty for the default set), ``minutes``,
   ``title::…`` and ``intro::…``.
 
-Errors name the sheet, the row number (header = row 1; pyxform drops blank
-rows, so the number counts non-blank rows) and the problem, and are collected
-rather than raised one by one so the author sees every problem at once.
+Errors name the sheet, the row number (header = row 1; in ``.xlsx`` the
+spreadsheet's own row, blank rows included; the CSV and Markdown variants
+lose blank lines in pyxform, so there the number counts non-blank rows) and
+the problem, and are collected rather than raised one by one so the author
+sees every problem at once.
 """
 
 from __future__ import annotations

@@ -106,6 +106,13 @@ def test_every_problem_is_reported_not_only_the_first():
     assert "survey, row 3" in message and "survey, row 4" in message
 
 
+def test_row_numbers_are_the_spreadsheet_rows_even_after_blank_rows():
+    blank = [""] * len(SURVEY_HEADER)
+    rows = page(LIKERT, blank, blank, survey_row("calculate", "c"))
+    # header = row 1, begin_group = 2, likert = 3, two blank rows, calculate = 6.
+    assert "survey, row 6: type 'calculate'" in problems(workbook(rows))
+
+
 def test_missing_settings_sheet_is_named():
     assert "settings" in problems(workbook(page(LIKERT), settings=None))
 
