@@ -451,7 +451,8 @@ def _error_list(form) -> list[tuple[str, str]]:
             field = form[sub.name]
             for error in field.errors:
                 anchor = f"{field.id}-0" if view.kind in ("radio", "checkbox", "screening") else field.id
-                subject = f"{view.text} ({sub.item})" if sub.item else view.text
+                text = view.text.rstrip(" .")  # "…personal." reads badly before the dash
+                subject = f"{text} ({sub.item})" if sub.item else text
                 errors.append((anchor, f"{subject} – {error}"))
     return errors
 
