@@ -14,6 +14,7 @@ from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -120,6 +121,14 @@ def _checked_instrument(signed: str):
         abort(400)
 
 
+def _posted_instrument():
+    """(form, instrument) of a preview or publish POST; 400 for a bad CSRF token or definition."""
+    form = PublishForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return form, _checked_instrument(form.definition.data)
+
+
 @bp.route("/preview", methods=["POST"])
 @roles_required(*AUTHORS)
 def preview():
@@ -127,14 +136,9 @@ def preview():
     import dataclasses
     import hashlib
 
-    from flask import request
-
     from forms import builder
 
-    form = PublishForm()
-    if not form.validate_on_submit():
-        abort(400)
-    instrument = _checked_instrument(form.definition.data)
+    form, instrument = _posted_instrument()
     number, _sep, language = request.form.get("page_language", "1-sv").partition("-")
     if language not in ("sv", "en") or not number.isdigit() or not 1 <= int(number) <= len(instrument.pages):
         abort(400)
@@ -153,15 +157,10 @@ def preview():
 @roles_required(*AUTHORS)
 def publish():
     """Register the checked instrument, applying the keep/break choice for reworded core items."""
-    from flask import request
-
     from forms.registry import InstrumentFrozenError
     from forms.registry import register_instrument
 
-    form = PublishForm()
-    if not form.validate_on_submit():
-        abort(400)
-    instrument = _checked_instrument(form.definition.data)
+    form, instrument = _posted_instrument()
     db = get_db()
     previous = _latest(db, instrument)
     decisions = {}
