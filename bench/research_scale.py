@@ -81,7 +81,7 @@ def generate(path: str, answers: int, seed: int = 2017, realistic: bool = False)
         raise SystemExit(f"{path} exists")
     db = connect(path)
     migrate_served(db)
-    from forms.registry import sync_builtin_instruments
+    from collector.instruments.registry import sync_builtin_instruments
 
     sync_builtin_instruments(db)
     conn = db.conn

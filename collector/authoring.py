@@ -52,7 +52,7 @@ def _signer() -> URLSafeSerializer:
 
 
 def _latest(db, instrument):
-    from forms.registry import load_registered
+    from collector.instruments.registry import load_registered
 
     row = db.execute(
         "select id from instruments where key = ? and department is ? order by version desc limit 1",
@@ -92,7 +92,7 @@ def upload():
             except UnicodeDecodeError:
                 problems = [_("The file is not UTF-8 text.")]
         if instrument is not None:
-            from forms.registry import definition_dict
+            from collector.instruments.registry import definition_dict
 
             previous = _latest(db, instrument)
             if previous is not None:
@@ -113,7 +113,7 @@ def _checked_instrument(signed: str):
     """The instrument carried in a signed hidden field (400 when forged or broken)."""
     import json
 
-    from forms.registry import instrument_from_json
+    from collector.instruments.registry import instrument_from_json
 
     try:
         return instrument_from_json(json.dumps(_signer().loads(signed or "")))
@@ -157,8 +157,8 @@ def preview():
 @roles_required(*AUTHORS)
 def publish():
     """Register the checked instrument, applying the keep/break choice for reworded core items."""
-    from forms.registry import InstrumentFrozenError
-    from forms.registry import register_instrument
+    from collector.instruments.registry import InstrumentFrozenError
+    from collector.instruments.registry import register_instrument
 
     form, instrument = _posted_instrument()
     db = get_db()

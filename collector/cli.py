@@ -20,7 +20,7 @@ COMMAND_MODULES = [
     "collector.demo",
     "collector.coordinator.commands",
     "collector.backup",
-    "forms.commands",
+    "collector.instruments.commands",
 ]
 
 

@@ -13,9 +13,8 @@ from flask.cli import with_appcontext
 
 from collector.db import connect
 from collector.db import init_databases
-from collector.migrations import RESPONDENT_GROUPS
+from forms.vocabulary import GROUP_KEYS
 
-GROUP_KEYS = [key for key, _, _ in RESPONDENT_GROUPS]
 
 
 @click.command("init")

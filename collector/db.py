@@ -186,7 +186,7 @@ def init_databases(served_path: str, contacts_path: str) -> None:
     try:
         migrate_served(served)
         migrate_contacts(contacts)
-        from forms.registry import sync_builtin_instruments
+        from collector.instruments.registry import sync_builtin_instruments
 
         sync_builtin_instruments(served)
     finally:

@@ -34,6 +34,7 @@ from flask.cli import with_appcontext
 from collector.db import connect
 from collector.db import immediate_transaction
 from collector.db import init_databases
+from forms.vocabulary import RESPONDENT_GROUPS
 
 CASE_CODE = "HBG-2017-GR"
 SEED = 2017
@@ -491,8 +492,8 @@ def _write_participants_and_responses(served, contacts, process_id, plan, genera
     """
     from collector.coordinator.invitations import create_invitation
     from collector.submission import store_response
-    from forms.registry import instrument_for
-    from forms.registry import load_registered
+    from collector.instruments.registry import instrument_for
+    from collector.instruments.registry import load_registered
 
     code = plan.process["code"]
     for group_key, (invited, answered) in plan.participation.items():
@@ -606,8 +607,6 @@ def link_for(token: str, base_url: str | None = None) -> str:
 
 
 def print_links(links: dict[str, str]) -> None:
-    from collector.migrations import RESPONDENT_GROUPS
-
     labels = {key: sv for key, sv, _ in RESPONDENT_GROUPS}
     click.echo("Demo links (2017 case), one per respondent group:")
     for group_key, url in links.items():

@@ -21,8 +21,9 @@ from flask import request
 from flask import session
 from flask_babel import Babel
 
-LANGUAGES = ("sv", "en")
-DEFAULT_LANGUAGE = "sv"
+from forms.vocabulary import DEFAULT_LANGUAGE
+from forms.vocabulary import LANGUAGES
+
 SOURCE_DIR = Path(__file__).parent / "translations"
 
 babel = Babel()

@@ -18,18 +18,11 @@ import importlib
 from sqlite_utils import Migrations
 from sqlite_utils.db import ForeignKey
 
+from forms.vocabulary import RESPONDENT_GROUPS
+
 served = Migrations("medverkan-served")
 contacts = Migrations("medverkan-contacts")
 
-# Respondent groups are fixed by the evaluation design; their labels live in
-# the database so that Datasette and exports can show them in both languages.
-RESPONDENT_GROUPS = [
-    ("representative", "Brukarrepresentant", "Service-user representative"),
-    ("candidate", "Sökande", "Candidate"),
-    ("manager", "Chef eller tjänsteperson", "Manager or official"),
-    ("union", "Facklig företrädare", "Union representative"),
-    ("hired_followup", "Anställd, uppföljning efter sex månader", "Hired person, six-month follow-up"),
-]
 
 
 @served(transactional=False)
@@ -449,7 +442,7 @@ def c003_reserved_receipt_code(db):
 # Area-specific migration sets, applied after the core sets in this order.
 # Each entry is "module:attribute" naming a sqlite_utils.Migrations object.
 SERVED_SETS: list[str] = [
-    "forms.registry:migrations",
+    "collector.instruments.registry:migrations",
     "datasette_plugins.schema:migrations",
 ]
 CONTACTS_SETS: list[str] = [

@@ -45,7 +45,8 @@ from collector import submission
 from collector.db import get_contacts_db
 from collector.db import get_db
 from collector.db import immediate_transaction
-from collector.i18n import LANGUAGES
+from forms.vocabulary import APPLICANT_STAGES
+from forms.vocabulary import LANGUAGES
 from collector.i18n import current_language
 from collector.security import note_failed_token_lookup
 from collector.security import token_guesses_exceeded
@@ -58,8 +59,6 @@ bp = Blueprint("respondent", __name__)
 SESSION_INVITATION = "respondent_invitation"
 SESSION_RECEIPT = "respondent_receipt"
 
-# Applicant stages, in order (as collector.coordinator.processes.APPLICANT_STAGES).
-STAGES = ("applied", "qualified", "interviewed", "finalist", "appointed")
 
 
 # --- small forms (CSRF + one field each) --------------------------------------
@@ -245,8 +244,8 @@ class Context:
     """The invitation, its draft, the pinned instrument and the items to rate."""
 
     def __init__(self, invitation: dict):
-        from forms.registry import instrument_for
-        from forms.registry import load_registered
+        from collector.instruments.registry import instrument_for
+        from collector.instruments.registry import load_registered
 
         self.invitation = invitation
         self.draft = _load_draft(invitation["id"])
@@ -289,7 +288,7 @@ def _items(process_id: int) -> dict[str, list[str]]:
         "select pseudonym, stage_reached from applicants where process_id = ? order by position, pseudonym",
         [process_id],
     ).fetchall()
-    rank = {stage: i for i, stage in enumerate(STAGES)}
+    rank = {stage: i for i, stage in enumerate(APPLICANT_STAGES)}
 
     def at_least(stage):
         return [name for name, reached in rows if rank.get(reached, 0) >= rank[stage]]

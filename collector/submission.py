@@ -51,13 +51,13 @@ def _today() -> str:
 
 
 def _question_ids(served_db, instrument_id: int) -> dict[str, int]:
-    from forms.registry import cached_question_ids
+    from collector.instruments.registry import cached_question_ids
 
     return cached_question_ids(served_db, instrument_id)
 
 
 def _load_instrument(served_db, instrument_id: int) -> Instrument:
-    from forms.registry import load_registered
+    from collector.instruments.registry import load_registered
 
     return load_registered(served_db, instrument_id)
 
@@ -211,7 +211,7 @@ def submit(
     if instrument_id is None:
         instrument_id = _pinned_instrument_id(contacts_db, invitation_id)
     if instrument_id is None:
-        from forms.registry import instrument_for
+        from collector.instruments.registry import instrument_for
 
         instrument_id = instrument_for(served_db, process_id, group_key)
 

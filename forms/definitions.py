@@ -22,6 +22,7 @@ import yaml
 
 from forms.model import ITEM_SOURCES
 from forms.model import LANGUAGES
+from forms.vocabulary import RESPONDENT_GROUPS
 from forms.model import QUESTION_TYPES
 from forms.model import Choice
 from forms.model import Condition
@@ -85,8 +86,6 @@ class DefinitionError(ValueError):
 
 
 def _respondent_groups() -> set[str]:
-    from collector.migrations import RESPONDENT_GROUPS
-
     return {key for key, _sv, _en in RESPONDENT_GROUPS}
 
 

@@ -2,7 +2,7 @@
 
 The YAML loader (``forms.definitions``), the WTForms builder
 (``forms.builder``), the XLSForm converter (``forms.xlsform``), the registry
-that writes instruments to SQLite (``forms.registry``) and the respondent
+that writes instruments to SQLite (``collector.instruments.registry``) and the respondent
 flow all speak in these dataclasses. Keep them plain: no I/O here.
 
 Answer values, as the builder returns them and the respondent flow stores
@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from forms.vocabulary import LANGUAGES  # noqa: F401  (re-exported: forms.xlsform imports it from here)
+
 QUESTION_TYPES = ("likert", "yesno", "single", "multiple", "integer", "text", "screening", "ranking")
-LANGUAGES = ("sv", "en")
 
 # "Don't know" / "unsure" share one code across types, declared as missing
 # in the codebook; statistics functions ignore it.

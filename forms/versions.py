@@ -1,6 +1,6 @@
 """Differences between two instrument versions, and the common-core decision.
 
-Why: answered versions never change (forms.registry freezes them), so an
+Why: answered versions never change (collector.instruments.registry freezes them), so an
 edited questionnaire becomes a new version. Authors need to see what changed
 (added, removed, reworded items, changed types or choices), and a reworded
 common-core item must either keep its key (the meaning is unchanged, so

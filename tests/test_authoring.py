@@ -5,7 +5,7 @@ import io
 
 from forms.definitions import load_builtin_instruments
 from forms.model import Page
-from forms.registry import register_instrument
+from collector.instruments.registry import register_instrument
 from forms.xlsform import write_xlsform
 from tests.fixtures.coordinator import csrf_from
 

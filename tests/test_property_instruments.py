@@ -178,7 +178,7 @@ def test_stored_rows_and_counts_match_the_answers(served_db, case):
     import dataclasses
 
     from collector.submission import store_response
-    from forms.registry import register_instrument
+    from collector.instruments.registry import register_instrument
 
     instrument, answers = case
     version = instrument.version

@@ -14,14 +14,14 @@ from collector.db import immediate_transaction
 from collector.migrations import migrate_served
 from forms.definitions import load_builtin_instruments
 from forms.definitions import parse_instrument
-from forms.registry import InstrumentFrozenError
-from forms.registry import freeze
-from forms.registry import instrument_for
-from forms.registry import load_registered
-from forms.registry import question_ids
-from forms.registry import register_instrument
-from forms.registry import sync_builtin_instruments
-from forms.registry import wide_view_name
+from collector.instruments.registry import InstrumentFrozenError
+from collector.instruments.registry import freeze
+from collector.instruments.registry import instrument_for
+from collector.instruments.registry import load_registered
+from collector.instruments.registry import question_ids
+from collector.instruments.registry import register_instrument
+from collector.instruments.registry import sync_builtin_instruments
+from collector.instruments.registry import wide_view_name
 
 
 def t(sv: str, en: str) -> dict:

@@ -6,9 +6,9 @@ import dataclasses
 from collector.cli import cli
 from forms.definitions import load_builtin_instruments
 from forms.model import Page
-from forms.registry import instrument_for
-from forms.registry import load_registered
-from forms.registry import register_instrument
+from collector.instruments.registry import instrument_for
+from collector.instruments.registry import load_registered
+from collector.instruments.registry import register_instrument
 from forms.versions import apply_core_decisions
 from forms.versions import diff
 from forms.xlsform import write_xlsform

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from collector.i18n import current_language
-from collector.migrations import RESPONDENT_GROUPS
+from forms.vocabulary import RESPONDENT_GROUPS
 
 ROLE_LABELS = {
     "coordinator": _l("Coordinator"),

@@ -29,12 +29,12 @@ from collector.coordinator.processes import DEFAULT_INSTRUMENT_SET
 from collector.coordinator.processes import get_process
 from collector.coordinator.processes import minutes_for
 from collector.db import immediate_transaction
-from collector.migrations import RESPONDENT_GROUPS
+from forms.vocabulary import GROUP_KEYS
+from forms.vocabulary import RESPONDENT_GROUPS
 from collector.tokens import hash_secret
 from collector.tokens import new_token
 
 FOLLOWUP_GROUP = "hired_followup"
-GROUP_KEYS = [key for key, _sv, _en in RESPONDENT_GROUPS]
 
 
 @dataclass

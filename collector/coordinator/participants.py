@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from dataclasses import field
 
 from collector.db import immediate_transaction
-from collector.migrations import RESPONDENT_GROUPS
+from forms.vocabulary import RESPONDENT_GROUPS
 
 EMAIL_PATTERN = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]{2,}$")
 MAX_NAME_LENGTH = 200

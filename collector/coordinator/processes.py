@@ -18,11 +18,11 @@ import json
 from werkzeug.exceptions import NotFound
 
 from collector.db import immediate_transaction
+from forms.vocabulary import APPLICANT_STAGES
 
 STATUSES = ("planning", "collecting", "closed")
 NEXT_STATUS = {"planning": "collecting", "collecting": "closed"}
 # Furthest stage an applicant reached, in funnel order.
-APPLICANT_STAGES = ("applied", "qualified", "interviewed", "finalist", "appointed")
 PROCESS_FIELDS = (
     "code",
     "post_title",

@@ -30,7 +30,7 @@ def _db():
 
 
 def _registered(db, spec: str) -> Instrument:
-    from forms.registry import load_registered
+    from collector.instruments.registry import load_registered
 
     key, _, version = spec.partition("@")
     if version:
@@ -70,7 +70,7 @@ def _latest(db, instrument: Instrument) -> Instrument | None:
     ).fetchone()
     if row is None:
         return None
-    from forms.registry import load_registered
+    from collector.instruments.registry import load_registered
 
     return load_registered(db, row[0])
 
@@ -131,8 +131,8 @@ def list_command():
 @with_appcontext
 def publish_command(path, core_reworded):
     """Register an XLSForm (a new version when it changed; answered versions never change)."""
-    from forms.registry import InstrumentFrozenError
-    from forms.registry import register_instrument
+    from collector.instruments.registry import InstrumentFrozenError
+    from collector.instruments.registry import register_instrument
 
     db = _db()
     instrument = _load(path, db)

@@ -1,0 +1,28 @@
+"""The evaluation design's fixed vocabularies, defined once.
+
+Respondent groups, applicant stages and interface languages are fixed by the
+evaluation design; definitions, the collector, its migrations and the demo
+all import them from here so that a group or stage cannot drift between
+modules. ``forms`` imports nothing of the project, so everyone may import this.
+"""
+
+from __future__ import annotations
+
+# Respondent groups in their display order: (key, Swedish label, English label).
+# The labels also live in the served database (``respondent_groups``) so that
+# Datasette and exports can show them in both languages.
+RESPONDENT_GROUPS = [
+    ("representative", "Brukarrepresentant", "Service-user representative"),
+    ("candidate", "Sökande", "Candidate"),
+    ("manager", "Chef eller tjänsteperson", "Manager or official"),
+    ("union", "Facklig företrädare", "Union representative"),
+    ("hired_followup", "Anställd, uppföljning efter sex månader", "Hired person, six-month follow-up"),
+]
+GROUP_KEYS = [key for key, _sv, _en in RESPONDENT_GROUPS]
+
+# Applicant stages, in the order a candidate passes them.
+APPLICANT_STAGES = ("applied", "qualified", "interviewed", "finalist", "appointed")
+
+# Interface and questionnaire languages, Swedish first.
+LANGUAGES = ("sv", "en")
+DEFAULT_LANGUAGE = "sv"
