@@ -3,7 +3,7 @@ form of 30 Likert questions that stores one response and its 30 answers
 with plain sqlite3 in one BEGIN IMMEDIATE transaction (WAL,
 synchronous=FULL). No token check, no drafts, no summaries.
 
-    NAIVE_DB=/tmp/naive.db gunicorn -c python:collector.gunicorn_conf "bench.naive_app:create_app()"
+    NAIVE_DB=/tmp/naive.db gunicorn -c python:collector.ops.gunicorn_conf "bench.naive_app:create_app()"
 """
 
 from __future__ import annotations

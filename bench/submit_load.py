@@ -1,6 +1,6 @@
 """Submission throughput and latency: Medverkan vs a naive Flask + WTForms app,
 side by side in one run, both under the production gunicorn configuration
-(collector/gunicorn_conf.py: sync workers, one per core). Run by hand:
+(collector/ops/gunicorn_conf.py: sync workers, one per core). Run by hand:
 
     python bench/submit_load.py --connections 16 64 --submissions 3000
     python bench/submit_load.py weight
@@ -43,9 +43,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from collector.coordinator.invitations import create_invitation  # noqa: E402
 from collector.db import connect  # noqa: E402
-from collector.submission import reserve  # noqa: E402
-from collector.demo import CASE_CODE  # noqa: E402
-from collector.demo import run_demo  # noqa: E402
+from collector.respondent.submission import reserve  # noqa: E402
+from collector.demo.case import CASE_CODE  # noqa: E402
+from collector.demo.case import run_demo  # noqa: E402
 from tests.fixtures.servers import start_gunicorn  # noqa: E402
 from tests.fixtures.servers import wait_until_up  # noqa: E402
 from tests.http_respondent import Respondent  # noqa: E402
@@ -155,7 +155,7 @@ def start_naive(directory):
     port = free_port()
     env = dict(os.environ, NAIVE_DB=str(directory / "naive.db"), MEDVERKAN_BIND=f"127.0.0.1:{port}", MEDVERKAN_ACCESS_LOG="/dev/null")
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "python:collector.gunicorn_conf", "bench.naive_app:create_app()"],
+        [sys.executable, "-m", "gunicorn", "-c", "python:collector.ops.gunicorn_conf", "bench.naive_app:create_app()"],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,

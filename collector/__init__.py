@@ -17,10 +17,10 @@ csrf = CSRFProtect()
 
 # Blueprints in registration order, as "module:attribute".
 BLUEPRINTS = [
-    "collector.respondent:bp",
+    "collector.respondent.views:bp",
     "collector.coordinator.auth:bp",
     "collector.coordinator.views:bp",
-    "collector.authoring:bp",
+    "collector.authoring.views:bp",
 ]
 
 # Modules with an ``init_app(app)`` that wire cross-cutting behaviour.
@@ -29,8 +29,8 @@ EXTENSIONS = [
     "collector.i18n",
     "collector.limiter",
     "collector.security",
-    "collector.backup",
-    "collector.submission",
+    "collector.ops.backup",
+    "collector.respondent.submission",
 ]
 
 

@@ -407,7 +407,7 @@ def c002_core(db):
         foreign_keys=[ForeignKey("drafts", "invitation_id", "invitations", "id", on_delete="CASCADE")],
     )
     # The only link between an invitation and a response, and it lives only
-    # for the milliseconds of a submission (see collector.submission).
+    # for the milliseconds of a submission (see collector.respondent.submission).
     db["pending_submissions"].create(
         {"invitation_id": int, "response_id": int},
         pk="invitation_id",
@@ -434,7 +434,7 @@ def c003_reserved_receipt_code(db):
 
     Reserved (durably) with the first saved draft, so that a submission
     needs only one fsync before its acknowledgement: see
-    ``collector.submission``.
+    ``collector.respondent.submission``.
     """
     db["pending_submissions"].add_column("receipt_code", str)
 

@@ -50,7 +50,7 @@ def main() -> None:
     port, datasette_port = free_port(), free_port()
     with tempfile.TemporaryDirectory() as demo_dir:
         process = subprocess.Popen(
-            [sys.executable, "-c", "from collector.cli import cli; cli()", "serve", "--demo",
+            [sys.executable, "-c", "from collector.ops.cli import cli; cli()", "serve", "--demo",
              "--port", str(port), "--datasette-port", str(datasette_port), "--demo-dir", demo_dir],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -8,7 +8,7 @@ from datasette.app import Datasette
 from datasette.utils import baseconv
 
 from collector import create_app
-from collector.cli import cli
+from collector.ops.cli import cli
 from collector.coordinator import users as user_store
 from collector.coordinator.actor_cookie import actor_cookie_value
 from collector.coordinator.actor_cookie import base62_encode

@@ -1,4 +1,4 @@
-"""``medverkan backup`` / ``medverkan restore`` (collector/backup.py), under load.
+"""``medverkan backup`` / ``medverkan restore`` (collector/ops/backup.py), under load.
 
 The writers below follow the three-transaction submission of
 docs/ARCHITECTURE.md with plain SQL (contacts: open -> submitting + pending
@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from collector.backup import check_integrity
-from collector.cli import cli
-from collector.backup import restore_databases
-from collector.backup import server_is_running
+from collector.ops.backup import check_integrity
+from collector.ops.cli import cli
+from collector.ops.backup import restore_databases
+from collector.ops.backup import server_is_running
 from collector.db import connect
 from collector.db import immediate_transaction
 
@@ -54,7 +54,7 @@ def _seed(served_path: str) -> tuple[int, int, list[int]]:
 
 
 def _submit_once(served, contacts, ids) -> None:
-    """One submission in the three short transactions of collector.submission."""
+    """One submission in the three short transactions of collector.respondent.submission."""
     process_id, instrument_id, question_ids = ids
     response_id = secrets.randbelow(2**62) + 1
     with immediate_transaction(contacts):
@@ -219,7 +219,7 @@ def test_restore_refuses_a_tampered_backup(db_paths, runner, tmp_path):
 
 def test_restore_refuses_while_a_server_is_running(gunicorn_server, live_databases, tmp_path):
     served_path, contacts_path = live_databases
-    from collector.backup import backup_databases
+    from collector.ops.backup import backup_databases
 
     backup_databases(served_path, contacts_path, str(tmp_path / "b"))
     for _ in range(50):  # any answer means a worker has handled a request

@@ -19,8 +19,8 @@ from werkzeug.datastructures import MultiDict
 from collector import create_app
 from collector.coordinator.invitations import create_invitation
 from collector.db import connect
-from collector.demo import CASE_CODE
-from collector.demo import load_demo
+from collector.demo.case import CASE_CODE
+from collector.demo.case import load_demo
 from tests.http_respondent import answers_for
 from tests.http_respondent import read_form
 
@@ -248,8 +248,8 @@ def test_stored_script_is_escaped_on_review_and_in_exports(hostile_app):
         pytest.fail("no free-text question carried the payload to the review page")
     assert SCRIPT not in review
 
-    from collector.csv_export import export_rows
-    from collector.csv_export import write_csv
+    from collector.ops.csv_export import export_rows
+    from collector.ops.csv_export import write_csv
 
     import io
 

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from collector.cli import cli
-from collector.csv_export import neutralise
+from collector.ops.cli import cli
+from collector.ops.csv_export import neutralise
 from collector.db import immediate_transaction
 from collector.tokens import hash_secret
 
@@ -133,7 +133,7 @@ def test_commands_without_a_secret_key_say_so_without_a_traceback(tmp_path):
     env = {key: value for key, value in os.environ.items() if not key.startswith("MEDVERKAN_")}
     env["MEDVERKAN_DATABASE"] = str(tmp_path / "served.db")
     result = subprocess.run(
-        [sys.executable, "-c", "from collector.cli import cli; cli()", "export", "--process", "X"],
+        [sys.executable, "-c", "from collector.ops.cli import cli; cli()", "export", "--process", "X"],
         env=env,
         capture_output=True,
         text=True,

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from collector.cli import cli
+from collector.ops.cli import cli
 from collector.coordinator import participants as participant_store
 from collector.coordinator.invitations import create_invitation
 from tests.fixtures.coordinator import csrf_from

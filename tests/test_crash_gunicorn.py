@@ -20,8 +20,8 @@ import pytest
 
 from collector.coordinator.invitations import create_invitation
 from collector.db import connect
-from collector.demo import CASE_CODE
-from collector.demo import run_demo
+from collector.demo.case import CASE_CODE
+from collector.demo.case import run_demo
 from collector.tokens import hash_receipt
 from collector.tokens import hash_secret
 from tests.fixtures.servers import start_gunicorn

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from collector.coordinator.actor_cookie import actor_cookie_value
-from collector.demo import CASE_CODE, run_demo
+from collector.demo.case import CASE_CODE, run_demo
 from datasette_plugins.launch import datasette_command
 from datasette_plugins.launch import datasette_environment
 from tests.fixtures.datasette import fetch, start_process, stop_process, wait_for

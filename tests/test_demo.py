@@ -1,7 +1,7 @@
 """The demo of the 2017 Helsingborg case (`medverkan demo`).
 
 The expected numbers below are typed from the evaluation report, not
-imported from collector.demo, so a typo in the demo data fails here.
+imported from collector.demo.case, so a typo in the demo data fails here.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from collector.cli import cli
+from collector.ops.cli import cli
 from collector.db import connect
 from collector.db import init_databases
-from collector.demo import CASE_CODE
-from collector.demo import load_demo
-from collector.demo_answers import AnswerGenerator
+from collector.demo.case import CASE_CODE
+from collector.demo.case import load_demo
+from collector.demo.answers import AnswerGenerator
 from forms.model import Instrument
 from forms.model import Page
 from forms.model import Question

@@ -4,7 +4,7 @@ server (aiosmtpd on loopback)."""
 import datetime
 import re
 
-from collector.cli import cli
+from collector.ops.cli import cli
 from collector.coordinator import outreach
 from collector.coordinator import participants as participant_store
 from collector.tokens import hash_secret

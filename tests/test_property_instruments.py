@@ -5,7 +5,7 @@ submissions, with bounded examples so the module runs in seconds.
    ``forms.builder.page_answers`` as the same value.
 2. Any posted strings at all (garbage included) never raise: the form either
    refuses them or accepts only values inside the question's domain.
-3. Storing valid answers (``collector.submission.store_response``) writes
+3. Storing valid answers (``collector.respondent.submission.store_response``) writes
    exactly the rows of ``forms.model.answer_rows`` and keeps
    ``answer_counts`` equal to the raw answers.
 """
@@ -177,7 +177,7 @@ def test_any_posted_strings_are_refused_or_inside_the_domain(app, instrument, po
 def test_stored_rows_and_counts_match_the_answers(served_db, case):
     import dataclasses
 
-    from collector.submission import store_response
+    from collector.respondent.submission import store_response
     from collector.instruments.registry import register_instrument
 
     instrument, answers = case

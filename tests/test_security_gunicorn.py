@@ -1,4 +1,4 @@
-"""The production server's logs (collector/gunicorn_conf.py) never hold a
+"""The production server's logs (collector/ops/gunicorn_conf.py) never hold a
 token, a receipt code, an email address, an answer or the client's address."""
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ class Served:
 
     def __init__(self, args, env):
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from collector.cli import cli; cli()", "serve", *args],
+            [sys.executable, "-c", "from collector.ops.cli import cli; cli()", "serve", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -168,7 +168,7 @@ def test_serve_uses_the_configured_databases(tmp_path):
 def test_serve_refuses_without_a_secret_key(tmp_path):
     env = child_env(DATABASE=str(tmp_path / "served.db"), CONTACTS_DATABASE=str(tmp_path / "contacts.db"))
     result = subprocess.run(
-        [sys.executable, "-c", "from collector.cli import cli; cli()", "serve", "--port", str(free_port())],
+        [sys.executable, "-c", "from collector.ops.cli import cli; cli()", "serve", "--port", str(free_port())],
         env=env,
         capture_output=True,
         text=True,
@@ -182,7 +182,7 @@ def test_serve_refuses_without_a_secret_key(tmp_path):
 
 def test_serve_refuses_one_port_for_both(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-c", "from collector.cli import cli; cli()", "serve", "--port", "5005", "--datasette-port", "5005"],
+        [sys.executable, "-c", "from collector.ops.cli import cli; cli()", "serve", "--port", "5005", "--datasette-port", "5005"],
         env=child_env(),
         capture_output=True,
         text=True,

@@ -1,4 +1,4 @@
-"""collector.submission: one response per invitation, exact counts, no identifiers."""
+"""collector.respondent.submission: one response per invitation, exact counts, no identifiers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from collector import create_app
-from collector import submission
+from collector.respondent import submission
 from collector.db import connect
 from collector.tokens import hash_secret
 from tests.fixtures.respondent import GROUP

@@ -3,7 +3,7 @@ core keep/break, department variants, through the `medverkan instruments` CLI.""
 
 import dataclasses
 
-from collector.cli import cli
+from collector.ops.cli import cli
 from forms.definitions import load_builtin_instruments
 from forms.model import Page
 from collector.instruments.registry import instrument_for

@@ -1,4 +1,4 @@
-"""CLI commands of the coordinator workspace (see collector/cli.py).
+"""CLI commands of the coordinator workspace (see collector/ops/cli.py).
 
 ``medverkan user add/list/disable/set-password`` manage staff accounts;
 ``medverkan send-due`` sends follow-up invitations that are due and

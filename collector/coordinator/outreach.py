@@ -191,7 +191,7 @@ def send_reminders(served_db, contacts_db, config, process, actor: str | None, t
     with immediate_transaction(contacts_db):
         for outgoing in sent:
             invitation_id, token_hash, _previous = outgoing.key
-            # The link in the earlier email keeps working (collector.respondent looks it up).
+            # The link in the earlier email keeps working (collector.respondent.views looks it up).
             contacts_db.execute(
                 "insert or ignore into earlier_links (token_hash, invitation_id, replaced_on) "
                 "select token_hash, id, ? from invitations where id = ?",

@@ -1,4 +1,4 @@
-"""`medverkan instruments import|export|diff|list|publish` (see collector/cli.py).
+"""`medverkan instruments import|export|diff|list|publish` (see collector/ops/cli.py).
 
 An instrument is named either by a file (.xlsx/.csv/.md XLSForm or .yaml
 definition) or by ``key@version`` of a registered instrument (``key`` alone

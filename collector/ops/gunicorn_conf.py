@@ -2,7 +2,7 @@
 
 Run::
 
-    gunicorn -c python:collector.gunicorn_conf "collector:create_app()"
+    gunicorn -c python:collector.ops.gunicorn_conf "collector:create_app()"
 
 Why these settings:
 

@@ -16,10 +16,10 @@ from flask.cli import FlaskGroup
 from flask.cli import NoAppException
 
 COMMAND_MODULES = [
-    "collector.commands",
-    "collector.demo",
+    "collector.ops.commands",
+    "collector.demo.case",
     "collector.coordinator.commands",
-    "collector.backup",
+    "collector.ops.backup",
     "collector.instruments.commands",
 ]
 

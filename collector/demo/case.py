@@ -415,7 +415,7 @@ class DemoResult:
 
 def load_demo(served, contacts, *, base_url: str | None = None, seed: int = SEED) -> DemoResult:
     """Load every demo process that is not there yet, then mint the demo links."""
-    from collector.demo_answers import AnswerGenerator
+    from collector.demo.answers import AnswerGenerator
 
     with immediate_transaction(served):
         for department in DEPARTMENTS:
@@ -491,7 +491,7 @@ def _write_participants_and_responses(served, contacts, process_id, plan, genera
     responses, exactly as after a real submission.
     """
     from collector.coordinator.invitations import create_invitation
-    from collector.submission import store_response
+    from collector.respondent.submission import store_response
     from collector.instruments.registry import instrument_for
     from collector.instruments.registry import load_registered
 

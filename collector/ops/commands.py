@@ -76,8 +76,8 @@ def invite_command(process_code, group_key, count, language):
 @with_appcontext
 def export_command(process_code, output):
     """Write a process's answers as CSV (long format, value labels included)."""
-    from collector.csv_export import export_rows
-    from collector.csv_export import write_csv
+    from collector.ops.csv_export import export_rows
+    from collector.ops.csv_export import write_csv
 
     served = connect(current_app.config["DATABASE"])
     try:
@@ -115,15 +115,15 @@ def serve_command(demo, port, datasette_port, demo_dir):
 
     Both bind to loopback only. Ctrl-C stops both.
     """
-    from collector.serve import ServeSettings
-    from collector.serve import ServerPair
+    from collector.ops.serve import ServeSettings
+    from collector.ops.serve import ServerPair
 
     if port == datasette_port:
         raise click.BadParameter("the collector and Datasette need different ports.", param_hint="--datasette-port")
     base_url = f"http://127.0.0.1:{port}"
     links = {}
     if demo:
-        from collector.demo import run_demo
+        from collector.demo.case import run_demo
 
         demo_dir = demo_dir or default_demo_dir()
         os.makedirs(demo_dir, exist_ok=True)
@@ -153,7 +153,7 @@ def serve_command(demo, port, datasette_port, demo_dir):
         secret = app.config["SECRET_KEY"]
         init_databases(served_path, contacts_path)
         collector_env = {}
-    from collector.serve import env_setting
+    from collector.ops.serve import env_setting
 
     settings = ServeSettings(
         served_path=served_path,
@@ -182,8 +182,8 @@ def serve_command(demo, port, datasette_port, demo_dir):
             "Demo mode: Datasette is open read-only, without sign-in, on this machine only (127.0.0.1). "
             "The data are the 2017 case and synthetic answers."
         )
-        from collector.demo import DEMO_STAFF_USERNAME
-        from collector.demo import print_links
+        from collector.demo.case import DEMO_STAFF_USERNAME
+        from collector.demo.case import print_links
 
         print_links(links)
         click.echo(

@@ -18,7 +18,7 @@ the instrument id, pinned so that a new instrument version never switches
 mid-answer) is saved in ``contacts.drafts`` on every page POST, so the
 respondent can return with the same link, on any device, and resume.
 Nothing here writes to the served database except through
-``collector.submission``.
+``collector.respondent.submission``.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from wtforms import StringField
 
-from collector import submission
+from collector.respondent import submission
 from collector.db import get_contacts_db
 from collector.db import get_db
 from collector.db import immediate_transaction

@@ -1,7 +1,7 @@
 """``medverkan serve``: the collector and Datasette together, on loopback.
 
 Two child processes: gunicorn running the collector (with the production
-configuration in ``collector.gunicorn_conf``: sync workers, redacted logs)
+configuration in ``collector.ops.gunicorn_conf``: sync workers, redacted logs)
 and Datasette reading the served database. Both bind to 127.0.0.1 only; in
 production a TLS reverse proxy sits in front. Ctrl-C (or SIGTERM) stops both,
 and if either dies the other is stopped too, so a half-running pair never
@@ -44,8 +44,8 @@ class ServeSettings:
 def collector_argv(port: int) -> list[str]:
     """gunicorn with the production config when it exists, else plain sync workers."""
     argv = [sys.executable, "-m", "gunicorn"]
-    if importlib.util.find_spec("collector.gunicorn_conf") is not None:
-        argv += ["-c", "python:collector.gunicorn_conf"]
+    if importlib.util.find_spec("collector.ops.gunicorn_conf") is not None:
+        argv += ["-c", "python:collector.ops.gunicorn_conf"]
     else:
         argv += ["--worker-class", "sync", "--workers", "2"]
     # The command line overrides the config file's bind.

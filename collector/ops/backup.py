@@ -13,7 +13,7 @@ copied with SQLite's backup API from one consistent moment:
 A submission in flight at that moment has its reservation (response id and
 receipt code) in the contacts database, and the served copy either has that
 response or not: both are states the submission protocol recovers from (see
-``collector.submission``), so a restored pair never loses an acknowledged
+``collector.respondent.submission``), so a restored pair never loses an acknowledged
 submission and never lets one invitation answer twice.
 
 Each copy is checked with ``PRAGMA integrity_check`` and described in

@@ -1,0 +1,1 @@
+"""Instrument authoring for coordinators: upload, preview and publish."""
