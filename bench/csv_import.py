@@ -3,7 +3,8 @@
 import sys, tempfile, time
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
 from collector import create_app
-from collector.db import init_databases, connect
+from collector.db import connect
+from collector.migrations import init_databases
 from collector.coordinator import users, processes
 from tests.fixtures.coordinator import sign_in, csrf_from
 d = tempfile.mkdtemp(); s, c = d + "/m.db", d + "/c.db"; init_databases(s, c)

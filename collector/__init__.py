@@ -7,31 +7,12 @@ environment variables, then the ``test_config`` mapping a test passes in.
 
 from __future__ import annotations
 
-import importlib
 import os
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
-
-# Blueprints in registration order, as "module:attribute".
-BLUEPRINTS = [
-    "collector.respondent.views:bp",
-    "collector.coordinator.auth:bp",
-    "collector.coordinator.views:bp",
-    "collector.authoring.views:bp",
-]
-
-# Modules with an ``init_app(app)`` that wire cross-cutting behaviour.
-EXTENSIONS = [
-    "collector.db",
-    "collector.i18n",
-    "collector.limiter",
-    "collector.security",
-    "collector.ops.backup",
-    "collector.respondent.submission",
-]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -57,10 +38,27 @@ def create_app(test_config: dict | None = None) -> Flask:
             "Set SECRET_KEY (instance/config.py or MEDVERKAN_SECRET_KEY) before serving Medverkan."
         )
 
+    # Imported here, not at the top: every ``import collector.x`` runs this
+    # package first, so top-level imports would load the whole app (views,
+    # forms, mail) for a command or test that needs one module, and make the
+    # package and its submodules import each other.
+    from collector import db
+    from collector import i18n
+    from collector import limiter
+    from collector import security
+    from collector.authoring import views as authoring
+    from collector.coordinator import admin
+    from collector.coordinator import auth
+    from collector.coordinator import views as coordinator
+    from collector.ops import backup
+    from collector.respondent import submission
+    from collector.respondent import views as respondent
+
     csrf.init_app(app)
-    for module_name in EXTENSIONS:
-        importlib.import_module(module_name).init_app(app)
-    for spec in BLUEPRINTS:
-        module_name, attribute = spec.split(":")
-        app.register_blueprint(getattr(importlib.import_module(module_name), attribute))
+    # Cross-cutting behaviour, in this order.
+    for extension in (db, i18n, limiter, security, backup, submission):
+        extension.init_app(app)
+    # Blueprints in registration order.
+    for blueprint_module in (respondent, auth, coordinator, admin, authoring):
+        app.register_blueprint(blueprint_module.bp)
     return app

@@ -30,6 +30,8 @@ import sqlite_utils
 from flask import current_app
 from flask import g
 
+from datasette_plugins.sql_functions import register_functions as register_statistics_functions
+
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -54,9 +56,7 @@ def connect(path: str, *, register_functions: bool = True) -> sqlite_utils.Datab
         # Statistics functions are registered on every connection, the
         # collector's included, so that views never depend on a function
         # only Datasette has.
-        from datasette_plugins.sql_functions import register_functions as _register
-
-        _register(conn)
+        register_statistics_functions(conn)
     return db
 
 
@@ -174,24 +174,6 @@ def close_db(error: BaseException | None = None) -> None:
 def close_pooled_connections() -> None:
     """Close this thread's pooled connections (tests, before removing files)."""
     _pool.close_all()
-
-
-def init_databases(served_path: str, contacts_path: str) -> None:
-    """Create or migrate both databases and register the instruments."""
-    from collector.migrations import migrate_contacts
-    from collector.migrations import migrate_served
-
-    served = connect(served_path)
-    contacts = connect(contacts_path)
-    try:
-        migrate_served(served)
-        migrate_contacts(contacts)
-        from collector.instruments.registry import sync_builtin_instruments
-
-        sync_builtin_instruments(served)
-    finally:
-        served.conn.close()
-        contacts.conn.close()
 
 
 def init_app(app) -> None:

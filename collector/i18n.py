@@ -20,6 +20,7 @@ from babel.messages.pofile import read_po
 from flask import request
 from flask import session
 from flask_babel import Babel
+from flask_babel import get_locale
 
 from forms.vocabulary import DEFAULT_LANGUAGE
 from forms.vocabulary import LANGUAGES
@@ -43,8 +44,6 @@ def select_locale() -> str:
 
 def current_language() -> str:
     """The language of the current request (for choosing bilingual definition texts)."""
-    from flask_babel import get_locale
-
     locale = get_locale()
     return locale.language if locale and locale.language in LANGUAGES else DEFAULT_LANGUAGE
 

@@ -13,11 +13,14 @@ time of day: see ``docs/ARCHITECTURE.md`` ("Anonymity").
 
 from __future__ import annotations
 
-import importlib
-
 from sqlite_utils import Migrations
 from sqlite_utils.db import ForeignKey
 
+from collector.coordinator import migrations as coordinator_migrations
+from collector.db import connect
+from collector.instruments import registry
+from collector.instruments.registry import sync_builtin_instruments
+from datasette_plugins import schema as datasette_schema
 from forms.vocabulary import RESPONDENT_GROUPS
 
 served = Migrations("medverkan-served")
@@ -440,30 +443,37 @@ def c003_reserved_receipt_code(db):
 
 
 # Area-specific migration sets, applied after the core sets in this order.
-# Each entry is "module:attribute" naming a sqlite_utils.Migrations object.
-SERVED_SETS: list[str] = [
-    "collector.instruments.registry:migrations",
-    "datasette_plugins.schema:migrations",
+SERVED_SETS: list[Migrations] = [
+    registry.migrations,
+    datasette_schema.migrations,
 ]
-CONTACTS_SETS: list[str] = [
-    "collector.coordinator.migrations:migrations",
+CONTACTS_SETS: list[Migrations] = [
+    coordinator_migrations.migrations,
 ]
-
-
-def _load(spec: str) -> Migrations:
-    module_name, attribute = spec.split(":")
-    return getattr(importlib.import_module(module_name), attribute)
 
 
 def migrate_served(db) -> None:
     """Bring the served database up to date."""
     served.apply(db)
-    for spec in SERVED_SETS:
-        _load(spec).apply(db)
+    for migration_set in SERVED_SETS:
+        migration_set.apply(db)
 
 
 def migrate_contacts(db) -> None:
     """Bring the contacts database up to date."""
     contacts.apply(db)
-    for spec in CONTACTS_SETS:
-        _load(spec).apply(db)
+    for migration_set in CONTACTS_SETS:
+        migration_set.apply(db)
+
+
+def init_databases(served_path: str, contacts_path: str) -> None:
+    """Create or migrate both databases and register the instruments."""
+    served = connect(served_path)
+    contacts = connect(contacts_path)
+    try:
+        migrate_served(served)
+        migrate_contacts(contacts)
+        sync_builtin_instruments(served)
+    finally:
+        served.conn.close()
+        contacts.conn.close()

@@ -19,9 +19,13 @@ from __future__ import annotations
 
 import json
 
-from datasette import hookimpl
+from pluggy import HookimplMarker
 
 from datasette_plugins import config, stats
+
+# Datasette's own marker (``datasette.hookimpl`` is this object's twin), made
+# here so the collector can import these functions without loading Datasette.
+hookimpl = HookimplMarker("datasette")
 
 
 class _Collect:

@@ -15,6 +15,7 @@ with identical keys and wording in every group's questionnaire, included with
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +23,13 @@ import yaml
 
 from forms.model import ITEM_SOURCES
 from forms.model import LANGUAGES
-from forms.vocabulary import RESPONDENT_GROUPS
 from forms.model import QUESTION_TYPES
 from forms.model import Choice
 from forms.model import Condition
 from forms.model import Instrument
 from forms.model import Page
 from forms.model import Question
+from forms.vocabulary import RESPONDENT_GROUPS
 
 INSTRUMENTS_DIR = Path(__file__).parent / "instruments"
 CORE_FILE = "core.yaml"
@@ -271,8 +272,6 @@ def load_core(path: str | Path | None = None) -> dict[str, Question]:
 
 
 def _replace(question: Question, **changes: Any) -> Question:
-    from dataclasses import replace
-
     return replace(question, **changes)
 
 

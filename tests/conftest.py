@@ -8,7 +8,7 @@ import pytest
 
 from collector import create_app
 from collector.db import connect
-from collector.db import init_databases
+from collector.migrations import init_databases
 
 pytest_plugins = [
     "tests.fixtures.respondent",

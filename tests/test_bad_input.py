@@ -48,7 +48,7 @@ VALUE_PAYLOADS = {
 @pytest.fixture(scope="module")
 def demo_files(tmp_path_factory):
     """The demo case loaded once per module; each test gets its own copy."""
-    from collector.db import init_databases
+    from collector.migrations import init_databases
 
     directory = tmp_path_factory.mktemp("bad-input-demo")
     served, contacts = str(directory / "medverkan.db"), str(directory / "contacts.db")

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from collector.db import init_databases
+from collector.migrations import init_databases
 from tests.fixtures.datasette import actor_cookie
 from tests.fixtures.datasette import fill_served
 from tests.fixtures.datasette import make_datasette

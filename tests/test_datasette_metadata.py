@@ -71,7 +71,7 @@ async def test_a_new_instrument_version_is_described_without_a_restart(ds, evalu
 async def test_metadata_also_applies_when_the_file_has_another_name(tmp_path, monkeypatch):
 
 
-    from collector.db import init_databases
+    from collector.migrations import init_databases
     from tests.fixtures.datasette import make_datasette
 
     served = str(tmp_path / "evaluation2024.db")

@@ -14,7 +14,7 @@ import pytest
 
 from collector.ops.cli import cli
 from collector.db import connect
-from collector.db import init_databases
+from collector.migrations import init_databases
 from collector.demo.case import CASE_CODE
 from collector.demo.case import load_demo
 from collector.demo.answers import AnswerGenerator

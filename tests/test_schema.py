@@ -30,7 +30,7 @@ def test_responses_store_a_date_but_no_time(served_db):
 
 
 def test_migrations_are_idempotent(db_paths):
-    from collector.db import init_databases
+    from collector.migrations import init_databases
 
     init_databases(*db_paths)
     init_databases(*db_paths)

@@ -8,6 +8,10 @@ published without going through the checks again.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+
 from flask import Blueprint
 from flask import abort
 from flask import current_app
@@ -25,6 +29,12 @@ from wtforms import HiddenField
 
 from collector.coordinator.auth import roles_required
 from collector.db import get_db
+from collector.instruments.registry import InstrumentFrozenError
+from collector.instruments.registry import definition_dict
+from collector.instruments.registry import instrument_from_json
+from collector.instruments.registry import load_registered
+from collector.instruments.registry import register_instrument
+from forms import builder
 from forms.versions import CORE_DECISIONS
 from forms.versions import apply_core_decisions
 from forms.versions import diff
@@ -52,8 +62,6 @@ def _signer() -> URLSafeSerializer:
 
 
 def _latest(db, instrument):
-    from collector.instruments.registry import load_registered
-
     row = db.execute(
         "select id from instruments where key = ? and department is ? order by version desc limit 1",
         [instrument.key, instrument.department],
@@ -92,8 +100,6 @@ def upload():
             except UnicodeDecodeError:
                 problems = [_("The file is not UTF-8 text.")]
         if instrument is not None:
-            from collector.instruments.registry import definition_dict
-
             previous = _latest(db, instrument)
             if previous is not None:
                 changes = diff(previous, instrument)
@@ -111,10 +117,6 @@ SAMPLE_ITEMS = {"applicants": ["A", "B", "C"], "finalists": ["A", "B"]}
 
 def _checked_instrument(signed: str):
     """The instrument carried in a signed hidden field (400 when forged or broken)."""
-    import json
-
-    from collector.instruments.registry import instrument_from_json
-
     try:
         return instrument_from_json(json.dumps(_signer().loads(signed or "")))
     except (BadSignature, ValueError, KeyError, TypeError):
@@ -133,11 +135,6 @@ def _posted_instrument():
 @roles_required(*AUTHORS)
 def preview():
     """One page of a checked (not yet published) instrument, rendered as respondents see it."""
-    import dataclasses
-    import hashlib
-
-    from forms import builder
-
     form, instrument = _posted_instrument()
     number, _sep, language = request.form.get("page_language", "1-sv").partition("-")
     if language not in ("sv", "en") or not number.isdigit() or not 1 <= int(number) <= len(instrument.pages):
@@ -157,9 +154,6 @@ def preview():
 @roles_required(*AUTHORS)
 def publish():
     """Register the checked instrument, applying the keep/break choice for reworded core items."""
-    from collector.instruments.registry import InstrumentFrozenError
-    from collector.instruments.registry import register_instrument
-
     form, instrument = _posted_instrument()
     db = get_db()
     previous = _latest(db, instrument)

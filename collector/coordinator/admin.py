@@ -1,7 +1,13 @@
-"""Admin pages: staff accounts and the audit log (registered on the coordinator blueprint)."""
+"""Admin pages: staff accounts and the audit log.
+
+A blueprint of its own (endpoints ``admin.*``) under the coordinator's URL
+prefix, so the URLs stay ``/coordinator/users`` and ``/coordinator/audit``
+while neither module imports the other.
+"""
 
 from __future__ import annotations
 
+from flask import Blueprint
 from flask import abort
 from flask import flash
 from flask import g
@@ -18,12 +24,19 @@ from collector.coordinator.forms import UserEditForm
 from collector.coordinator.forms import UserForm
 from collector.coordinator.labels import ROLE_LABELS
 from collector.coordinator.labels import department_label
+from collector.coordinator.labels import template_globals
 from collector.coordinator.processes import departments
-from collector.coordinator.views import bp
 from collector.db import get_contacts_db
 from collector.db import get_db
 
+bp = Blueprint("admin", __name__, url_prefix="/coordinator")
+
 admin_only = roles_required("admin")
+
+
+@bp.context_processor
+def _labels():
+    return template_globals()
 
 
 def _department_choices():

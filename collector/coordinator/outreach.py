@@ -29,10 +29,10 @@ from collector.coordinator.processes import DEFAULT_INSTRUMENT_SET
 from collector.coordinator.processes import get_process
 from collector.coordinator.processes import minutes_for
 from collector.db import immediate_transaction
-from forms.vocabulary import GROUP_KEYS
-from forms.vocabulary import RESPONDENT_GROUPS
 from collector.tokens import hash_secret
 from collector.tokens import new_token
+from forms.vocabulary import GROUP_KEYS
+from forms.vocabulary import RESPONDENT_GROUPS
 
 FOLLOWUP_GROUP = "hired_followup"
 

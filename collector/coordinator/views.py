@@ -544,5 +544,3 @@ def close(process_id):
         followup_on=(today() + datetime.timedelta(days=int(current_app.config["FOLLOWUP_DAYS"]))).isoformat(),
     )
 
-
-from collector.coordinator import admin  # noqa: E402,F401  (registers the admin pages on bp)

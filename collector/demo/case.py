@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import secrets
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -31,9 +32,19 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from collector.coordinator.invitations import RESPONDENT_PATH
+from collector.coordinator.invitations import create_invitation
+from collector.coordinator.invitations import invitation_url
+from collector.coordinator.users import add_user
+from collector.coordinator.users import get_user_by_username
+from collector.coordinator.users import set_password
 from collector.db import connect
 from collector.db import immediate_transaction
-from collector.db import init_databases
+from collector.demo.answers import AnswerGenerator
+from collector.instruments.registry import instrument_for
+from collector.instruments.registry import load_registered
+from collector.migrations import init_databases
+from collector.respondent.submission import store_response
 from forms.vocabulary import RESPONDENT_GROUPS
 
 CASE_CODE = "HBG-2017-GR"
@@ -415,8 +426,6 @@ class DemoResult:
 
 def load_demo(served, contacts, *, base_url: str | None = None, seed: int = SEED) -> DemoResult:
     """Load every demo process that is not there yet, then mint the demo links."""
-    from collector.demo.answers import AnswerGenerator
-
     with immediate_transaction(served):
         for department in DEPARTMENTS:
             served["departments"].insert(department, pk="key", ignore=True)
@@ -490,11 +499,6 @@ def _write_participants_and_responses(served, contacts, process_id, plan, genera
     Answered invitations are marked answered; nothing links them to the
     responses, exactly as after a real submission.
     """
-    from collector.coordinator.invitations import create_invitation
-    from collector.respondent.submission import store_response
-    from collector.instruments.registry import instrument_for
-    from collector.instruments.registry import load_registered
-
     code = plan.process["code"]
     for group_key, (invited, answered) in plan.participation.items():
         instrument_id = instrument_for(served, process_id, group_key)
@@ -559,8 +563,6 @@ def refresh_demo_links(served, contacts, *, base_url: str | None = None) -> dict
     draft) and mints a new one for the same "Demo … länk" participant, so
     repeated runs keep the number of participants and invitations constant.
     """
-    from collector.coordinator.invitations import create_invitation
-
     process_id = _process_id(served, CASE_CODE)
     if process_id is None:
         return {}
@@ -598,9 +600,6 @@ def refresh_demo_links(served, contacts, *, base_url: str | None = None) -> dict
 
 def link_for(token: str, base_url: str | None = None) -> str:
     """The respondent URL for ``token``; ``base_url`` overrides PUBLIC_BASE_URL."""
-    from collector.coordinator.invitations import RESPONDENT_PATH
-    from collector.coordinator.invitations import invitation_url
-
     if base_url is None:
         return invitation_url(token)
     return f"{base_url.rstrip('/')}{RESPONDENT_PATH}{token}"
@@ -622,12 +621,6 @@ def reset_demo_staff(contacts) -> str:
     Only ``serve --demo`` calls this, on its own throwaway databases, so a
     newcomer can try the coordinator pages; the password is random per run.
     """
-    import secrets
-
-    from collector.coordinator.users import add_user
-    from collector.coordinator.users import get_user_by_username
-    from collector.coordinator.users import set_password
-
     password = secrets.token_urlsafe(12)
     user = get_user_by_username(contacts, DEMO_STAFF_USERNAME)
     if user:

@@ -13,6 +13,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from collector.db import connect
+from collector.instruments.registry import InstrumentFrozenError
+from collector.instruments.registry import load_registered
+from collector.instruments.registry import register_instrument
+from forms.definitions import DefinitionError
+from forms.definitions import load_instrument
 from forms.model import Instrument
 from forms.versions import CORE_DECISIONS
 from forms.versions import apply_core_decisions
@@ -24,14 +30,10 @@ from forms.xlsform import write_xlsform
 
 
 def _db():
-    from collector.db import connect
-
     return connect(current_app.config["DATABASE"])
 
 
 def _registered(db, spec: str) -> Instrument:
-    from collector.instruments.registry import load_registered
-
     key, _, version = spec.partition("@")
     if version:
         row = db.execute("select id from instruments where key = ? and version = ?", [key, version]).fetchone()
@@ -46,9 +48,6 @@ def _load(spec: str, db=None) -> Instrument:
     """A file or ``key@version`` of a registered instrument."""
     path = Path(spec)
     if path.suffix.lower() in (".yaml", ".yml"):
-        from forms.definitions import DefinitionError
-        from forms.definitions import load_instrument
-
         try:
             return load_instrument(path)
         except DefinitionError as error:
@@ -70,7 +69,6 @@ def _latest(db, instrument: Instrument) -> Instrument | None:
     ).fetchone()
     if row is None:
         return None
-    from collector.instruments.registry import load_registered
 
     return load_registered(db, row[0])
 
@@ -131,9 +129,6 @@ def list_command():
 @with_appcontext
 def publish_command(path, core_reworded):
     """Register an XLSForm (a new version when it changed; answered versions never change)."""
-    from collector.instruments.registry import InstrumentFrozenError
-    from collector.instruments.registry import register_instrument
-
     db = _db()
     instrument = _load(path, db)
     previous = _latest(db, instrument)

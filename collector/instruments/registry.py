@@ -20,6 +20,7 @@ from typing import Any
 from sqlite_utils import Migrations
 
 from collector.db import immediate_transaction
+from forms.definitions import load_builtin_instruments
 from forms.model import DONT_KNOW
 from forms.model import Choice
 from forms.model import Condition
@@ -211,8 +212,6 @@ def freeze(db, instrument_id: int) -> None:
 
 def sync_builtin_instruments(db) -> list[int]:
     """Register the latest version of every built-in instrument (on init and start-up)."""
-    from forms.definitions import load_builtin_instruments
-
     return [register_instrument(db, instrument) for _key, instrument in sorted(load_builtin_instruments().items())]
 
 

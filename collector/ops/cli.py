@@ -9,24 +9,22 @@ areas edit the same file.
 
 from __future__ import annotations
 
-import importlib
-
 import click
 from flask.cli import FlaskGroup
 from flask.cli import NoAppException
 
-COMMAND_MODULES = [
-    "collector.ops.commands",
-    "collector.demo.case",
-    "collector.coordinator.commands",
-    "collector.ops.backup",
-    "collector.instruments.commands",
-]
+from collector import create_app
+from collector.coordinator import commands as coordinator_commands
+from collector.demo import case as demo
+from collector.instruments import commands as instrument_commands
+from collector.ops import backup
+from collector.ops import commands as ops_commands
+
+# Modules whose ``commands`` list is added to the group, in this order.
+COMMAND_MODULES = [ops_commands, demo, coordinator_commands, backup, instrument_commands]
 
 
 def _create_app():
-    from collector import create_app
-
     try:
         return create_app()
     except RuntimeError as error:
@@ -39,6 +37,6 @@ def cli():
     """Medverkan: evaluate service-user involvement in recruitment."""
 
 
-for _module_name in COMMAND_MODULES:
-    for _command in importlib.import_module(_module_name).commands:
+for _module in COMMAND_MODULES:
+    for _command in _module.commands:
         cli.add_command(_command)

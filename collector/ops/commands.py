@@ -11,8 +11,19 @@ from flask import Flask
 from flask import current_app
 from flask.cli import with_appcontext
 
+from collector import create_app
+from collector.coordinator.invitations import create_invitation
+from collector.coordinator.invitations import invitation_url
 from collector.db import connect
-from collector.db import init_databases
+from collector.demo.case import DEMO_STAFF_USERNAME
+from collector.demo.case import print_links
+from collector.demo.case import run_demo
+from collector.migrations import init_databases
+from collector.ops.csv_export import export_rows
+from collector.ops.csv_export import write_csv
+from collector.ops.serve import ServeSettings
+from collector.ops.serve import ServerPair
+from collector.ops.serve import env_setting
 from forms.vocabulary import GROUP_KEYS
 
 
@@ -47,9 +58,6 @@ def invite_command(process_code, group_key, count, language):
     Each link is shown once only (the database keeps just a hash of it):
     hand it out or print it now.
     """
-    from collector.coordinator.invitations import create_invitation
-    from collector.coordinator.invitations import invitation_url
-
     served = connect(current_app.config["DATABASE"])
     contacts = connect(current_app.config["CONTACTS_DATABASE"])
     try:
@@ -76,9 +84,6 @@ def invite_command(process_code, group_key, count, language):
 @with_appcontext
 def export_command(process_code, output):
     """Write a process's answers as CSV (long format, value labels included)."""
-    from collector.ops.csv_export import export_rows
-    from collector.ops.csv_export import write_csv
-
     served = connect(current_app.config["DATABASE"])
     try:
         process_id = _process_id_or_fail(served, process_code)
@@ -115,16 +120,11 @@ def serve_command(demo, port, datasette_port, demo_dir):
 
     Both bind to loopback only. Ctrl-C stops both.
     """
-    from collector.ops.serve import ServeSettings
-    from collector.ops.serve import ServerPair
-
     if port == datasette_port:
         raise click.BadParameter("the collector and Datasette need different ports.", param_hint="--datasette-port")
     base_url = f"http://127.0.0.1:{port}"
     links = {}
     if demo:
-        from collector.demo.case import run_demo
-
         demo_dir = demo_dir or default_demo_dir()
         os.makedirs(demo_dir, exist_ok=True)
         served_path = os.path.join(demo_dir, "medverkan.db")
@@ -142,8 +142,6 @@ def serve_command(demo, port, datasette_port, demo_dir):
             "MEDVERKAN_DATASETTE_URL": f"http://127.0.0.1:{datasette_port}",
         }
     else:
-        from collector import create_app
-
         try:
             app = create_app()
         except RuntimeError as error:
@@ -153,7 +151,6 @@ def serve_command(demo, port, datasette_port, demo_dir):
         secret = app.config["SECRET_KEY"]
         init_databases(served_path, contacts_path)
         collector_env = {}
-    from collector.ops.serve import env_setting
 
     settings = ServeSettings(
         served_path=served_path,
@@ -182,8 +179,6 @@ def serve_command(demo, port, datasette_port, demo_dir):
             "Demo mode: Datasette is open read-only, without sign-in, on this machine only (127.0.0.1). "
             "The data are the 2017 case and synthetic answers."
         )
-        from collector.demo.case import DEMO_STAFF_USERNAME
-        from collector.demo.case import print_links
 
         print_links(links)
         click.echo(

@@ -22,6 +22,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
+from datasette_plugins.launch import datasette_command
 from datasette_plugins.launch import datasette_environment
 
 LOOPBACK = "127.0.0.1"
@@ -54,8 +55,6 @@ def collector_argv(port: int) -> list[str]:
 
 def datasette_argv(settings: ServeSettings) -> list[str]:
     """Datasette's command line (the signing secret travels in the environment, not here)."""
-    from datasette_plugins.launch import datasette_command
-
     return datasette_command(
         settings.served_path,
         host=LOOPBACK,

@@ -39,6 +39,9 @@ from typing import Any
 
 from collector.db import connect
 from collector.db import immediate_transaction
+from collector.instruments.registry import cached_question_ids
+from collector.instruments.registry import instrument_for
+from collector.instruments.registry import load_registered
 from collector.tokens import hash_receipt
 from collector.tokens import new_receipt_code
 from collector.tokens import new_response_id
@@ -51,14 +54,10 @@ def _today() -> str:
 
 
 def _question_ids(served_db, instrument_id: int) -> dict[str, int]:
-    from collector.instruments.registry import cached_question_ids
-
     return cached_question_ids(served_db, instrument_id)
 
 
 def _load_instrument(served_db, instrument_id: int) -> Instrument:
-    from collector.instruments.registry import load_registered
-
     return load_registered(served_db, instrument_id)
 
 
@@ -211,8 +210,6 @@ def submit(
     if instrument_id is None:
         instrument_id = _pinned_instrument_id(contacts_db, invitation_id)
     if instrument_id is None:
-        from collector.instruments.registry import instrument_for
-
         instrument_id = instrument_for(served_db, process_id, group_key)
 
     # Step 2: the anonymous response (idempotent by id), durable.

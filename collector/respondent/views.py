@@ -41,18 +41,20 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from wtforms import StringField
 
-from collector.respondent import submission
 from collector.db import get_contacts_db
 from collector.db import get_db
 from collector.db import immediate_transaction
-from forms.vocabulary import APPLICANT_STAGES
-from forms.vocabulary import LANGUAGES
 from collector.i18n import current_language
+from collector.instruments.registry import instrument_for
+from collector.instruments.registry import load_registered
+from collector.respondent import submission
 from collector.security import note_failed_token_lookup
 from collector.security import token_guesses_exceeded
 from collector.tokens import hash_secret
 from forms import builder
 from forms.model import condition_met
+from forms.vocabulary import APPLICANT_STAGES
+from forms.vocabulary import LANGUAGES
 
 bp = Blueprint("respondent", __name__)
 
@@ -244,9 +246,6 @@ class Context:
     """The invitation, its draft, the pinned instrument and the items to rate."""
 
     def __init__(self, invitation: dict):
-        from collector.instruments.registry import instrument_for
-        from collector.instruments.registry import load_registered
-
         self.invitation = invitation
         self.draft = _load_draft(invitation["id"])
         self.has_draft = bool(self.draft)
