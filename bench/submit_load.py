@@ -41,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from collector.coordinator.invitations import create_invitation  # noqa: E402
+from collector.invitations import create_invitation  # noqa: E402
 from collector.db import connect  # noqa: E402
 from collector.respondent.submission import reserve  # noqa: E402
 from collector.demo.case import CASE_CODE  # noqa: E402

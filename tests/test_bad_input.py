@@ -17,7 +17,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from collector import create_app
-from collector.coordinator.invitations import create_invitation
+from collector.invitations import create_invitation
 from collector.db import connect
 from collector.demo.case import CASE_CODE
 from collector.demo.case import load_demo

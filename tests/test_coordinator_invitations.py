@@ -2,8 +2,8 @@
 
 import datetime
 
-from collector.coordinator.invitations import create_invitation
-from collector.coordinator.invitations import invitation_url
+from collector.invitations import create_invitation
+from collector.invitations import invitation_url
 from collector.tokens import hash_secret
 
 

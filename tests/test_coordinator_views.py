@@ -8,7 +8,7 @@ import pytest
 
 from collector.ops.cli import cli
 from collector.coordinator import participants as participant_store
-from collector.coordinator.invitations import create_invitation
+from collector.invitations import create_invitation
 from tests.fixtures.coordinator import csrf_from
 from tests.fixtures.coordinator import sign_in
 

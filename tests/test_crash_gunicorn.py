@@ -18,7 +18,7 @@ import time
 import httpx
 import pytest
 
-from collector.coordinator.invitations import create_invitation
+from collector.invitations import create_invitation
 from collector.db import connect
 from collector.demo.case import CASE_CODE
 from collector.demo.case import run_demo

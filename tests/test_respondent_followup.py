@@ -1,6 +1,6 @@
 """The hired person's six-month follow-up link works after the process has closed."""
 
-from collector.coordinator.invitations import create_invitation
+from collector.invitations import create_invitation
 
 
 def test_followup_link_opens_after_the_process_closed_but_ordinary_links_do_not(client, survey):

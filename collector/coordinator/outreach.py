@@ -21,8 +21,9 @@ from flask import render_template
 from flask_babel import force_locale
 
 from collector.coordinator import audit
-from collector.coordinator.invitations import create_invitation
-from collector.coordinator.invitations import invitation_url
+from collector import invitations
+from collector.invitations import create_invitation
+from collector.invitations import invitation_url
 from collector.coordinator.mail import Outgoing
 from collector.coordinator.mail import send_all
 from collector.coordinator.processes import DEFAULT_INSTRUMENT_SET
@@ -98,19 +99,17 @@ def send_invitations(served_db, contacts_db, config, process, actor: str | None,
                 contacts_db, process["id"], participant["group_key"], participant["id"],
                 language=participant["language"], today=today,
             )
-            invitation = contacts_db.execute(
-                "select id, expires_on from invitations where token_hash = ?", [hash_secret(token)]
-            ).fetchone()
+            invitation = invitations.id_and_expiry(contacts_db, token)
             outgoing = _invitation_mail("invitation", served_db, process, participant, invitation_url(token), invitation[1])
             outgoing.key = invitation[0]
             pending.append(outgoing)
     sent, failed = send_all(config, pending)
     with immediate_transaction(contacts_db):
         for outgoing in sent:
-            contacts_db.execute("update invitations set sent_on = ? where id = ?", [today.isoformat(), outgoing.key])
+            invitations.mark_sent(contacts_db, outgoing.key, today)
         for outgoing in failed:
             # No one has this link: drop it so the next attempt mints a fresh one.
-            contacts_db.execute("delete from invitations where id = ?", [outgoing.key])
+            invitations.discard(contacts_db, outgoing.key)
         if sent:
             audit.record(contacts_db, actor, "invite", process["id"], f"{len(sent)} sent, {len(failed)} failed")
     outcome.sent, outcome.failed = len(sent), [m.to for m in failed]
@@ -140,9 +139,7 @@ def print_links(contacts_db, process, group_key: str, count: int, actor: str | N
             links.append({"group_key": group_key, "name": None, "url": invitation_url(token), "token": token})
         for link in links:
             # Handed out on paper today: counts as sent, so reminders and rates see it.
-            contacts_db.execute(
-                "update invitations set sent_on = ? where token_hash = ?", [today.isoformat(), hash_secret(link.pop("token"))]
-            )
+            invitations.mark_sent_by_token(contacts_db, link.pop("token"), today)
         audit.record(contacts_db, actor, "print_links", process["id"], f"{len(links)} links")
     return links
 
@@ -174,12 +171,7 @@ def send_reminders(served_db, contacts_db, config, process, actor: str | None, t
     with immediate_transaction(contacts_db):
         for row in reminder_candidates(contacts_db, process["id"], min_days, today):
             # Claim the row first, so two coordinators clicking at once send one reminder.
-            cursor = contacts_db.execute(
-                "update invitations set last_reminded_on = ? where id = ? and status = 'open' "
-                "and last_reminded_on is ?",
-                [today.isoformat(), row["invitation_id"], row["last_reminded_on"]],
-            )
-            if cursor.rowcount == 1:
+            if invitations.claim_reminder(contacts_db, row["invitation_id"], today, row["last_reminded_on"]):
                 claimed.append(row)
     pending = []
     for row in claimed:
@@ -192,18 +184,10 @@ def send_reminders(served_db, contacts_db, config, process, actor: str | None, t
         for outgoing in sent:
             invitation_id, token_hash, _previous = outgoing.key
             # The link in the earlier email keeps working (collector.respondent.views looks it up).
-            contacts_db.execute(
-                "insert or ignore into earlier_links (token_hash, invitation_id, replaced_on) "
-                "select token_hash, id, ? from invitations where id = ?",
-                [today.isoformat(), invitation_id],
-            )
-            contacts_db.execute(
-                "update invitations set token_hash = ?, reminders_sent = reminders_sent + 1 where id = ?",
-                [token_hash, invitation_id],
-            )
+            invitations.rotate_token(contacts_db, invitation_id, token_hash, today)
         for outgoing in failed:
             invitation_id, _hash, previous = outgoing.key
-            contacts_db.execute("update invitations set last_reminded_on = ? where id = ?", [previous, invitation_id])
+            invitations.release_reminder(contacts_db, invitation_id, previous)
         if sent:
             audit.record(contacts_db, actor, "remind", process["id"], f"{len(sent)} sent, {len(failed)} failed")
     outcome.sent, outcome.failed = len(sent), [m.to for m in failed]
@@ -287,10 +271,7 @@ def close_process(served_db, contacts_db, config, process, actor, today: datetim
             "update processes set status = 'closed', closed_on = ? where id = ?", [today.isoformat(), process["id"]]
         )
     with immediate_transaction(contacts_db):
-        contacts_db.execute(
-            "update invitations set status = 'closed' where process_id = ? and status = 'open' and is_followup = 0",
-            [process["id"]],
-        )
+        invitations.close_open(contacts_db, process["id"])
         scheduled = contacts_db.execute(
             "insert or ignore into scheduled_followups (process_id, participant_id, due_on) "
             "select process_id, id, ? from participants where process_id = ? and group_key = ?",
@@ -326,9 +307,7 @@ def send_due(served_db, contacts_db, config, today: datetime.date) -> Outcome:
                 contacts_db, row["process_id"], FOLLOWUP_GROUP, row["id"], language=row["language"],
                 is_followup=True, today=today,
             )
-            invitation_id, expires_on = contacts_db.execute(
-                "select id, expires_on from invitations where token_hash = ?", [hash_secret(token)]
-            ).fetchone()
+            invitation_id, expires_on = invitations.id_and_expiry(contacts_db, token)
         process = get_process(served_db, row["process_id"]) or {
             "id": row["process_id"], "post_title": "", "instrument_set": DEFAULT_INSTRUMENT_SET,
         }
@@ -336,11 +315,11 @@ def send_due(served_db, contacts_db, config, today: datetime.date) -> Outcome:
         sent, failed = send_all(config, [outgoing])
         with immediate_transaction(contacts_db):
             if sent:
-                contacts_db.execute("update invitations set sent_on = ? where id = ?", [today.isoformat(), invitation_id])
+                invitations.mark_sent(contacts_db, invitation_id, today)
                 audit.record(contacts_db, "send-due", "followup_send", row["process_id"], "1 sent")
                 outcome.sent += 1
             else:
-                contacts_db.execute("delete from invitations where id = ?", [invitation_id])
+                invitations.discard(contacts_db, invitation_id)
                 contacts_db.execute("update scheduled_followups set sent_on = null where id = ?", [row["followup_id"]])
                 outcome.failed.append(row["email"])
     return outcome
@@ -369,11 +348,7 @@ def purge(served_db, contacts_db, config, today: datetime.date, actor: str = "pu
     for process_id in process_ids:
         with immediate_transaction(contacts_db):
             keep = "select participant_id from scheduled_followups where process_id = ? and sent_on is null"
-            invitations = contacts_db.execute(
-                f"delete from invitations where process_id = ? and (participant_id is null or participant_id not in ({keep})) "
-                "and status != 'submitting'",
-                [process_id, process_id],
-            ).rowcount
+            links_deleted = invitations.purge_process(contacts_db, process_id, keep)
             participants = contacts_db.execute(
                 f"delete from participants where process_id = ? and id not in ({keep})", [process_id, process_id]
             ).rowcount
@@ -389,12 +364,12 @@ def purge(served_db, contacts_db, config, today: datetime.date, actor: str = "pu
                         "process_id": process_id,
                         "purged_on": today.isoformat(),
                         "participants_deleted": participants,
-                        "invitations_deleted": invitations,
+                        "invitations_deleted": links_deleted,
                     }
                 )
-            if participants or invitations:
+            if participants or links_deleted:
                 audit.record(
-                    contacts_db, actor, "purge", process_id, f"{participants} participants, {invitations} links deleted"
+                    contacts_db, actor, "purge", process_id, f"{participants} participants, {links_deleted} links deleted"
                 )
                 purged.append(process_id)
     return purged

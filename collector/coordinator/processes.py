@@ -18,6 +18,7 @@ import json
 from werkzeug.exceptions import NotFound
 
 from collector.db import immediate_transaction
+from collector.invitations import count_for_process
 from forms.vocabulary import APPLICANT_STAGES
 
 STATUSES = ("planning", "collecting", "closed")
@@ -106,7 +107,7 @@ def update_process(served_db, process_id: int, values: dict) -> None:
 def deletable(served_db, contacts_db, process_id: int) -> bool:
     """Only a process that never collected anything can be deleted (answers are kept for good)."""
     responses = served_db.execute("select count(*) from responses where process_id = ?", [process_id]).fetchone()[0]
-    invitations = contacts_db.execute("select count(*) from invitations where process_id = ?", [process_id]).fetchone()[0]
+    invitations = count_for_process(contacts_db, process_id)
     return responses == 0 and invitations == 0
 
 

@@ -32,9 +32,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from collector.coordinator.invitations import RESPONDENT_PATH
-from collector.coordinator.invitations import create_invitation
-from collector.coordinator.invitations import invitation_url
+from collector import invitations
+from collector.invitations import RESPONDENT_PATH
+from collector.invitations import create_invitation
+from collector.invitations import invitation_url
 from collector.coordinator.users import add_user
 from collector.coordinator.users import get_user_by_username
 from collector.coordinator.users import set_password
@@ -511,11 +512,7 @@ def _write_participants_and_responses(served, contacts, process_id, plan, genera
                 continue
             answered_on = dates[number - 1]
             with immediate_transaction(contacts):
-                contacts.execute(
-                    "update invitations set status = 'answered', answered_on = ? "
-                    "where participant_id = ? and status = 'open'",
-                    [answered_on, participant_id],
-                )
+                invitations.mark_participant_answered(contacts, participant_id, answered_on)
             context = {
                 "applicants": list(plan.applicants),
                 "finalists": list(plan.finalists),
@@ -576,11 +573,7 @@ def refresh_demo_links(served, contacts, *, base_url: str | None = None) -> dict
             ).fetchone()
             if row:
                 participant_id = row[0]
-                contacts.execute(
-                    "delete from invitations where participant_id = ? and status = 'open' "
-                    "and id not in (select invitation_id from drafts)",
-                    [participant_id],
-                )
+                invitations.discard_unused(contacts, participant_id)
             else:
                 participant_id = contacts["participants"].insert(
                     {

@@ -12,8 +12,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from collector import create_app
-from collector.coordinator.invitations import create_invitation
-from collector.coordinator.invitations import invitation_url
+from collector.invitations import create_invitation
+from collector.invitations import invitation_url
 from collector.db import connect
 from collector.demo.case import DEMO_STAFF_USERNAME
 from collector.demo.case import print_links

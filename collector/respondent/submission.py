@@ -37,6 +37,7 @@ import os
 import sqlite3
 from typing import Any
 
+from collector import invitations
 from collector.db import connect
 from collector.db import immediate_transaction
 from collector.instruments.registry import cached_question_ids
@@ -201,9 +202,7 @@ def submit(
         # Step 1: nothing reserved (no draft was saved): claim durably now.
         with immediate_transaction(contacts_db):
             reserve(contacts_db, invitation_id)
-            contacts_db.execute(
-                "update invitations set status = 'submitting' where id = ? and status != 'answered'", [invitation_id]
-            )
+            invitations.mark_submitting(contacts_db, invitation_id)
             process_id, group_key, status, response_id, code = _reservation(contacts_db, invitation_id)
         if status == "answered":
             return None
@@ -242,11 +241,7 @@ def _finish(contacts_db, invitation_id: int, response_id: int, code: str | None,
         conn.execute("PRAGMA synchronous = NORMAL")
     try:
         with immediate_transaction(contacts_db):
-            finished = contacts_db.execute(
-                "update invitations set status = 'answered', answered_on = ? where id = ? and status != 'answered'",
-                [_today(), invitation_id],
-            ).rowcount
-            if not finished:
+            if not invitations.mark_answered(contacts_db, invitation_id, _today()):
                 return None  # a concurrent request finished it
             contacts_db.execute("delete from drafts where invitation_id = ?", [invitation_id])
             contacts_db.execute("delete from pending_submissions where invitation_id = ?", [invitation_id])

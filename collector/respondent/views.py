@@ -46,6 +46,7 @@ from collector.db import get_db
 from collector.db import immediate_transaction
 from collector.i18n import current_language
 from collector.instruments.registry import instrument_for
+from collector.invitations import invitation_where
 from collector.instruments.registry import load_registered
 from collector.respondent import submission
 from collector.security import note_failed_token_lookup
@@ -84,11 +85,7 @@ class ConfirmForm(FlaskForm):
 
 
 def _invitation_row(where: str, value) -> dict | None:
-    cursor = get_contacts_db().execute(f"select * from invitations where {where} = ?", [value])
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    return dict(zip((column[0] for column in cursor.description), row))
+    return invitation_where(get_contacts_db(), where, value)
 
 
 def _invitation_by_token(token: str) -> dict | None:
