@@ -23,10 +23,6 @@ Nothing here writes to the served database except through
 
 from __future__ import annotations
 
-import datetime
-import json
-from typing import Any
-
 from flask import Blueprint
 from flask import abort
 from flask import current_app
@@ -43,25 +39,24 @@ from wtforms import StringField
 
 from collector.db import get_contacts_db
 from collector.db import get_db
-from collector.db import immediate_transaction
 from collector.i18n import current_language
-from collector.instruments.registry import instrument_for
-from collector.invitations import invitation_where
-from collector.instruments.registry import load_registered
 from collector.respondent import submission
+from collector.respondent.checks import _error_list
+from collector.respondent.checks import _missing_required
+from collector.respondent.checks import _only_input_errors
+from collector.respondent.checks import _review_rows
+from collector.respondent.drafts import Context
+from collector.respondent.links import SESSION_RECEIPT
+from collector.respondent.links import _current_invitation
+from collector.respondent.links import _enter
+from collector.respondent.links import _invitation_by_token
+from collector.respondent.links import _state_page
 from collector.security import note_failed_token_lookup
 from collector.security import token_guesses_exceeded
-from collector.tokens import hash_secret
 from forms import builder
-from forms.model import condition_met
-from forms.vocabulary import APPLICANT_STAGES
 from forms.vocabulary import LANGUAGES
 
 bp = Blueprint("respondent", __name__)
-
-SESSION_INVITATION = "respondent_invitation"
-SESSION_RECEIPT = "respondent_receipt"
-
 
 
 # --- small forms (CSRF + one field each) --------------------------------------
@@ -79,217 +74,6 @@ class ReceiptForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """Only the CSRF token: submit and confirm buttons."""
-
-
-# --- invitations ---------------------------------------------------------------
-
-
-def _invitation_row(where: str, value) -> dict | None:
-    return invitation_where(get_contacts_db(), where, value)
-
-
-def _invitation_by_token(token: str) -> dict | None:
-    """The invitation of a link: its current one, or one from an earlier email."""
-    token_hash = hash_secret(token)
-    invitation = _invitation_row("token_hash", token_hash)
-    if invitation is None:
-        earlier = get_contacts_db().execute(
-            "select invitation_id from earlier_links where token_hash = ?", [token_hash]
-        ).fetchone()
-        if earlier is not None:
-            invitation = _invitation_row("id", earlier[0])
-    return invitation
-
-
-def _invitation_by_id(invitation_id) -> dict | None:
-    if not isinstance(invitation_id, int):
-        return None
-    return _invitation_row("id", invitation_id)
-
-
-def _process_status(process_id: int) -> str | None:
-    row = get_db().execute("select status from processes where id = ?", [process_id]).fetchone()
-    return row[0] if row else None
-
-
-def invitation_state(invitation: dict | None) -> str:
-    """One of: unknown, answered, submitting, closed, expired, open."""
-    if invitation is None:
-        return "unknown"
-    if invitation["status"] == "answered":
-        return "answered"
-    if invitation["status"] == "submitting":
-        return "submitting"
-    if invitation["status"] == "closed":
-        return "closed"
-    process_status = _process_status(invitation["process_id"])
-    # Closing a process stops its links (the coordinator marks them closed),
-    # except the hired person's six-month follow-up, which is only created
-    # once the process has closed.
-    if process_status is None or (process_status == "closed" and not invitation.get("is_followup")):
-        return "closed"
-    if invitation["expires_on"] and invitation["expires_on"] < datetime.date.today().isoformat():
-        return "expired"
-    return "open"
-
-
-def _state_page(state: str):
-    """The friendly page for a link that cannot be used to answer (or was used)."""
-    pages = {
-        "unknown": (
-            404,
-            _("We could not find that link"),
-            _("Check that the address is exactly as in your invitation. If you copied it, make sure you copied all of it. You can also type the code from your letter on the start page."),
-        ),
-        "expired": (
-            410,
-            _("The link has expired"),
-            _("The time for answering with this link has run out. If you still want to answer, contact the person who sent you the invitation."),
-        ),
-        "closed": (
-            410,
-            _("The survey is closed"),
-            _("This recruitment's survey has closed, so no more answers can be given. Thank you for your interest."),
-        ),
-        "answered": (
-            200,
-            _("You have already answered"),
-            _("Answers have already been sent with this link, so it cannot be used again. If you want to take back your answers, use the receipt code you got after sending them."),
-        ),
-        "no_session": (
-            200,
-            _("Open the link from your invitation"),
-            _("To answer, open the personal link in your email again, or type the code from your letter on the start page. Answers you saved earlier are kept."),
-        ),
-    }
-    code, title, text = pages[state]
-    return render_template("respondent/link_state.html", state=state, title=title, text=text), code
-
-
-def _start_session(invitation: dict):
-    session[SESSION_INVITATION] = invitation["id"]
-    session.pop(SESSION_RECEIPT, None)
-    if request.args.get("lang") in LANGUAGES:
-        # An explicit choice in the link (``/s/<token>?lang=en``) wins.
-        session["lang"] = request.args["lang"]
-    elif "lang" not in session:
-        # A new device: the language of the saved draft, else of the invitation.
-        draft = get_contacts_db().execute(
-            "select language from drafts where invitation_id = ?", [invitation["id"]]
-        ).fetchone()
-        language = draft[0] if draft and draft[0] in LANGUAGES else invitation.get("language")
-        if language in LANGUAGES:
-            session["lang"] = language
-    response = redirect(url_for("respondent.questionnaire"), code=303)
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
-
-
-def _enter(token: str):
-    """Shared by the link and the typed code: check the invitation and start."""
-    invitation = _invitation_by_token(token)
-    state = invitation_state(invitation)
-    if state == "unknown":
-        note_failed_token_lookup()
-        return _state_page("unknown")
-    if state in ("open", "submitting"):
-        return _start_session(invitation)
-    return _state_page(state)
-
-
-def _current_invitation() -> tuple[dict | None, str]:
-    invitation = _invitation_by_id(session.get(SESSION_INVITATION))
-    if invitation is None:
-        return None, "no_session"
-    return invitation, invitation_state(invitation)
-
-
-# --- drafts ----------------------------------------------------------------------
-
-
-def _load_draft(invitation_id: int) -> dict:
-    row = get_contacts_db().execute(
-        "select data_json, page from drafts where invitation_id = ?", [invitation_id]
-    ).fetchone()
-    if row is None:
-        return {}
-    try:
-        draft = json.loads(row[0] or "{}")
-    except ValueError:
-        draft = {}
-    draft.setdefault("page", row[1] or 1)
-    return draft
-
-
-def _save_draft(invitation_id: int, draft: dict) -> None:
-    contacts = get_contacts_db()
-    with immediate_transaction(contacts):
-        contacts.execute(
-            "insert into drafts (invitation_id, page, data_json, language, updated_on) values (?, ?, ?, ?, ?) "
-            "on conflict (invitation_id) do update set page = excluded.page, data_json = excluded.data_json, "
-            "language = excluded.language, updated_on = excluded.updated_on",
-            [
-                invitation_id,
-                draft.get("page", 1),
-                json.dumps(draft, ensure_ascii=False),
-                current_language(),
-                datetime.date.today().isoformat(),
-            ],
-        )
-        submission.reserve(contacts, invitation_id)
-
-
-class Context:
-    """The invitation, its draft, the pinned instrument and the items to rate."""
-
-    def __init__(self, invitation: dict):
-        self.invitation = invitation
-        self.draft = _load_draft(invitation["id"])
-        self.has_draft = bool(self.draft)
-        instrument_id = self.draft.get("instrument_id")
-        if instrument_id is None:
-            instrument_id = instrument_for(get_db(), invitation["process_id"], invitation["group_key"])
-            self.draft["instrument_id"] = instrument_id
-        self.instrument_id = instrument_id
-        self.instrument = load_registered(get_db(), instrument_id)
-        self.answers: dict[str, Any] = self.draft.setdefault("answers", {})
-        self.items = _items(invitation["process_id"])
-
-    @property
-    def page_count(self) -> int:
-        return len(self.instrument.pages)
-
-    @property
-    def reached(self) -> int:
-        return int(self.draft.get("reached", 0))
-
-    def form_class(self, page_index: int, language: str | None = None):
-        skip = builder.skipped_questions(self.instrument, page_index, self.answers)
-        return builder.build_page_form(self.instrument, page_index, language or current_language(), self.items, skip)
-
-    def save(self, page_number: int, page_index: int | None = None, page_values: dict | None = None, reached=None):
-        if page_index is not None:
-            for question in self.instrument.pages[page_index].questions:
-                self.answers.pop(question.key, None)
-            self.answers.update(page_values or {})
-        self.draft["page"] = page_number
-        if reached is not None:
-            self.draft["reached"] = max(self.reached, reached)
-        _save_draft(self.invitation["id"], self.draft)
-
-
-def _items(process_id: int) -> dict[str, list[str]]:
-    """Pseudonyms to rate: qualified applicants (Table 2) and finalists."""
-    rows = get_db().execute(
-        "select pseudonym, stage_reached from applicants where process_id = ? order by position, pseudonym",
-        [process_id],
-    ).fetchall()
-    rank = {stage: i for i, stage in enumerate(APPLICANT_STAGES)}
-
-    def at_least(stage):
-        return [name for name, reached in rows if rank.get(reached, 0) >= rank[stage]]
-
-    return {"applicants": at_least("qualified") or [name for name, _ in rows], "finalists": at_least("finalist")}
 
 
 # --- language switch that keeps the step ----------------------------------------
@@ -433,25 +217,6 @@ def _render_page(context: Context, number: int, form, *, status=200, notice: str
     )
 
 
-def _error_list(form) -> list[tuple[str, str]]:
-    """(anchor id, message) pairs in page order, for the error summary.
-
-    Each message names its question (and the rated item in a grid): a
-    summary of five identical "Choose an answer" links tells a screen-reader
-    user nothing about where to go.
-    """
-    errors = []
-    for view in form.question_views:
-        for sub in view.fields:
-            field = form[sub.name]
-            for error in field.errors:
-                anchor = f"{field.id}-0" if view.kind in ("radio", "checkbox", "screening") else field.id
-                text = view.text.rstrip(" .")  # "…personal." reads badly before the dash
-                subject = f"{text} ({sub.item})" if sub.item else text
-                errors.append((anchor, f"{subject} – {error}"))
-    return errors
-
-
 @bp.route("/svar/sida/<int:number>", methods=["GET", "POST"])
 def page(number: int):
     context, response = _guard()
@@ -492,52 +257,6 @@ def page(number: int):
     if number == context.page_count:
         return redirect(url_for("respondent.review"), code=303)
     return redirect(url_for("respondent.page", number=number + 1), code=303)
-
-
-def _only_input_errors(form):
-    """Keep errors about what was typed; saving for later needs no required answers."""
-    for name in list(form.errors):
-        field = form[name]
-        if getattr(field, "missing_answer", False):
-            field.errors = []
-    form._errors = None
-    return form
-
-
-def _missing_required(context: Context, answers: dict | None = None) -> int | None:
-    """The first page (1-based) with a required, shown question left unanswered.
-
-    ``answers`` are the applicable answers when the caller has them already.
-    """
-    if answers is None:
-        answers = builder.applicable_answers(context.instrument, context.answers)
-    for index, page_def in enumerate(context.instrument.pages):
-        for question in page_def.questions:
-            if not question.required or not condition_met(question, answers):
-                continue
-            if question.type in ("screening", "ranking"):
-                names = context.items.get(question.items or "applicants") or []
-                if names and len(answers.get(question.key) or {}) < len(names):
-                    return index + 1
-            elif question.key not in answers:
-                return index + 1
-    return None
-
-
-def _review_rows(context: Context):
-    language = current_language()
-    answers = builder.applicable_answers(context.instrument, context.answers)
-    sections = []
-    for index, page_def in enumerate(context.instrument.pages):
-        rows = []
-        for question in page_def.questions:
-            if question.key in builder.skipped_questions(context.instrument, index, answers):
-                continue
-            value = answers.get(question.key)
-            shown = builder.answer_label(context.instrument, question.key, value, language) if value not in (None, "", [], {}) else None
-            rows.append((builder.text_in(question.text, language), shown, question.key))
-        sections.append((index + 1, builder.text_in(page_def.title, language), rows))
-    return sections
 
 
 @bp.route("/svar/granska")

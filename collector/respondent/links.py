@@ -1,0 +1,151 @@
+"""A personal link's state for the respondent: which invitation a token or the
+session names, whether it can still be answered, and the page that says why
+not.
+
+Only the invitation id is kept in the signed session cookie (never the
+token): see the ``collector.respondent.views`` docstring.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask_babel import gettext as _
+
+from collector.db import get_contacts_db
+from collector.db import get_db
+from collector.invitations import invitation_where
+from collector.security import note_failed_token_lookup
+from collector.tokens import hash_secret
+from forms.vocabulary import LANGUAGES
+
+
+SESSION_INVITATION = "respondent_invitation"
+SESSION_RECEIPT = "respondent_receipt"
+
+# --- invitations ---------------------------------------------------------------
+
+
+def _invitation_row(where: str, value) -> dict | None:
+    return invitation_where(get_contacts_db(), where, value)
+
+
+def _invitation_by_token(token: str) -> dict | None:
+    """The invitation of a link: its current one, or one from an earlier email."""
+    token_hash = hash_secret(token)
+    invitation = _invitation_row("token_hash", token_hash)
+    if invitation is None:
+        earlier = get_contacts_db().execute(
+            "select invitation_id from earlier_links where token_hash = ?", [token_hash]
+        ).fetchone()
+        if earlier is not None:
+            invitation = _invitation_row("id", earlier[0])
+    return invitation
+
+
+def _invitation_by_id(invitation_id) -> dict | None:
+    if not isinstance(invitation_id, int):
+        return None
+    return _invitation_row("id", invitation_id)
+
+
+def _process_status(process_id: int) -> str | None:
+    row = get_db().execute("select status from processes where id = ?", [process_id]).fetchone()
+    return row[0] if row else None
+
+
+def invitation_state(invitation: dict | None) -> str:
+    """One of: unknown, answered, submitting, closed, expired, open."""
+    if invitation is None:
+        return "unknown"
+    if invitation["status"] == "answered":
+        return "answered"
+    if invitation["status"] == "submitting":
+        return "submitting"
+    if invitation["status"] == "closed":
+        return "closed"
+    process_status = _process_status(invitation["process_id"])
+    # Closing a process stops its links (the coordinator marks them closed),
+    # except the hired person's six-month follow-up, which is only created
+    # once the process has closed.
+    if process_status is None or (process_status == "closed" and not invitation.get("is_followup")):
+        return "closed"
+    if invitation["expires_on"] and invitation["expires_on"] < datetime.date.today().isoformat():
+        return "expired"
+    return "open"
+
+
+def _state_page(state: str):
+    """The friendly page for a link that cannot be used to answer (or was used)."""
+    pages = {
+        "unknown": (
+            404,
+            _("We could not find that link"),
+            _("Check that the address is exactly as in your invitation. If you copied it, make sure you copied all of it. You can also type the code from your letter on the start page."),
+        ),
+        "expired": (
+            410,
+            _("The link has expired"),
+            _("The time for answering with this link has run out. If you still want to answer, contact the person who sent you the invitation."),
+        ),
+        "closed": (
+            410,
+            _("The survey is closed"),
+            _("This recruitment's survey has closed, so no more answers can be given. Thank you for your interest."),
+        ),
+        "answered": (
+            200,
+            _("You have already answered"),
+            _("Answers have already been sent with this link, so it cannot be used again. If you want to take back your answers, use the receipt code you got after sending them."),
+        ),
+        "no_session": (
+            200,
+            _("Open the link from your invitation"),
+            _("To answer, open the personal link in your email again, or type the code from your letter on the start page. Answers you saved earlier are kept."),
+        ),
+    }
+    code, title, text = pages[state]
+    return render_template("respondent/link_state.html", state=state, title=title, text=text), code
+
+
+def _start_session(invitation: dict):
+    session[SESSION_INVITATION] = invitation["id"]
+    session.pop(SESSION_RECEIPT, None)
+    if request.args.get("lang") in LANGUAGES:
+        # An explicit choice in the link (``/s/<token>?lang=en``) wins.
+        session["lang"] = request.args["lang"]
+    elif "lang" not in session:
+        # A new device: the language of the saved draft, else of the invitation.
+        draft = get_contacts_db().execute(
+            "select language from drafts where invitation_id = ?", [invitation["id"]]
+        ).fetchone()
+        language = draft[0] if draft and draft[0] in LANGUAGES else invitation.get("language")
+        if language in LANGUAGES:
+            session["lang"] = language
+    response = redirect(url_for("respondent.questionnaire"), code=303)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _enter(token: str):
+    """Shared by the link and the typed code: check the invitation and start."""
+    invitation = _invitation_by_token(token)
+    state = invitation_state(invitation)
+    if state == "unknown":
+        note_failed_token_lookup()
+        return _state_page("unknown")
+    if state in ("open", "submitting"):
+        return _start_session(invitation)
+    return _state_page(state)
+
+
+def _current_invitation() -> tuple[dict | None, str]:
+    invitation = _invitation_by_id(session.get(SESSION_INVITATION))
+    if invitation is None:
+        return None, "no_session"
+    return invitation, invitation_state(invitation)
