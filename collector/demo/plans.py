@@ -1,0 +1,233 @@
+"""What the demo loads: the 2017 case (its facts read from ``case_2017.yaml``)
+and a few synthetic later recruitments, as plans the writer in
+``collector.demo.case`` turns into rows.
+
+Why a data file: the report's facts (Table 1, Table 2, the funnel, the post)
+are checked against the report by reading them, not code.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+
+import yaml
+
+
+SEED = 2017
+
+# The report's facts (Table 1, Table 2, the funnel, the post) are data, not
+# code: see case_2017.yaml next to this module.
+CASE_2017 = yaml.safe_load((Path(__file__).parent / "case_2017.yaml").read_text(encoding="utf-8"))
+CASE_CODE = CASE_2017["code"]
+DEPARTMENTS = CASE_2017["departments"]
+STAGES_2017 = CASE_2017["stages"]
+TABLE_2 = CASE_2017["table_2"]
+APPLICANTS_2017 = CASE_2017["applicants"]
+FINALISTS_2017 = CASE_2017["finalists"]
+RANKINGS_2017 = CASE_2017["rankings"]
+REPRESENTATIVE_RANKINGS_2017 = CASE_2017["representative_rankings"]
+PROCESS_2017 = CASE_2017["process"]
+
+
+@dataclass
+class ProcessPlan:
+    """Everything the demo writes for one recruitment."""
+
+    process: dict
+    stages: list[dict]
+    applicants: dict[str, str]
+    finalists: list[str]
+    screening: dict[str, dict[str, int]]
+    screening_synthetic: bool
+    rankings: dict[str, list[str]]
+    # group -> (participants invited, of whom answered)
+    participation: dict[str, tuple[int, int]]
+    # group -> (first, last) submission date
+    answer_window: dict[str, tuple[str, str]]
+    representative_rankings: list[list[str]] = field(default_factory=list)
+
+
+def _synthetic_process(
+    rng: random.Random,
+    *,
+    code: str,
+    post_title: str,
+    department: str,
+    unit: str,
+    opened_on: str,
+    counts: tuple[int, int, int, int],
+    status: str = "closed",
+) -> ProcessPlan:
+    """A later recruitment with fewer details than 2017, entirely synthetic."""
+    opened = datetime.date.fromisoformat(opened_on)
+    deadline = opened + datetime.timedelta(days=21)
+    decided = opened + datetime.timedelta(days=63)
+    n_applicants, n_qualified, n_interviewed, n_finalists = counts
+    letters = [chr(ord("A") + i) for i in range(n_qualified)]
+    pseudonyms = [f"Sökande {letter}" for letter in letters]
+    order = pseudonyms[:]
+    rng.shuffle(order)
+    finalists = order[:n_finalists]
+    interviewed = order[:n_interviewed]
+    appointed = finalists[0]
+    applicants = {}
+    for name in pseudonyms:
+        if name == appointed:
+            applicants[name] = "appointed"
+        elif name in finalists:
+            applicants[name] = "finalist"
+        elif name in interviewed:
+            applicants[name] = "interviewed"
+        else:
+            applicants[name] = "qualified"
+    screening = {}
+    for rater in ("Brukare A", "Brukare B", "Brukare C"):
+        screening[rater] = {
+            name: max(1, min(4, (1 if name in finalists else 3) + rng.choice((-1, 0, 0, 1)))) for name in pseudonyms
+        }
+    rankings = {}
+    for party in ("Brukarrepresentanter", "Chefer", "Fackliga företrädare"):
+        ranked = finalists[:]
+        rng.shuffle(ranked)
+        rankings[party] = ranked
+
+    def day(offset: int) -> str:
+        return (opened + datetime.timedelta(days=offset)).isoformat()
+
+    stages = [
+        ("Kravprofil och annons", "Requirement profile and advert", 0, 7, 1),
+        ("Annonsering", "Advertising", 7, 21, 0),
+        ("Urval och intervjuer", "Selection and interviews", 22, 42, 1),
+        ("Brukarmöte med finalister", "Representatives meet the finalists", 43, 50, 1),
+        ("Beslut", "Decision", 56, 63, 0),
+    ]
+    follow_up = (decided + datetime.timedelta(days=182)).isoformat()
+    return ProcessPlan(
+        process={
+            "code": code,
+            "post_title": post_title,
+            "department": department,
+            "unit": unit,
+            "description": "Syntetisk demoprocess (påhittad) för att visa jämförelser mellan rekryteringar.",
+            "opened_on": opened_on,
+            "application_deadline": deadline.isoformat(),
+            "decided_on": decided.isoformat(),
+            "closed_on": follow_up if status == "closed" else None,
+            "applicants": n_applicants,
+            "qualified": n_qualified,
+            "interviewed": n_interviewed,
+            "finalists": n_finalists,
+            "status": status,
+            "appointed_applicant": appointed,
+            "decision_rationale": None,
+            "feedback_sent_on": (decided + datetime.timedelta(days=3)).isoformat(),
+            "instrument_set": "default",
+            "is_synthetic": 1,
+        },
+        stages=[
+            {
+                "label_sv": sv,
+                "label_en": en,
+                "starts_on": day(start),
+                "ends_on": day(end),
+                "representatives_took_part": took_part,
+                "note_sv": None,
+                "note_en": None,
+            }
+            for sv, en, start, end, took_part in stages
+        ],
+        applicants=applicants,
+        finalists=finalists,
+        screening=screening,
+        screening_synthetic=True,
+        rankings=rankings,
+        participation={
+            "representative": (3, 3),
+            "candidate": (n_interviewed, max(2, n_interviewed - 1)),
+            "manager": (5, 4),
+            "union": (3, 2),
+            "hired_followup": (1, 1),
+        },
+        answer_window={
+            "representative": (day(65), day(90)),
+            "candidate": (day(65), day(80)),
+            "manager": (day(65), day(90)),
+            "union": (day(65), day(90)),
+            "hired_followup": (follow_up, follow_up),
+        },
+    )
+
+
+def demo_plans(seed: int = SEED) -> list[ProcessPlan]:
+    """The 2017 case followed by the synthetic later recruitments."""
+    rng = random.Random(seed)
+    plans = [
+        ProcessPlan(
+            process=dict(PROCESS_2017),
+            stages=[dict(stage) for stage in STAGES_2017],
+            applicants=dict(APPLICANTS_2017),
+            finalists=list(FINALISTS_2017),
+            screening={rater: dict(ratings) for rater, ratings in TABLE_2.items()},
+            screening_synthetic=False,
+            rankings={party: list(order) for party, order in RANKINGS_2017.items()},
+            participation={
+                # The evaluator interviewed the three representatives and most
+                # officials; the 16 at the analysis meeting included HR, the
+                # management team and unit managers.
+                "representative": (3, 3),
+                "candidate": (5, 4),
+                "manager": (10, 8),
+                "union": (3, 3),
+                "hired_followup": (1, 1),
+            },
+            answer_window={
+                "representative": ("2017-09-04", "2017-10-13"),
+                "candidate": ("2017-07-10", "2017-08-25"),
+                "manager": ("2017-09-04", "2017-10-27"),
+                "union": ("2017-09-11", "2017-10-20"),
+                "hired_followup": ("2018-01-15", "2018-01-15"),
+            },
+            representative_rankings=[list(order) for order in REPRESENTATIVE_RANKINGS_2017],
+        ),
+        _synthetic_process(
+            rng,
+            code="DEMO-2018-BOF",
+            post_title="Socialsekreterare, barn och familj",
+            department="socialforvaltningen",
+            unit="Barn och familj",
+            opened_on="2018-09-03",
+            counts=(24, 7, 5, 2),
+        ),
+        _synthetic_process(
+            rng,
+            code="DEMO-2019-VUX",
+            post_title="Socialsekreterare, vuxen",
+            department="socialforvaltningen",
+            unit="Vuxen",
+            opened_on="2019-02-04",
+            counts=(31, 8, 6, 3),
+        ),
+        _synthetic_process(
+            rng,
+            code="DEMO-2019-EKB",
+            post_title="Socialsekreterare, ekonomiskt bistånd",
+            department="socialforvaltningen",
+            unit="Ekonomiskt bistånd",
+            opened_on="2019-04-01",
+            counts=(18, 6, 4, 2),
+        ),
+        _synthetic_process(
+            rng,
+            code="DEMO-2019-AMF",
+            post_title="Arbetsmarknadskonsulent",
+            department="arbetsmarknadsforvaltningen",
+            unit="Jobbcenter",
+            opened_on="2019-08-19",
+            counts=(27, 6, 5, 3),
+        ),
+    ]
+    return plans
