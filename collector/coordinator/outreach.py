@@ -20,16 +20,16 @@ from dataclasses import field
 from flask import render_template
 from flask_babel import force_locale
 
-from collector.coordinator import audit
 from collector import invitations
-from collector.invitations import create_invitation
-from collector.invitations import invitation_url
+from collector.coordinator import audit
 from collector.coordinator.mail import Outgoing
 from collector.coordinator.mail import send_all
 from collector.coordinator.processes import DEFAULT_INSTRUMENT_SET
 from collector.coordinator.processes import get_process
 from collector.coordinator.processes import minutes_for
 from collector.db import immediate_transaction
+from collector.invitations import create_invitation
+from collector.invitations import invitation_url
 from collector.tokens import hash_secret
 from collector.tokens import new_token
 from forms.vocabulary import GROUP_KEYS

@@ -1,0 +1,177 @@
+"""Participants of a process (typed, imported from a spreadsheet), and their
+links: emailed invitations, reminders and printed sheets.
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from markupsafe import Markup
+
+from collector.coordinator import audit
+from collector.coordinator import outreach
+from collector.coordinator import participants as participant_store
+from collector.coordinator.forms import ConfirmForm
+from collector.coordinator.forms import ImportForm
+from collector.coordinator.forms import ParticipantForm
+from collector.coordinator.forms import PrintForm
+from collector.coordinator.labels import group_choices
+from collector.coordinator.participants import decode_upload
+from collector.coordinator.workspace import PREVIEW_ROWS
+from collector.coordinator.workspace import actor
+from collector.coordinator.workspace import bp
+from collector.coordinator.workspace import flash_outcome
+from collector.coordinator.workspace import load_process
+from collector.coordinator.workspace import today
+from collector.coordinator.workspace import workspace
+from collector.db import get_contacts_db
+from collector.db import get_db
+
+
+@bp.route("/processes/<int:process_id>/participants", methods=["GET", "POST"])
+@workspace
+def participants(process_id):
+    process = load_process(process_id)
+    contacts = get_contacts_db()
+    form = ParticipantForm()
+    form.group_key.choices = group_choices()
+    status = 200
+    if process["status"] == "closed" and request.method == "POST":
+        _require_open(process)
+    if form.validate_on_submit():
+        email = participant_store.normalise_email(form.email.data)
+        if email and email in participant_store.existing_emails(contacts, process_id):
+            form.email.errors.append(_("This person is already a participant of the process."))
+            status = 400
+        else:
+            participant_store.add_participants(
+                contacts, process_id,
+                [{"name": (form.name.data or "").strip(), "email": email or None,
+                  "group_key": form.group_key.data, "language": form.language.data}],
+            )
+            audit.record(contacts, actor(), "participants_add", process_id, "1 participant")
+            flash(_("The participant was added."), "success")
+            return redirect(url_for(".participants", process_id=process_id))
+    elif form.errors:
+        status = 400
+    people = participant_store.participants_with_status(contacts, process_id)
+    return render_template(
+        "coordinator/participants.html", form=form, process=process, people=people, confirm=ConfirmForm()
+    ), status
+
+
+@bp.route("/processes/<int:process_id>/participants/<int:participant_id>/delete", methods=["POST"])
+@workspace
+def participant_delete(process_id, participant_id):
+    load_process(process_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not participant_store.delete_participant(get_contacts_db(), process_id, participant_id):
+        abort(404)
+    audit.record(get_contacts_db(), actor(), "participant_delete", process_id, f"participant {participant_id}")
+    flash(_("The participant was removed."), "success")
+    return redirect(url_for(".participants", process_id=process_id))
+
+
+@bp.route("/processes/<int:process_id>/import", methods=["GET", "POST"])
+@workspace
+def participants_import(process_id):
+    """Paste or upload CSV -> preview with per-row errors -> confirm. Nothing is saved before confirming."""
+    process = load_process(process_id)
+    contacts = get_contacts_db()
+    form = ImportForm()
+    preview = None
+    status = 200
+    if form.validate_on_submit():
+        upload = request.files.get(form.csv_file.name)
+        if upload and upload.filename:
+            text = decode_upload(upload.read())
+        else:
+            text = form.csv_text.data or ""
+        text = text.replace("\r\n", "\n")
+        form.csv_text.data = text
+        preview = participant_store.parse_csv(text, participant_store.existing_emails(contacts, process_id))
+        if form.confirm.data == "yes" and preview.ok and process["status"] != "closed":
+            count = participant_store.add_participants(
+                contacts, process_id,
+                [{"name": r.name, "email": r.email, "group_key": r.group_key, "language": r.language} for r in preview.rows],
+            )
+            audit.record(contacts, actor(), "participants_add", process_id, f"{count} participants (import)")
+            flash(ngettext("%(num)s participant was imported.", "%(num)s participants were imported.", count), "success")
+            return redirect(url_for(".participants", process_id=process_id))
+        if not text.strip():
+            preview.file_errors = [_("Paste a list or choose a file.")]
+        status = 200 if preview.ok else 400
+    elif form.errors:
+        status = 400
+    return render_template(
+        "coordinator/import.html", form=form, process=process, preview=preview, preview_rows=PREVIEW_ROWS
+    ), status
+
+
+# --- invitations, printed links, reminders ----------------------------------------------------
+
+
+def _require_open(process: dict) -> None:
+    if process["status"] == "closed":
+        flash(_("The process is closed: its links no longer work."), "error")
+        abort(redirect(url_for(".process_view", process_id=process["id"])))
+
+
+def _require_collecting(process: dict) -> None:
+    _require_open(process)
+    if process["status"] != "collecting":
+        flash(_("Start collecting answers before sending links."), "error")
+        abort(redirect(url_for(".process_view", process_id=process["id"])))
+
+
+@bp.route("/processes/<int:process_id>/invite", methods=["POST"])
+@workspace
+def invite(process_id):
+    process = load_process(process_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    _require_collecting(process)
+    outcome = outreach.send_invitations(get_db(), get_contacts_db(), current_app.config, process, actor(), today())
+    flash_outcome(outcome, _("Invitations sent: %(num)s.", num=outcome.sent))
+    return redirect(url_for(".process_view", process_id=process_id))
+
+
+@bp.route("/processes/<int:process_id>/remind", methods=["POST"])
+@workspace
+def remind(process_id):
+    process = load_process(process_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if process["status"] != "collecting":
+        flash(_("Reminders can be sent only while the process is collecting answers."), "error")
+        return redirect(url_for(".process_view", process_id=process_id))
+    outcome = outreach.send_reminders(get_db(), get_contacts_db(), current_app.config, process, actor(), today())
+    flash_outcome(outcome, _("Reminders sent: %(num)s.", num=outcome.sent))
+    return redirect(url_for(".process_view", process_id=process_id))
+
+
+@bp.route("/processes/<int:process_id>/print", methods=["GET", "POST"])
+@workspace
+def print_links(process_id):
+    process = load_process(process_id)
+    form = PrintForm()
+    form.group_key.choices = [c for c in group_choices() if c[0] != outreach.FOLLOWUP_GROUP]
+    if form.validate_on_submit():
+        _require_collecting(process)
+        import segno  # only here: QR codes for printed sheets; no other page or worker start needs it
+
+        links = outreach.print_links(
+            get_contacts_db(), process, form.group_key.data, form.count.data or 0, actor(), today()
+        )
+        for link in links:
+            link["qr"] = Markup(segno.make(link["url"], error="m").svg_inline(scale=3, svgclass="qr"))
+        return render_template("coordinator/print_sheet.html", process=process, links=links)
+    return render_template("coordinator/print_form.html", form=form, process=process), 400 if form.errors else 200
