@@ -24,8 +24,8 @@ from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
 
 from collector.coordinator.participants import valid_email
-from collector.coordinator.processes import APPLICANT_STAGES
 from collector.coordinator.users import ROLES
+from forms.vocabulary import APPLICANT_STAGES
 
 LANGUAGE_CHOICES = [("sv", "Svenska"), ("en", "English")]
 

@@ -33,7 +33,6 @@ from collector.invitations import invitation_url
 from collector.tokens import hash_secret
 from collector.tokens import new_token
 from forms.vocabulary import GROUP_KEYS
-from forms.vocabulary import RESPONDENT_GROUPS
 
 FOLLOWUP_GROUP = "hired_followup"
 

@@ -35,7 +35,6 @@ from collector.coordinator.workspace import _isodate
 from collector.coordinator.workspace import actor
 from collector.coordinator.workspace import bp
 from collector.coordinator.workspace import department_choices
-from collector.coordinator.workspace import index
 from collector.coordinator.workspace import instrument_set_choices
 from collector.coordinator.workspace import load_process
 from collector.coordinator.workspace import today
