@@ -14,241 +14,32 @@ with identical keys and wording in every group's questionnaire, included with
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from forms.model import ITEM_SOURCES
-from forms.model import LANGUAGES
-from forms.model import QUESTION_TYPES
-from forms.model import Choice
-from forms.model import Condition
 from forms.model import Instrument
 from forms.model import Page
 from forms.model import Question
-from forms.vocabulary import RESPONDENT_GROUPS
+from forms.questions import CORE_FILE_FIELDS
+from forms.questions import INSTRUMENT_FIELDS
+from forms.questions import THEMES  # noqa: F401  (re-exported: forms.xlsform and tests read definitions.THEMES)
+from forms.questions import PAGE_FIELDS
+from forms.questions import DefinitionError
+from forms.questions import _check_fields
+from forms.questions import _condition
+from forms.questions import _is_int
+from forms.questions import _key
+from forms.questions import _question
+from forms.questions import _respondent_groups
+from forms.questions import _text
+from forms.questions import _Where
+from forms.questions import _where_question
 
 INSTRUMENTS_DIR = Path(__file__).parent / "instruments"
 CORE_FILE = "core.yaml"
-
-# Every question carries one theme so answers can be compared across groups
-# theme by theme. The themes follow what the 2017 evaluation learned.
-THEMES: dict[str, dict[str, str]] = {
-    "attitude": {"sv": "Inställning till brukarmedverkan vid anställning", "en": "Attitude to user involvement in hiring"},
-    "continuation": {"sv": "Fortsätta, och på vilka nivåer", "en": "Whether to continue, and at which levels"},
-    "organisation": {"sv": "Hur processen var organiserad", "en": "How well the process was organised"},
-    "trust": {"sv": "Tillit (personlig nivå och systemnivå)", "en": "Trust (personal and system level)"},
-    "framing": {"sv": "Förberedelse och roll", "en": "Framing: preparation and role"},
-    "feedback": {"sv": "Återkoppling", "en": "Feedback"},
-    "dialog": {"sv": "Dialog mellan parterna", "en": "Dialogue between the parties"},
-    "time_notice": {"sv": "Tid och framförhållning", "en": "Time and notice"},
-    "influence": {"sv": "Inflytande", "en": "Influence"},
-    "representativeness": {"sv": "Representativitet", "en": "Representativeness"},
-    "conflict_of_interest": {"sv": "Jäv och intressekonflikter", "en": "Conflict of interest"},
-    "staff_safety": {"sv": "Personalens trygghet", "en": "Staff safety"},
-    "authority_encounters": {
-        "sv": "Senare möten i myndighetsutövning",
-        "en": "Later encounters in the exercise of public authority",
-    },
-    "applicant_privacy": {"sv": "Sökandes personliga uppgifter", "en": "Applicants' private information"},
-    "post_clarity": {"sv": "Tydlighet om tjänsten", "en": "Clarity about the post"},
-    "question_fairness": {"sv": "Rättvisa frågor", "en": "Fairness of the questions"},
-    "venue": {"sv": "Platsen för mötet", "en": "The venue"},
-    "candidate_experience": {"sv": "De sökandes upplevelse", "en": "Candidates' experience"},
-    "expectations": {"sv": "Förväntningar och verklighet", "en": "Expectations and reality"},
-    "screening": {"sv": "Bedömning av ansökningar", "en": "Screening of applications"},
-    "ranking": {"sv": "Rangordning av slutkandidater", "en": "Ranking of the finalists"},
-    "background": {"sv": "Bakgrund", "en": "Background"},
-    "overall": {"sv": "Egna reflektioner", "en": "Own reflections"},
-}
-
-KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-# Columns every wide view has; a question key may not shadow them.
-RESERVED_KEYS = frozenset({"response_id", "process_id", "group_key", "language", "submitted_on", "is_synthetic"})
-# Types whose answers are codes a condition can test.
-CODED_TYPES = ("likert", "yesno", "single", "multiple")
-
-INSTRUMENT_FIELDS = {"key", "version", "group", "department", "minutes", "title", "intro", "pages"}
-PAGE_FIELDS = {"key", "title", "intro", "questions"}
-QUESTION_FIELDS = {
-    "key", "type", "theme", "text", "hint", "required", "required_message",
-    "dont_know", "choices", "min", "max", "items", "show_if",
-}
-CHOICE_FIELDS = {"value", "label", "missing"}
-CORE_FILE_FIELDS = {"questions"}
-TEXT_FIELDS = ("text", "hint", "required_message")
-
-
-class DefinitionError(ValueError):
-    """A definition file is wrong; the message names file, question and problem."""
-
-
-def _respondent_groups() -> set[str]:
-    return {key for key, _sv, _en in RESPONDENT_GROUPS}
-
-
-class _Where:
-    """Builds error messages that say exactly where the problem is."""
-
-    def __init__(self, source: str):
-        self.source = source
-
-    def fail(self, problem: str, where: str | None = None) -> DefinitionError:
-        prefix = f"{self.source}: {where}: " if where else f"{self.source}: "
-        return DefinitionError(prefix + problem)
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _check_fields(data: Any, allowed: set[str], what: str, where: _Where, at: str | None) -> dict:
-    if not isinstance(data, dict):
-        raise where.fail(f"{what} must be a mapping of fields, not {type(data).__name__}", at)
-    unknown = sorted(set(map(str, data)) - allowed)
-    if unknown:
-        raise where.fail(
-            f"unknown field {', '.join(repr(u) for u in unknown)} (allowed: {', '.join(sorted(allowed))})", at
-        )
-    return data
-
-
-def _text(value: Any, field_name: str, where: _Where, at: str | None) -> dict[str, str]:
-    """A bilingual text: exactly Swedish and English, both non-empty."""
-    if not isinstance(value, dict):
-        raise where.fail(f"'{field_name}' must have Swedish and English text ({{sv: ..., en: ...}})", at)
-    unknown = sorted(set(map(str, value)) - set(LANGUAGES))
-    if unknown:
-        raise where.fail(f"'{field_name}' has unknown language {', '.join(repr(u) for u in unknown)}", at)
-    for language in LANGUAGES:
-        text = value.get(language)
-        if not isinstance(text, str) or not text.strip():
-            raise where.fail(f"'{field_name}' is missing its '{language}' text", at)
-    return {language: value[language].strip() for language in LANGUAGES}
-
-
-def _key(value: Any, what: str, where: _Where, at: str | None) -> str:
-    if not isinstance(value, str) or not KEY_PATTERN.match(value):
-        raise where.fail(f"{what} {value!r} must be lower-case letters, digits and _ starting with a letter", at)
-    return value
-
-
-def _choices(raw: Any, where: _Where, at: str) -> tuple[Choice, ...]:
-    if not isinstance(raw, list) or len(raw) < 2:
-        raise where.fail("needs at least 2 'choices'", at)
-    choices = []
-    seen: set[int] = set()
-    for number, item in enumerate(raw, start=1):
-        item = _check_fields(item, CHOICE_FIELDS, f"choice #{number}", where, at)
-        value = item.get("value")
-        if not _is_int(value):
-            raise where.fail(f"choice #{number} needs an integer 'value'", at)
-        if value in seen:
-            raise where.fail(f"choice value {value} is used twice", at)
-        if value == 9 and item.get("missing") is not True:
-            raise where.fail(
-                "choice value 9 is the missing code ('don't know'); mark it 'missing: true' if that is intended", at
-            )
-        if "missing" in item and (item["missing"] is not True or value != 9):
-            raise where.fail("'missing: true' is only for the choice with value 9", at)
-        seen.add(value)
-        choices.append(Choice(value=value, label=_text(item.get("label"), f"label of choice #{number}", where, at)))
-    return tuple(choices)
-
-
-def _question(raw: dict, where: _Where, at: str) -> Question:
-    """Validate one question's own fields (conditions are checked later, in order)."""
-    raw = _check_fields(raw, QUESTION_FIELDS, "a question", where, at)
-    for required_field in ("key", "type", "theme", "text"):
-        if required_field not in raw:
-            raise where.fail(f"missing required field '{required_field}'", at)
-    key = _key(raw["key"], "question key", where, at)
-    if "__" in key or key in RESERVED_KEYS:
-        raise where.fail(f"question key {key!r} is reserved or contains '__' (used in the wide view)", at)
-    kind = raw["type"]
-    if kind not in QUESTION_TYPES:
-        raise where.fail(f"unknown type {kind!r} (known: {', '.join(QUESTION_TYPES)})", at)
-    theme = raw["theme"]
-    if theme not in THEMES:
-        raise where.fail(f"unknown theme {theme!r} (see forms.definitions.THEMES)", at)
-    for flag in ("required", "dont_know"):
-        if flag in raw and not isinstance(raw[flag], bool):
-            raise where.fail(f"'{flag}' must be true or false", at)
-    if "dont_know" in raw and kind != "likert":
-        raise where.fail(f"{kind} questions take no 'dont_know' (only likert)", at)
-    if "choices" in raw and kind not in ("single", "multiple"):
-        raise where.fail(f"{kind} questions take no 'choices'", at)
-    choices = _choices(raw.get("choices"), where, at) if kind in ("single", "multiple") else ()
-    minimum = raw.get("min")
-    maximum = raw.get("max")
-    if kind != "integer" and ("min" in raw or "max" in raw):
-        raise where.fail(f"{kind} questions take no 'min'/'max' (only integer)", at)
-    if kind == "integer":
-        for name, value in (("min", minimum), ("max", maximum)):
-            if value is not None and not _is_int(value):
-                raise where.fail(f"'{name}' must be an integer", at)
-        if minimum is not None and maximum is not None and minimum > maximum:
-            raise where.fail(f"'min' ({minimum}) is greater than 'max' ({maximum})", at)
-    items = raw.get("items")
-    if kind in ("screening", "ranking"):
-        if items not in ITEM_SOURCES:
-            raise where.fail(f"{kind} questions need 'items' ({' or '.join(ITEM_SOURCES)}), not {items!r}", at)
-    elif "items" in raw:
-        raise where.fail(f"{kind} questions take no 'items' (only screening and ranking)", at)
-    return Question(
-        key=key,
-        type=kind,
-        text=_text(raw["text"], "text", where, at),
-        theme=theme,
-        required=raw.get("required", False),
-        hint=_text(raw["hint"], "hint", where, at) if "hint" in raw else None,
-        required_message=_text(raw["required_message"], "required_message", where, at)
-        if "required_message" in raw
-        else None,
-        choices=choices,
-        dont_know=raw.get("dont_know", True),
-        minimum=minimum,
-        maximum=maximum,
-        items=items,
-        condition=None,
-    )
-
-
-def _condition(raw: Any, earlier: dict[str, Question], where: _Where, at: str) -> Condition:
-    """``show_if`` must point back at an earlier coded question, with values it can have."""
-    shape = "show_if must be {question: key, equals: value} or {question: key, in: [values]}"
-    if not isinstance(raw, dict) or set(raw) not in ({"question", "equals"}, {"question", "in"}):
-        raise where.fail(shape, at)
-    target_key = raw["question"]
-    target = earlier.get(target_key)
-    if target is None:
-        raise where.fail(f"show_if refers to {target_key!r}, which is not an earlier question", at)
-    if target.type not in CODED_TYPES:
-        raise where.fail(f"show_if refers to {target_key!r}, a {target.type} question (needs a coded type)", at)
-    values = [raw["equals"]] if "equals" in raw else raw["in"]
-    if not isinstance(values, list) or not values:
-        raise where.fail(shape, at)
-    allowed = target.value_labels()
-    for value in values:
-        if not _is_int(value) or value not in allowed:
-            raise where.fail(
-                f"show_if value {value!r} is not a value of {target_key!r} ({', '.join(map(str, sorted(allowed)))})",
-                at,
-            )
-    return Condition(question=target_key, values=tuple(values))
-
-
-def _where_question(raw: Any, page_number: int, position: int) -> str:
-    key = raw.get("key") if isinstance(raw, dict) else None
-    if isinstance(raw, dict) and "core" in raw and key is None:
-        key = raw.get("core")
-    if isinstance(key, str):
-        return f"question '{key}' (page {page_number}, #{position})"
-    return f"question #{position} on page {page_number}"
-
 
 def load_core(path: str | Path | None = None) -> dict[str, Question]:
     """The common-core items from ``core.yaml``, by key, marked ``core=True``."""

@@ -10,7 +10,7 @@ import sqlite_utils
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collector.migrations import m003_core_summaries
+from collector.migrations_served import m003_core_summaries
 from datasette_plugins import aggregates
 from tests.fixtures.datasette import GROUP_SIZES, actor_cookie
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from collector.migrations import RESPONDENT_GROUPS
+from forms.vocabulary import RESPONDENT_GROUPS
 from forms.definitions import THEMES
 from forms.definitions import load_builtin_instruments
 from forms.definitions import load_core
