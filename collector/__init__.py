@@ -1,7 +1,7 @@
 """Medverkan's collector: the Flask app respondents and coordinators use.
 
 ``create_app`` follows the Flask tutorial's app factory: defaults from
-``collector.config``, then ``instance/config.py``, then ``MEDVERKAN_*``
+``collector.settings`` (every key, its default and meaning), then ``instance/config.py``, then ``MEDVERKAN_*``
 environment variables, then the ``test_config`` mapping a test passes in.
 """
 
@@ -18,7 +18,7 @@ csrf = CSRFProtect()
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the collector app."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_object("collector.config")
+    app.config.from_object("collector.settings")
     app.config["DATABASE"] = os.path.join(app.instance_path, "medverkan.db")
     app.config["CONTACTS_DATABASE"] = os.path.join(app.instance_path, "contacts.db")
     if test_config is None:

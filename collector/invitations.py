@@ -24,7 +24,7 @@ import datetime
 from flask import current_app
 from flask import has_app_context
 
-from collector import config as default_config
+from collector import settings as default_config
 from collector.db import immediate_transaction
 from collector.tokens import hash_secret
 from collector.tokens import new_token

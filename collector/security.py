@@ -33,6 +33,7 @@ from limits import parse as parse_limit
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import TooManyRequests
 
+from collector import settings
 from collector.limiter import limiter
 
 CONTENT_SECURITY_POLICY = (
@@ -41,7 +42,7 @@ CONTENT_SECURITY_POLICY = (
 )
 
 # Failed token look-ups allowed per client address (limits' notation).
-DEFAULT_TOKEN_GUESS_LIMIT = "20 per 10 minutes"
+DEFAULT_TOKEN_GUESS_LIMIT = settings.TOKEN_GUESS_LIMIT
 
 # Status codes with a message of their own; other 4xx use 400's, other 5xx 500's.
 ERROR_CODES = (400, 403, 404, 405, 410, 413, 429, 500)

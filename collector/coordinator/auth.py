@@ -39,7 +39,7 @@ from collector.coordinator import audit
 from collector.coordinator import users
 from collector.coordinator.actor_cookie import COOKIE_NAME
 from collector.coordinator.actor_cookie import actor_cookie_value
-from collector.coordinator.settings import apply_defaults
+from collector.settings import apply_defaults
 from collector.db import get_contacts_db
 from collector.limiter import limiter
 

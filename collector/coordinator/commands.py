@@ -19,8 +19,8 @@ from flask.cli import with_appcontext
 from collector.coordinator import audit
 from collector.coordinator import outreach
 from collector.coordinator import users as user_store
-from collector.coordinator.settings import apply_defaults
 from collector.db import connect
+from collector.settings import apply_defaults
 
 
 def _databases():

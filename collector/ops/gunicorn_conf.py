@@ -30,8 +30,9 @@ from gunicorn.glogging import Logger
 
 from collector.security import install_log_redaction
 from collector.security import redact
+from collector.settings import gunicorn_environment
 
-bind = os.environ.get("MEDVERKAN_BIND", "127.0.0.1:8000")
+bind = os.environ.get("MEDVERKAN_BIND", gunicorn_environment["MEDVERKAN_BIND"])
 worker_class = "sync"
 workers = int(os.environ.get("MEDVERKAN_WORKERS", multiprocessing.cpu_count()))
 # Deep enough for bursts (an invitation round sends everyone at once).
@@ -53,9 +54,9 @@ limit_request_field_size = 8190
 # on one machine would clash; it is not used by Medverkan.
 control_socket_disable = True
 
-accesslog = os.environ.get("MEDVERKAN_ACCESS_LOG", "-")
-errorlog = os.environ.get("MEDVERKAN_ERROR_LOG", "-")
-loglevel = os.environ.get("MEDVERKAN_LOG_LEVEL", "info")
+accesslog = os.environ.get("MEDVERKAN_ACCESS_LOG", gunicorn_environment["MEDVERKAN_ACCESS_LOG"])
+errorlog = os.environ.get("MEDVERKAN_ERROR_LOG", gunicorn_environment["MEDVERKAN_ERROR_LOG"])
+loglevel = os.environ.get("MEDVERKAN_LOG_LEVEL", gunicorn_environment["MEDVERKAN_LOG_LEVEL"])
 # Time, request line (redacted), status, bytes, duration in ms. No %(h)s
 # (client address), no %(a)s (user agent), no %(f)s (referrer).
 access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
