@@ -25,18 +25,18 @@ from forms.model import Page
 from forms.model import Question
 from forms.questions import CORE_FILE_FIELDS
 from forms.questions import INSTRUMENT_FIELDS
-from forms.questions import THEMES  # noqa: F401  (re-exported: forms.xlsform and tests read definitions.THEMES)
 from forms.questions import PAGE_FIELDS
+from forms.questions import THEMES  # noqa: F401  (re-exported: forms.xlsform and tests read definitions.THEMES)
 from forms.questions import DefinitionError
-from forms.questions import _check_fields
-from forms.questions import _condition
-from forms.questions import _is_int
-from forms.questions import _key
-from forms.questions import _question
-from forms.questions import _respondent_groups
-from forms.questions import _text
-from forms.questions import _Where
-from forms.questions import _where_question
+from forms.questions import Where
+from forms.questions import check_fields
+from forms.questions import check_key
+from forms.questions import check_text
+from forms.questions import is_int
+from forms.questions import parse_condition
+from forms.questions import parse_question
+from forms.questions import respondent_group_keys
+from forms.questions import where_question
 
 INSTRUMENTS_DIR = Path(__file__).parent / "instruments"
 CORE_FILE = "core.yaml"
@@ -44,19 +44,19 @@ CORE_FILE = "core.yaml"
 def load_core(path: str | Path | None = None) -> dict[str, Question]:
     """The common-core items from ``core.yaml``, by key, marked ``core=True``."""
     path = Path(path) if path else INSTRUMENTS_DIR / CORE_FILE
-    where = _Where(path.name)
+    where = Where(path.name)
     data = _read_yaml(path)
-    data = _check_fields(data, CORE_FILE_FIELDS, "the core file", where, None)
+    data = check_fields(data, CORE_FILE_FIELDS, "the core file", where, None)
     if not isinstance(data.get("questions"), list) or not data["questions"]:
         raise where.fail("needs a non-empty list 'questions'")
     core: dict[str, Question] = {}
     for position, raw in enumerate(data["questions"], start=1):
-        at = _where_question(raw, 1, position).replace(" (page 1, ", " (").replace(" on page 1", "")
-        question = _question(raw, where, at)
+        at = where_question(raw, 1, position).replace(" (page 1, ", " (").replace(" on page 1", "")
+        question = parse_question(raw, where, at)
         if question.key in core:
             raise where.fail("key is used twice", at)
         if isinstance(raw, dict) and "show_if" in raw:
-            condition = _condition(raw["show_if"], core, where, at)
+            condition = parse_condition(raw["show_if"], core, where, at)
             question = _replace(question, condition=condition)
         core[question.key] = _replace(question, core=True)
     return core
@@ -72,27 +72,27 @@ def parse_instrument(data: Any, source: str, core: dict[str, Question] | None = 
     ``source`` names the file in error messages. ``core`` defaults to the
     built-in ``core.yaml``.
     """
-    where = _Where(source)
-    data = _check_fields(data, INSTRUMENT_FIELDS, "an instrument definition", where, None)
+    where = Where(source)
+    data = check_fields(data, INSTRUMENT_FIELDS, "an instrument definition", where, None)
     for required_field in ("key", "version", "group", "title", "pages"):
         if required_field not in data:
             raise where.fail(f"missing required field '{required_field}'")
-    key = _key(data["key"], "instrument key", where, None)
+    key = check_key(data["key"], "instrument key", where, None)
     version = data["version"]
-    if not _is_int(version) or version < 1:
+    if not is_int(version) or version < 1:
         raise where.fail(f"'version' must be a positive integer, not {version!r}")
     group = data["group"]
-    groups = _respondent_groups()
+    groups = respondent_group_keys()
     if group not in groups:
         raise where.fail(f"unknown group {group!r} (known: {', '.join(sorted(groups))})")
     department = data.get("department")
     if department is not None:
-        _key(department, "department", where, None)
+        check_key(department, "department", where, None)
     minutes = data.get("minutes")
-    if minutes is not None and (not _is_int(minutes) or minutes < 1):
+    if minutes is not None and (not is_int(minutes) or minutes < 1):
         raise where.fail(f"'minutes' must be a positive integer, not {minutes!r}")
-    title = _text(data["title"], "title", where, None)
-    intro = _text(data["intro"], "intro", where, None) if data.get("intro") is not None else None
+    title = check_text(data["title"], "title", where, None)
+    intro = check_text(data["intro"], "intro", where, None) if data.get("intro") is not None else None
     if not isinstance(data["pages"], list) or not data["pages"]:
         raise where.fail("'pages' must be a non-empty list")
 
@@ -101,11 +101,11 @@ def parse_instrument(data: Any, source: str, core: dict[str, Question] | None = 
     pages = []
     for page_number, raw_page in enumerate(data["pages"], start=1):
         page_at = f"page {page_number}"
-        raw_page = _check_fields(raw_page, PAGE_FIELDS, "a page", where, page_at)
+        raw_page = check_fields(raw_page, PAGE_FIELDS, "a page", where, page_at)
         for required_field in ("key", "title", "questions"):
             if required_field not in raw_page:
                 raise where.fail(f"missing required field '{required_field}'", page_at)
-        page_key = _key(raw_page["key"], "page key", where, page_at)
+        page_key = check_key(raw_page["key"], "page key", where, page_at)
         page_at = f"page {page_number} ('{page_key}')"
         if page_key in page_keys:
             raise where.fail("page key is used twice", page_at)
@@ -114,7 +114,7 @@ def parse_instrument(data: Any, source: str, core: dict[str, Question] | None = 
             raise where.fail("'questions' must be a non-empty list", page_at)
         questions = []
         for position, raw in enumerate(raw_page["questions"], start=1):
-            at = _where_question(raw, page_number, position)
+            at = where_question(raw, page_number, position)
             if isinstance(raw, dict) and "core" in raw:
                 if set(raw) != {"core"}:
                     raise where.fail("a core item is included with 'core: <key>' alone", at)
@@ -128,9 +128,9 @@ def parse_instrument(data: Any, source: str, core: dict[str, Question] | None = 
                         f"core item needs {question.condition.question!r} (its show_if) earlier in the instrument", at
                     )
             else:
-                question = _question(raw, where, at)
+                question = parse_question(raw, where, at)
                 if "show_if" in raw:
-                    question = _replace(question, condition=_condition(raw["show_if"], seen, where, at))
+                    question = _replace(question, condition=parse_condition(raw["show_if"], seen, where, at))
             if question.key in seen:
                 raise where.fail("key is used twice in the instrument", at)
             seen[question.key] = question
@@ -138,8 +138,8 @@ def parse_instrument(data: Any, source: str, core: dict[str, Question] | None = 
         pages.append(
             Page(
                 key=page_key,
-                title=_text(raw_page["title"], "title", where, page_at),
-                intro=_text(raw_page["intro"], "intro", where, page_at) if raw_page.get("intro") is not None else None,
+                title=check_text(raw_page["title"], "title", where, page_at),
+                intro=check_text(raw_page["intro"], "intro", where, page_at) if raw_page.get("intro") is not None else None,
                 questions=tuple(questions),
             )
         )

@@ -72,11 +72,11 @@ class DefinitionError(ValueError):
     """A definition file is wrong; the message names file, question and problem."""
 
 
-def _respondent_groups() -> set[str]:
+def respondent_group_keys() -> set[str]:
     return {key for key, _sv, _en in RESPONDENT_GROUPS}
 
 
-class _Where:
+class Where:
     """Builds error messages that say exactly where the problem is."""
 
     def __init__(self, source: str):
@@ -87,11 +87,11 @@ class _Where:
         return DefinitionError(prefix + problem)
 
 
-def _is_int(value: Any) -> bool:
+def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _check_fields(data: Any, allowed: set[str], what: str, where: _Where, at: str | None) -> dict:
+def check_fields(data: Any, allowed: set[str], what: str, where: Where, at: str | None) -> dict:
     if not isinstance(data, dict):
         raise where.fail(f"{what} must be a mapping of fields, not {type(data).__name__}", at)
     unknown = sorted(set(map(str, data)) - allowed)
@@ -102,7 +102,7 @@ def _check_fields(data: Any, allowed: set[str], what: str, where: _Where, at: st
     return data
 
 
-def _text(value: Any, field_name: str, where: _Where, at: str | None) -> dict[str, str]:
+def check_text(value: Any, field_name: str, where: Where, at: str | None) -> dict[str, str]:
     """A bilingual text: exactly Swedish and English, both non-empty."""
     if not isinstance(value, dict):
         raise where.fail(f"'{field_name}' must have Swedish and English text ({{sv: ..., en: ...}})", at)
@@ -116,21 +116,21 @@ def _text(value: Any, field_name: str, where: _Where, at: str | None) -> dict[st
     return {language: value[language].strip() for language in LANGUAGES}
 
 
-def _key(value: Any, what: str, where: _Where, at: str | None) -> str:
+def check_key(value: Any, what: str, where: Where, at: str | None) -> str:
     if not isinstance(value, str) or not KEY_PATTERN.match(value):
         raise where.fail(f"{what} {value!r} must be lower-case letters, digits and _ starting with a letter", at)
     return value
 
 
-def _choices(raw: Any, where: _Where, at: str) -> tuple[Choice, ...]:
+def parse_choices(raw: Any, where: Where, at: str) -> tuple[Choice, ...]:
     if not isinstance(raw, list) or len(raw) < 2:
         raise where.fail("needs at least 2 'choices'", at)
     choices = []
     seen: set[int] = set()
     for number, item in enumerate(raw, start=1):
-        item = _check_fields(item, CHOICE_FIELDS, f"choice #{number}", where, at)
+        item = check_fields(item, CHOICE_FIELDS, f"choice #{number}", where, at)
         value = item.get("value")
-        if not _is_int(value):
+        if not is_int(value):
             raise where.fail(f"choice #{number} needs an integer 'value'", at)
         if value in seen:
             raise where.fail(f"choice value {value} is used twice", at)
@@ -141,17 +141,17 @@ def _choices(raw: Any, where: _Where, at: str) -> tuple[Choice, ...]:
         if "missing" in item and (item["missing"] is not True or value != 9):
             raise where.fail("'missing: true' is only for the choice with value 9", at)
         seen.add(value)
-        choices.append(Choice(value=value, label=_text(item.get("label"), f"label of choice #{number}", where, at)))
+        choices.append(Choice(value=value, label=check_text(item.get("label"), f"label of choice #{number}", where, at)))
     return tuple(choices)
 
 
-def _question(raw: dict, where: _Where, at: str) -> Question:
+def parse_question(raw: dict, where: Where, at: str) -> Question:
     """Validate one question's own fields (conditions are checked later, in order)."""
-    raw = _check_fields(raw, QUESTION_FIELDS, "a question", where, at)
+    raw = check_fields(raw, QUESTION_FIELDS, "a question", where, at)
     for required_field in ("key", "type", "theme", "text"):
         if required_field not in raw:
             raise where.fail(f"missing required field '{required_field}'", at)
-    key = _key(raw["key"], "question key", where, at)
+    key = check_key(raw["key"], "question key", where, at)
     if "__" in key or key in RESERVED_KEYS:
         raise where.fail(f"question key {key!r} is reserved or contains '__' (used in the wide view)", at)
     kind = raw["type"]
@@ -167,14 +167,14 @@ def _question(raw: dict, where: _Where, at: str) -> Question:
         raise where.fail(f"{kind} questions take no 'dont_know' (only likert)", at)
     if "choices" in raw and kind not in ("single", "multiple"):
         raise where.fail(f"{kind} questions take no 'choices'", at)
-    choices = _choices(raw.get("choices"), where, at) if kind in ("single", "multiple") else ()
+    choices = parse_choices(raw.get("choices"), where, at) if kind in ("single", "multiple") else ()
     minimum = raw.get("min")
     maximum = raw.get("max")
     if kind != "integer" and ("min" in raw or "max" in raw):
         raise where.fail(f"{kind} questions take no 'min'/'max' (only integer)", at)
     if kind == "integer":
         for name, value in (("min", minimum), ("max", maximum)):
-            if value is not None and not _is_int(value):
+            if value is not None and not is_int(value):
                 raise where.fail(f"'{name}' must be an integer", at)
         if minimum is not None and maximum is not None and minimum > maximum:
             raise where.fail(f"'min' ({minimum}) is greater than 'max' ({maximum})", at)
@@ -187,11 +187,11 @@ def _question(raw: dict, where: _Where, at: str) -> Question:
     return Question(
         key=key,
         type=kind,
-        text=_text(raw["text"], "text", where, at),
+        text=check_text(raw["text"], "text", where, at),
         theme=theme,
         required=raw.get("required", False),
-        hint=_text(raw["hint"], "hint", where, at) if "hint" in raw else None,
-        required_message=_text(raw["required_message"], "required_message", where, at)
+        hint=check_text(raw["hint"], "hint", where, at) if "hint" in raw else None,
+        required_message=check_text(raw["required_message"], "required_message", where, at)
         if "required_message" in raw
         else None,
         choices=choices,
@@ -203,7 +203,7 @@ def _question(raw: dict, where: _Where, at: str) -> Question:
     )
 
 
-def _condition(raw: Any, earlier: dict[str, Question], where: _Where, at: str) -> Condition:
+def parse_condition(raw: Any, earlier: dict[str, Question], where: Where, at: str) -> Condition:
     """``show_if`` must point back at an earlier coded question, with values it can have."""
     shape = "show_if must be {question: key, equals: value} or {question: key, in: [values]}"
     if not isinstance(raw, dict) or set(raw) not in ({"question", "equals"}, {"question", "in"}):
@@ -219,7 +219,7 @@ def _condition(raw: Any, earlier: dict[str, Question], where: _Where, at: str) -
         raise where.fail(shape, at)
     allowed = target.value_labels()
     for value in values:
-        if not _is_int(value) or value not in allowed:
+        if not is_int(value) or value not in allowed:
             raise where.fail(
                 f"show_if value {value!r} is not a value of {target_key!r} ({', '.join(map(str, sorted(allowed)))})",
                 at,
@@ -227,7 +227,7 @@ def _condition(raw: Any, earlier: dict[str, Question], where: _Where, at: str) -
     return Condition(question=target_key, values=tuple(values))
 
 
-def _where_question(raw: Any, page_number: int, position: int) -> str:
+def where_question(raw: Any, page_number: int, position: int) -> str:
     key = raw.get("key") if isinstance(raw, dict) else None
     if isinstance(raw, dict) and "core" in raw and key is None:
         key = raw.get("core")

@@ -30,13 +30,13 @@ from collector.coordinator.forms import StagesForm
 from collector.coordinator.labels import STAGE_LABELS
 from collector.coordinator.labels import department_label
 from collector.coordinator.workspace import BLANK_ROWS
-from collector.coordinator.workspace import _date
-from collector.coordinator.workspace import _isodate
 from collector.coordinator.workspace import actor
 from collector.coordinator.workspace import bp
 from collector.coordinator.workspace import department_choices
 from collector.coordinator.workspace import instrument_set_choices
+from collector.coordinator.workspace import iso_or_none
 from collector.coordinator.workspace import load_process
+from collector.coordinator.workspace import parse_iso_date
 from collector.coordinator.workspace import today
 from collector.coordinator.workspace import workspace
 from collector.db import get_contacts_db
@@ -56,14 +56,14 @@ def _process_form(process: dict | None = None) -> ProcessForm:
 def _form_data(process: dict) -> dict:
     data = dict(process)
     for key in ("opened_on", "application_deadline", "decided_on"):
-        data[key] = _isodate(process[key])
+        data[key] = parse_iso_date(process[key])
     return data
 
 
 def _form_values(form: ProcessForm) -> dict:
     values = {key: getattr(form, key).data for key in process_store.PROCESS_FIELDS}
     for key in ("opened_on", "application_deadline", "decided_on"):
-        values[key] = _date(values[key])
+        values[key] = iso_or_none(values[key])
     values["code"] = values["code"].strip()
     values["post_title"] = values["post_title"].strip()
     return values
@@ -171,7 +171,7 @@ def stages(process_id):
     process = load_process(process_id)
     if request.method == "GET":
         rows = [
-            {**row, "starts_on": _isodate(row["starts_on"]), "ends_on": _isodate(row["ends_on"]),
+            {**row, "starts_on": parse_iso_date(row["starts_on"]), "ends_on": parse_iso_date(row["ends_on"]),
              "representatives_took_part": bool(row["representatives_took_part"])}
             for row in process_store.stages(get_db(), process_id)
         ]
@@ -188,8 +188,8 @@ def stages(process_id):
                 {
                     "label_sv": data.label_sv.data.strip(),
                     "label_en": (data.label_en.data or "").strip() or None,
-                    "starts_on": _date(data.starts_on.data),
-                    "ends_on": _date(data.ends_on.data),
+                    "starts_on": iso_or_none(data.starts_on.data),
+                    "ends_on": iso_or_none(data.ends_on.data),
                     "representatives_took_part": int(bool(data.representatives_took_part.data)),
                     "note_sv": (data.note_sv.data or "").strip() or None,
                 }

@@ -66,11 +66,11 @@ def instrument_set_choices() -> list[tuple[str, str]]:
     ]
 
 
-def _date(value):
+def iso_or_none(value):
     return value.isoformat() if value else None
 
 
-def _isodate(text):
+def parse_iso_date(text):
     try:
         return datetime.date.fromisoformat(text) if text else None
     except ValueError:

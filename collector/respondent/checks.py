@@ -12,7 +12,7 @@ from forms import builder
 from forms.model import condition_met
 
 
-def _error_list(form) -> list[tuple[str, str]]:
+def error_list(form) -> list[tuple[str, str]]:
     """(anchor id, message) pairs in page order, for the error summary.
 
     Each message names its question (and the rated item in a grid): a
@@ -31,7 +31,7 @@ def _error_list(form) -> list[tuple[str, str]]:
     return errors
 
 
-def _only_input_errors(form):
+def only_input_errors(form):
     """Keep errors about what was typed; saving for later needs no required answers."""
     for name in list(form.errors):
         field = form[name]
@@ -41,7 +41,7 @@ def _only_input_errors(form):
     return form
 
 
-def _missing_required(context: Context, answers: dict | None = None) -> int | None:
+def missing_required(context: Context, answers: dict | None = None) -> int | None:
     """The first page (1-based) with a required, shown question left unanswered.
 
     ``answers`` are the applicable answers when the caller has them already.
@@ -61,7 +61,7 @@ def _missing_required(context: Context, answers: dict | None = None) -> int | No
     return None
 
 
-def _review_rows(context: Context):
+def review_rows(context: Context):
     language = current_language()
     answers = builder.applicable_answers(context.instrument, context.answers)
     sections = []

@@ -28,7 +28,7 @@ from forms.vocabulary import APPLICANT_STAGES
 # --- drafts ----------------------------------------------------------------------
 
 
-def _load_draft(invitation_id: int) -> dict:
+def load_draft(invitation_id: int) -> dict:
     row = get_contacts_db().execute(
         "select data_json, page from drafts where invitation_id = ?", [invitation_id]
     ).fetchone()
@@ -42,7 +42,7 @@ def _load_draft(invitation_id: int) -> dict:
     return draft
 
 
-def _save_draft(invitation_id: int, draft: dict) -> None:
+def save_draft(invitation_id: int, draft: dict) -> None:
     contacts = get_contacts_db()
     with immediate_transaction(contacts):
         contacts.execute(
@@ -65,7 +65,7 @@ class Context:
 
     def __init__(self, invitation: dict):
         self.invitation = invitation
-        self.draft = _load_draft(invitation["id"])
+        self.draft = load_draft(invitation["id"])
         self.has_draft = bool(self.draft)
         instrument_id = self.draft.get("instrument_id")
         if instrument_id is None:
@@ -74,7 +74,7 @@ class Context:
         self.instrument_id = instrument_id
         self.instrument = load_registered(get_db(), instrument_id)
         self.answers: dict[str, Any] = self.draft.setdefault("answers", {})
-        self.items = _items(invitation["process_id"])
+        self.items = rating_items(invitation["process_id"])
 
     @property
     def page_count(self) -> int:
@@ -96,10 +96,10 @@ class Context:
         self.draft["page"] = page_number
         if reached is not None:
             self.draft["reached"] = max(self.reached, reached)
-        _save_draft(self.invitation["id"], self.draft)
+        save_draft(self.invitation["id"], self.draft)
 
 
-def _items(process_id: int) -> dict[str, list[str]]:
+def rating_items(process_id: int) -> dict[str, list[str]]:
     """Pseudonyms to rate: qualified applicants (Table 2) and finalists."""
     rows = get_db().execute(
         "select pseudonym, stage_reached from applicants where process_id = ? order by position, pseudonym",

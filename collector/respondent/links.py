@@ -31,30 +31,30 @@ SESSION_RECEIPT = "respondent_receipt"
 # --- invitations ---------------------------------------------------------------
 
 
-def _invitation_row(where: str, value) -> dict | None:
+def invitation_row(where: str, value) -> dict | None:
     return invitation_where(get_contacts_db(), where, value)
 
 
-def _invitation_by_token(token: str) -> dict | None:
+def invitation_by_token(token: str) -> dict | None:
     """The invitation of a link: its current one, or one from an earlier email."""
     token_hash = hash_secret(token)
-    invitation = _invitation_row("token_hash", token_hash)
+    invitation = invitation_row("token_hash", token_hash)
     if invitation is None:
         earlier = get_contacts_db().execute(
             "select invitation_id from earlier_links where token_hash = ?", [token_hash]
         ).fetchone()
         if earlier is not None:
-            invitation = _invitation_row("id", earlier[0])
+            invitation = invitation_row("id", earlier[0])
     return invitation
 
 
-def _invitation_by_id(invitation_id) -> dict | None:
+def invitation_by_id(invitation_id) -> dict | None:
     if not isinstance(invitation_id, int):
         return None
-    return _invitation_row("id", invitation_id)
+    return invitation_row("id", invitation_id)
 
 
-def _process_status(process_id: int) -> str | None:
+def status_of_process(process_id: int) -> str | None:
     row = get_db().execute("select status from processes where id = ?", [process_id]).fetchone()
     return row[0] if row else None
 
@@ -69,7 +69,7 @@ def invitation_state(invitation: dict | None) -> str:
         return "submitting"
     if invitation["status"] == "closed":
         return "closed"
-    process_status = _process_status(invitation["process_id"])
+    process_status = status_of_process(invitation["process_id"])
     # Closing a process stops its links (the coordinator marks them closed),
     # except the hired person's six-month follow-up, which is only created
     # once the process has closed.
@@ -80,7 +80,7 @@ def invitation_state(invitation: dict | None) -> str:
     return "open"
 
 
-def _state_page(state: str):
+def state_page(state: str):
     """The friendly page for a link that cannot be used to answer (or was used)."""
     pages = {
         "unknown": (
@@ -113,7 +113,7 @@ def _state_page(state: str):
     return render_template("respondent/link_state.html", state=state, title=title, text=text), code
 
 
-def _start_session(invitation: dict):
+def start_session(invitation: dict):
     session[SESSION_INVITATION] = invitation["id"]
     session.pop(SESSION_RECEIPT, None)
     if request.args.get("lang") in LANGUAGES:
@@ -132,20 +132,20 @@ def _start_session(invitation: dict):
     return response
 
 
-def _enter(token: str):
+def enter_with_token(token: str):
     """Shared by the link and the typed code: check the invitation and start."""
-    invitation = _invitation_by_token(token)
+    invitation = invitation_by_token(token)
     state = invitation_state(invitation)
     if state == "unknown":
         note_failed_token_lookup()
-        return _state_page("unknown")
+        return state_page("unknown")
     if state in ("open", "submitting"):
-        return _start_session(invitation)
-    return _state_page(state)
+        return start_session(invitation)
+    return state_page(state)
 
 
-def _current_invitation() -> tuple[dict | None, str]:
-    invitation = _invitation_by_id(session.get(SESSION_INVITATION))
+def current_invitation() -> tuple[dict | None, str]:
+    invitation = invitation_by_id(session.get(SESSION_INVITATION))
     if invitation is None:
         return None, "no_session"
     return invitation, invitation_state(invitation)

@@ -41,16 +41,16 @@ from collector.db import get_contacts_db
 from collector.db import get_db
 from collector.i18n import current_language
 from collector.respondent import submission
-from collector.respondent.checks import _error_list
-from collector.respondent.checks import _missing_required
-from collector.respondent.checks import _only_input_errors
-from collector.respondent.checks import _review_rows
+from collector.respondent.checks import error_list
+from collector.respondent.checks import missing_required
+from collector.respondent.checks import only_input_errors
+from collector.respondent.checks import review_rows
 from collector.respondent.drafts import Context
 from collector.respondent.links import SESSION_RECEIPT
-from collector.respondent.links import _current_invitation
-from collector.respondent.links import _enter
-from collector.respondent.links import _invitation_by_token
-from collector.respondent.links import _state_page
+from collector.respondent.links import current_invitation
+from collector.respondent.links import enter_with_token
+from collector.respondent.links import invitation_by_token
+from collector.respondent.links import state_page
 from collector.security import note_failed_token_lookup
 from collector.security import token_guesses_exceeded
 from forms import builder
@@ -117,7 +117,7 @@ def landing():
 
 @bp.route("/s/<token>")
 def open_link(token: str):
-    return _enter(token)
+    return enter_with_token(token)
 
 
 def _code_from_typed(text: str) -> str:
@@ -138,12 +138,12 @@ def enter_code():
     if not code:
         errors = [("code", _("Enter the code from your letter"))]
         return render_template("respondent/landing.html", form=form, errors=errors), 200
-    invitation = _invitation_by_token(code)
+    invitation = invitation_by_token(code)
     if invitation is None:
         note_failed_token_lookup()
         errors = [("code", _("We could not find that code. Check that you typed it exactly as in the letter"))]
         return render_template("respondent/landing.html", form=form, errors=errors), 404
-    return _enter(code)
+    return enter_with_token(code)
 
 
 # --- the questionnaire ----------------------------------------------------------------
@@ -152,11 +152,11 @@ def enter_code():
 def _guard(current: tuple[dict | None, str] | None = None, *, finish_stored: bool = True):
     """Return (context, None) when answering is possible, else (None, response).
 
-    ``current`` is the caller's :func:`_current_invitation`, when it already
+    ``current`` is the caller's :func:`current_invitation`, when it already
     looked it up. ``finish_stored=False`` skips the check for a stored
     response whose last step was lost: submitting does that itself.
     """
-    invitation, state = current or _current_invitation()
+    invitation, state = current or current_invitation()
     if finish_stored and state in ("open", "submitting"):
         # Stored, but the last step was lost (a crash or power cut): finish
         # it with the receipt code the respondent may already have seen.
@@ -169,7 +169,7 @@ def _guard(current: tuple[dict | None, str] | None = None, *, finish_stored: boo
     if state != "open":
         if state == "answered" and session.get(SESSION_RECEIPT):
             return None, redirect(url_for("respondent.thanks"), code=303)
-        return None, _state_page(state)
+        return None, state_page(state)
     return Context(invitation), None
 
 
@@ -199,7 +199,7 @@ def questionnaire():
 
 
 def _render_page(context: Context, number: int, form, *, status=200, notice: str | None = None):
-    errors = _error_list(form)
+    errors = error_list(form)
     return (
         render_template(
             "respondent/page.html",
@@ -248,7 +248,7 @@ def page(number: int):
         return redirect(url_for("respondent.page", number=number - 1) if number > 1 else url_for("respondent.questionnaire", start=1), code=303)
     if action == "save":
         if form.input_errors():
-            return _render_page(context, number, _only_input_errors(form))
+            return _render_page(context, number, only_input_errors(form))
         context.save(number, index, values)
         return render_template("respondent/saved.html", ctx=context)
     if not valid:
@@ -267,20 +267,20 @@ def review():
     if context.reached < context.page_count:
         return redirect(url_for("respondent.page", number=context.reached + 1), code=303)
     return render_template(
-        "respondent/review.html", ctx=context, sections=_review_rows(context), form=ConfirmForm(), instrument=context.instrument, text=builder.text_in
+        "respondent/review.html", ctx=context, sections=review_rows(context), form=ConfirmForm(), instrument=context.instrument, text=builder.text_in
     )
 
 
 @bp.route("/svar/skicka", methods=["POST"])
 def send():
-    invitation, state = current = _current_invitation()
+    invitation, state = current = current_invitation()
     if state == "answered":
         return redirect(url_for("respondent.thanks"), code=303)
     context, response = _guard(current, finish_stored=False)
     if response is not None:
         return response
     answers = builder.applicable_answers(context.instrument, context.answers)
-    missing = _missing_required(context, answers)
+    missing = missing_required(context, answers)
     if missing is not None or context.reached < context.page_count:
         number = missing or context.reached + 1
         return redirect(url_for("respondent.page", number=number), code=303)
@@ -300,12 +300,12 @@ def send():
 
 @bp.route("/svar/tack")
 def thanks():
-    invitation, state = _current_invitation()
+    invitation, state = current_invitation()
     code = session.get(SESSION_RECEIPT)
     if state == "answered" and code:
         return render_template("respondent/thanks.html", code=code)
     if state in ("answered", "no_session") and not code:
-        return _state_page("answered" if state == "answered" else "no_session")
+        return state_page("answered" if state == "answered" else "no_session")
     return redirect(url_for("respondent.questionnaire"), code=303)
 
 
@@ -344,7 +344,7 @@ def withdraw():
 def _csrf_failed(error):
     notice = _("Your answers were not saved because the page had been open too long or was opened in another window. Check your answers below and press the button again.")
     if request.endpoint == "respondent.page":
-        invitation, state = _current_invitation()
+        invitation, state = current_invitation()
         if state == "open":
             context = Context(invitation)
             number = request.view_args["number"]
@@ -360,4 +360,4 @@ def _csrf_failed(error):
     if request.endpoint == "respondent.send":
         return redirect(url_for("respondent.review"), code=303)
     current_app.logger.info("CSRF failure on %s", request.endpoint)
-    return _state_page("no_session")
+    return state_page("no_session")
