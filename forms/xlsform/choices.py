@@ -87,6 +87,9 @@ class ChoiceLists:
                 if any(row.get((column, lang)) for lang in self.sheet.languages.get(column, [None])):
                     self.log.fail("choices", number, "column %(column)r: %(reason)s", column=column, reason=Translatable(reason))
             texts, missing = self.sheet.texts(row, "label")
+            if len(missing) == len(LANGUAGES):
+                self.log.fail("choices", number, "%(column)s is empty", column="label")
+                continue
             if missing:
                 self.log.fail("choices", number, "%(column)s is missing in %(languages)s", column="label", languages=", ".join(LANGUAGE_NAMES[m] for m in missing))
                 continue
