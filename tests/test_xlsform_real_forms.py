@@ -8,7 +8,6 @@ are refused with the true reason on the right row, and nothing else.
 
 import dataclasses
 import io
-import re
 from pathlib import Path
 
 import pytest
@@ -166,4 +165,4 @@ def test_text_choice_names_survive_export_as_the_stored_names():
     out = io.BytesIO()
     write_xlsform(read("yes_or_no_question.xls"), out)
     xform = convert(out.getvalue(), file_type=".xlsx").xform
-    assert re.search(r"<value>yes</value>", xform) and re.search(r"<value>no</value>", xform)
+    assert "<name>yes</name>" in xform and "<name>no</name>" in xform

@@ -79,11 +79,11 @@ class _Walk:
         self.log = ProblemLog()
         self.source = source
         settings_rows = data.settings or [{}]
-        self.settings_sheet = Sheet("settings", settings_rows[:1])
+        self.settings_sheet = Sheet("settings", settings_rows[:1], header=data.settings_header)
         self.settings = self.settings_sheet.rows[0] if self.settings_sheet.rows else {}
         default = language_code(Sheet.get(self.settings, "default_language")) or None
-        self.survey = Sheet("survey", data.survey, default)
-        self.lists = ChoiceLists(Sheet("choices", data.choices, default), self.log)
+        self.survey = Sheet("survey", data.survey, default, header=data.survey_header)
+        self.lists = ChoiceLists(Sheet("choices", data.choices, default, header=data.choices_header), self.log)
         self.group = group
         self.pages: list[Page] = []
         self.page: dict | None = None

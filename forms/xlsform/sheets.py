@@ -92,11 +92,17 @@ def split_header(header: Any) -> tuple[str, str | None]:
 class Sheet:
     """One sheet's rows with normalised columns and per-column languages."""
 
-    def __init__(self, name: str, rows: list[dict] | None, default_language: str | None = None):
+    def __init__(self, name: str, rows: list[dict] | None, default_language: str | None = None, header: list | None = None):
         self.name = name
         self.rows: list[dict[tuple[str, str | None], str]] = []
         self.languages: dict[str, list[str | None]] = {}
         self.default_language = default_language
+        # The header row counts even for a column no row fills: a Swedish
+        # column with every cell empty is missing Swedish, not monolingual.
+        for cell in (header[0] if header else {}):
+            column, language = split_header(cell)
+            if column in TRANSLATABLE and language not in self.languages.setdefault(column, []):
+                self.languages[column].append(language)
         for raw in rows or []:
             row = {}
             for header, value in raw.items():
