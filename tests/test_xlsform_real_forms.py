@@ -166,3 +166,26 @@ def test_text_choice_names_survive_export_as_the_stored_names():
     write_xlsform(read("yes_or_no_question.xls"), out)
     xform = convert(out.getvalue(), file_type=".xlsx").xform
     assert "<name>yes</name>" in xform and "<name>no</name>" in xform
+
+
+def _upload(client, data: bytes, name: str) -> str:
+    from tests.fixtures.coordinator import csrf_from
+
+    token = csrf_from(client, "/coordinator/instruments/")
+    response = client.post("/coordinator/instruments/", data={"csrf_token": token, "workbook": (io.BytesIO(data), name)},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_a_real_form_uploaded_by_a_coordinator_gets_its_reasons_in_swedish(coordinator_client):
+    page = _upload(coordinator_client, (FORMS / "group.md").read_bytes(), "group.md")
+    assert "survey, rad 4: typen &#39;phone number&#39;: kontaktuppgifter samlas inte in: svaren är anonyma" in page
+    assert "settings: medverkan_group (vem som svarar: svarsgruppen) saknas" in page
+
+
+def test_a_real_form_with_its_respondent_group_added_reaches_the_preview(coordinator_client):
+    text = (FORMS / "text_and_integer.md").read_text() + "| settings |\n| | medverkan_group |\n| | candidate |\n"
+    page = _upload(coordinator_client, text.encode(), "text_and_integer.md")
+    assert "error-summary" not in page
+    assert 'name="definition"' in page and "What is your name?" in page
