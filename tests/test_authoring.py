@@ -65,11 +65,13 @@ def test_every_xlsform_problem_has_a_swedish_translation():
     from babel.messages.pofile import read_po
 
     import forms.xlsform
+    from forms.xlsform import UNSUPPORTED_COLUMNS
     from forms.xlsform import UNSUPPORTED_TYPES
 
-    source = Path(forms.xlsform.__file__).read_text(encoding="utf-8")
+    package = Path(forms.xlsform.__file__).parent
+    source = "".join(module.read_text(encoding="utf-8") for module in sorted(package.glob("*.py")))
     templates = set(re.findall(r'(?:fail\([^,]+, [^,]+, |Problem\("file", None, )"((?:[^"\\]|\\.)*)"', source))
-    templates |= set(UNSUPPORTED_TYPES.values()) | {"%(sheet)s, row %(row)s", "%(where)s: %(message)s"}
+    templates |= set(UNSUPPORTED_TYPES.values()) | set(UNSUPPORTED_COLUMNS.values()) | {"%(sheet)s, row %(row)s", "%(where)s: %(message)s"}
     assert len(templates) > 30, "the pattern no longer finds the problem templates"
     po = Path(__file__).parents[1] / "collector" / "translations" / "sv" / "LC_MESSAGES" / "authoring.po"
     with po.open(encoding="utf-8") as handle:
