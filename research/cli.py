@@ -59,7 +59,7 @@ def export(database, out_dir, formats, excel, no_per_process, codebook, lang, mu
         if codebook:
             from research.codebook import write_codebooks
 
-            written += write_codebooks(database, out_dir, excel=excel)
+            written += write_codebooks(database, out_dir, excel=excel, lang=lang)
         for path in written:
             click.echo(str(path))
     if snd_dir:

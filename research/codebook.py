@@ -143,7 +143,7 @@ def html_page(info: dict, variables: list[Variable]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def write_codebooks(served_path: str, out_dir, *, excel: bool = False) -> list[Path]:
+def write_codebooks(served_path: str, out_dir, *, excel: bool = False, lang: str = "sv") -> list[Path]:
     """Codebook (.md, .csv, .html), SPSS syntax and R script for every instrument version."""
     from research.scripts import r_script
     from research.scripts import spss_syntax
@@ -168,8 +168,8 @@ def write_codebooks(served_path: str, out_dir, *, excel: bool = False) -> list[P
             write_csv(paths["csv"], CODEBOOK_FIELDS, ([row[f] for f in CODEBOOK_FIELDS] for row in rows), excel=excel)
             paths["html"].write_text(html_page(info, variables), encoding="utf-8")
             data_file = f"{stem}.excel.csv" if excel else f"{stem}.csv"
-            paths["sps"].write_text(spss_syntax(variables, data_file, excel=excel), encoding="utf-8")
-            paths["r"].write_text(r_script(variables, data_file, excel=excel), encoding="utf-8")
+            paths["sps"].write_text(spss_syntax(variables, data_file, excel=excel, lang=lang), encoding="utf-8")
+            paths["r"].write_text(r_script(variables, data_file, excel=excel, lang=lang), encoding="utf-8")
             written += list(paths.values())
     finally:
         conn.close()
