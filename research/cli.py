@@ -56,6 +56,9 @@ def export(database, out_dir, formats, excel, no_per_process, codebook, lang, mu
             database, out_dir, formats=formats or ("sav", "dta", "csv"), per_process=not no_per_process,
             excel=excel, lang=lang, municipality=municipality,
         )
+        from research.process_tables import export_process_tables
+
+        written += export_process_tables(database, out_dir, formats=formats or ("sav", "dta", "csv"), excel=excel, lang=lang)
         if codebook:
             from research.codebook import write_codebooks
 

@@ -87,8 +87,11 @@ def write_dta(path, variables: list[Variable], rows: list[dict], *, lang: str = 
             continue
         letters = stata_missing_letters(v)
         if letters:
+            # Floats and NaN, never ints and None: readstat wrote a garbage
+            # number for a None among ints in an object column (caught by
+            # test_sav_and_dta_hold_the_same_values_row_by_row).
             columns[v.stata_name] = pd.Series(
-                [letters.get(x, x) if x is not None else None for x in values], dtype=object
+                [letters.get(x, float(x)) if x is not None else float("nan") for x in values], dtype=object
             )
             missing_values[v.stata_name] = list(letters.values())
         else:

@@ -139,3 +139,38 @@ def test_per_process_files_hold_only_that_process_and_its_applicants(exported):
     )}
     columns = {meta.column_names_to_labels[c].split(" – ")[-1] for c in meta.column_names if c.startswith("screening_applicants__")}
     assert columns == applicants
+
+
+def test_sav_and_dta_hold_the_same_values_row_by_row(exported):
+    _, out = exported
+    sav, _ = pyreadstat.read_sav(out / "representative_v1.sav", user_missing=True)
+    dta, _ = pyreadstat.read_dta(out / "representative_v1.dta", user_missing=True)
+    assert list(sav["response_key"]) == list(dta["response_key"])
+    shared = [name for name in sav.columns if name in dta.columns]
+    assert len(shared) > 40
+    for name in shared:
+        for a, b in zip(sav[name], dta[name]):
+            a = None if a != a or a == "" else a
+            b = None if (isinstance(b, float) and b != b) or b == "" else b
+            assert (9.0 if b == "a" else b) == a or (a is None and b is None), (name, a, b)
+
+
+def test_table_2_and_rankings_come_as_one_row_per_rater_with_a_column_per_applicant(demo_served, tmp_path):  # noqa: F811
+    from research.process_tables import export_process_tables
+
+    export_process_tables(demo_served, tmp_path, formats=("sav", "dta"))
+    frame, meta = pyreadstat.read_sav(tmp_path / "screening_ratings.sav")
+    stored = served_rows(demo_served, "select p.code, s.rater, s.applicant, s.rating from screening_ratings s "
+                         "join processes p on p.id = s.process_id")
+    found = [
+        (row["process_code"], row["rater"], "Sökande " + column.removeprefix("applicant_").upper(), int(row[column]))
+        for _, row in frame.iterrows() for column in frame.columns
+        if column.startswith("applicant_") and row[column] == row[column]
+    ]
+    assert sorted(found) == sorted(stored)
+    assert meta.variable_value_labels["applicant_a"] == {1.0: "Ja", 2.0: "Ja, med reservation", 3.0: "Tveksam", 4.0: "Nej"}
+    assert set(frame["year"]) >= {2017.0}
+    rankings, _ = pyreadstat.read_dta(tmp_path / "rankings.dta")
+    assert len(rankings) == len(served_rows(demo_served, "select distinct process_id, party from rankings"))
+    stages, _ = pyreadstat.read_sav(tmp_path / "process_stages.sav")
+    assert len(stages) == served_rows(demo_served, "select count(*) from process_stages")[0][0]
