@@ -135,7 +135,8 @@ def item_suffixes(items: list[str]) -> list[str]:
 
 
 def _items(conn, question_id: int, process_id: int | None) -> list[str]:
-    sql = "select distinct item from answers where question_id = ? and item != ''"
+    """Applicants answered about, from answer_counts (indexed, small): ``answers`` has no such index (m004)."""
+    sql = "select distinct item from answer_counts where question_id = ? and item != '' and n > 0"
     params: list = [question_id]
     if process_id is not None:
         sql += " and process_id = ?"

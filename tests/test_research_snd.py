@@ -137,3 +137,14 @@ def test_cli_refuses_a_small_cell_with_a_message_and_writes_nothing(demo_served,
     )
     assert result.exit_code == 1
     assert "Nothing was written" in result.output and "Inget skrevs" in result.output
+
+
+def test_frictionless_command_line_accepts_the_bundle(bundle):
+    import shutil
+    import subprocess
+
+    executable = shutil.which("frictionless")
+    if executable is None:
+        pytest.skip("frictionless command not on PATH")
+    result = subprocess.run([executable, "validate", "datapackage.json"], cwd=bundle, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-2000:]
