@@ -73,7 +73,7 @@ def export(database, out_dir, formats, excel, no_per_process, codebook, lang, mu
             raise click.UsageError("--snd kräver --municipality. / --snd needs --municipality.")
         try:
             report = write_bundle(database, snd_dir, municipality=municipality, k=k)
-        except DisclosureError as error:
+        except (DisclosureError, FileExistsError) as error:
             raise click.ClickException(str(error)) from error
         click.echo(f"{snd_dir}: {report['responses']} responses, level {report['level']}, "
                    f"{report['suppressed']} suppressed")

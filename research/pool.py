@@ -96,7 +96,7 @@ def _merge_questionnaires(conn, bundle: Path, instrument_ids: dict) -> dict:
             continue
         instrument_ids[ident] = conn.execute(
             "insert into instruments (key, version, group_key, department, title_sv, title_en, source_sha256, "
-            "definition_json, frozen_on) values (?, ?, ?, ?, ?, ?, ?, ?, '')",
+            "definition_json) values (?, ?, ?, ?, ?, ?, ?, ?)",
             [row["instrument_key"], row["instrument_version"], row["group_key"], row["department"], row["title_sv"],
              row["title_en"], row["definition_sha256"], row["definition_json"]],
         ).lastrowid
@@ -210,7 +210,8 @@ def pool_bundles(paths: list[str], output: str, *, k: int = 5) -> dict:
         for suffix in ("", "-wal", "-shm"):
             Path(output + suffix).unlink(missing_ok=True)
         raise
+    finally:
+        _CACHE.clear()
     conn.execute("pragma wal_checkpoint(truncate)")
     conn.close()
-    _CACHE.clear()
     return {"responses": total, "municipalities": len(bundles)}

@@ -23,7 +23,7 @@ def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "x"
 
 
-def _csv_cell(variable, value):
+def _csv_cell(value):
     return "" if value is None else value
 
 
@@ -42,7 +42,7 @@ def write_one(folder: Path, stem: str, variables, rows, *, formats, excel: bool,
     if "csv" in formats:
         path = folder / (f"{stem}.excel.csv" if excel else f"{stem}.csv")
         header = [v.name for v in variables]
-        write_csv(path, header, ([_csv_cell(v, row[v.name]) for v in variables] for row in rows), excel=excel)
+        write_csv(path, header, ([_csv_cell(row[v.name]) for v in variables] for row in rows), excel=excel)
         written.append(path)
     return written
 

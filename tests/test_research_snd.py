@@ -148,3 +148,14 @@ def test_frictionless_command_line_accepts_the_bundle(bundle):
         pytest.skip("frictionless command not on PATH")
     result = subprocess.run([executable, "validate", "datapackage.json"], cwd=bundle, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-2000:]
+
+
+def test_cli_refuses_to_write_into_a_folder_that_is_not_empty(demo_served, tmp_path):  # noqa: F811
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "keep.txt").write_text("mine", encoding="utf-8")
+    result = CliRunner().invoke(
+        research, ["export", "--database", demo_served, "--snd", str(tmp_path / "full"), "--municipality", "Hbg"]
+    )
+    assert result.exit_code == 1
+    assert "is not empty" in result.output and "är inte tom" in result.output
+    assert [p.name for p in (tmp_path / "full").iterdir()] == ["keep.txt"]
