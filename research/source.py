@@ -33,7 +33,6 @@ MEASURES = {
 # 28 leaves room for up to 9,999 labelled variables.
 STATA_NAME_LIMIT = 28
 CHOSEN_LABELS = {0: ("Ej valt", "Not chosen"), 1: ("Valt", "Chosen")}
-SCREENING_SCALE_NAME = "screening_1_4"
 
 
 @dataclass
@@ -110,7 +109,6 @@ def processes(conn) -> dict[int, dict]:
             "code": row["code"],
             "department": row["department"],
             "year": int(opened[:4]) if opened[:4].isdigit() else None,
-            "month": opened[:7] if len(opened) >= 7 else None,
             "is_synthetic": row["is_synthetic"],
         }
     return result
