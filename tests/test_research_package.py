@@ -1,0 +1,48 @@
+"""The research package stands alone: no imports from the other areas, runnable as a module."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "research"
+FORBIDDEN = ("collector", "forms", "datasette_plugins")
+
+
+def test_research_imports_nothing_from_collector_forms_or_datasette_plugins():
+    offending = []
+    for path in PACKAGE.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            offending += [f"{path.name}: {name}" for name in names if name.split(".")[0] in FORBIDDEN]
+    assert offending == []
+
+
+def test_modules_stay_small():
+    for path in PACKAGE.glob("*.py"):
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 400, path.name
+
+
+def test_python_m_research_exports_from_the_demo_without_loading_the_other_areas(tmp_path):
+    from collector.demo import run_demo
+
+    served = str(tmp_path / "served.db")
+    run_demo(served, str(tmp_path / "contacts.db"), base_url="http://demo.test")
+    probe = (
+        "import sys, runpy; sys.argv = ['research', 'export', '--database', sys.argv[1], '--out', sys.argv[2], "
+        "'--format', 'sav', '--no-per-process']\n"
+        "try:\n    runpy.run_module('research', run_name='__main__')\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('collector', 'forms', 'datasette_plugins')]\n"
+        "assert not loaded, loaded\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent)}
+    result = subprocess.run([sys.executable, "-c", probe, served, str(tmp_path / "out")], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "candidate_v1.sav").exists()
