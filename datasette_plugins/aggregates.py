@@ -17,6 +17,7 @@ cell.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -71,12 +72,16 @@ def groups(conn, lang: str) -> list[tuple[str, str]]:
 
 
 def processes(conn) -> list[dict]:
-    cursor = conn.execute("select id, code, post_title from processes order by id")
-    return [dict(zip(("id", "code", "post_title"), row)) for row in cursor]
+    cursor = conn.execute("select id, code, post_title, department from processes order by id")
+    return [dict(zip(("id", "code", "post_title", "department"), row)) for row in cursor]
 
 
-def likert_cells(conn, process_id=None):
-    """(key, item, text_sv, text_en, theme, process_id, group_key, value, n) for core Likert items."""
+def likert_cells(conn, process_id=None, process_ids=None):
+    """(key, item, text_sv, text_en, theme, process_id, group_key, value, n) for core Likert items.
+
+    ``process_id`` limits to one process, ``process_ids`` to a list (a
+    coordinator's department).
+    """
     sql = """
         select q.key, ac.item, min(q.text_sv), min(q.text_en), min(q.theme),
                ac.process_id, ac.group_key, ac.value_int, sum(ac.n)
@@ -91,6 +96,9 @@ def likert_cells(conn, process_id=None):
     if process_id is not None:
         process_filter = "and ac.process_id = ?"
         params.append(process_id)
+    elif process_ids is not None:
+        process_filter = "and ac.process_id in (select value from json_each(?))"
+        params.append(json.dumps([int(i) for i in process_ids]))
     return conn.execute(sql.format(process_filter=process_filter), params).fetchall()
 
 
@@ -139,13 +147,17 @@ def small_cells(conn, k: int) -> dict:
     return {cell: counts for cell, counts in cells.items() if sum(counts.values()) < k}
 
 
-def attitude_figures(conn, *, lang="sv", process_id=None, k=5, suppress=True) -> list[ItemFigures]:
-    """Per core Likert item, one row per group, small cells excluded when ``suppress``."""
-    if process_id is None:
+def attitude_figures(conn, *, lang="sv", process_id=None, process_ids=None, k=5, suppress=True) -> list[ItemFigures]:
+    """Per core Likert item, one row per group, small cells excluded when ``suppress``.
+
+    ``process_ids`` (a coordinator's department) totals those processes
+    only, with the same pooling of small cells as one process's figures.
+    """
+    if process_id is None and process_ids is None:
         return _figures_over_all_processes(conn, lang=lang, k=k, suppress=suppress)
     cells = defaultdict(lambda: defaultdict(int))  # (key, item, process, group) -> value -> n
     texts, order = {}, []
-    for key, item, text_sv, text_en, theme, pid, group_key, value, n in likert_cells(conn, process_id):
+    for key, item, text_sv, text_en, theme, pid, group_key, value, n in likert_cells(conn, process_id, process_ids):
         if (key, item) not in texts:
             texts[(key, item)] = (text_en if lang == "en" else text_sv, theme)
             order.append((key, item))

@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 
 from datasette.utils.asgi import Response
 
-from datasette_plugins import access, aggregates, charts, config, exports, i18n, stats
+from datasette_plugins import access, aggregates, charts, config, exports, i18n, scope, stats
 
 
 def _database(datasette):
@@ -80,15 +80,24 @@ async def attitudes(request, datasette):
     suppress = access.suppress_small_cells(request.actor)
     process_id = _int_arg(request, "process")
     database = _database(datasette)
+    department = scope.department_scope(request.actor)
 
     def compute(conn):
-        process_list = aggregates.processes(conn)
+        process_list = scope.visible(aggregates.processes(conn), department)
         known = {p["id"] for p in process_list}
+        if department is not None and process_id is not None and process_id not in known:
+            return None  # another department's process: 404, as in the collector
         chosen = process_id if process_id in known else None
-        figures = aggregates.attitude_figures(conn, lang=lang, process_id=chosen, k=k, suppress=suppress)
+        in_scope = None if department is None or chosen is not None else sorted(known)
+        figures = aggregates.attitude_figures(
+            conn, lang=lang, process_id=chosen, process_ids=in_scope, k=k, suppress=suppress
+        )
         return process_list, chosen, figures, aggregates.groups(conn, lang)
 
-    process_list, chosen, figures, group_list = await database.execute_fn(compute)
+    computed = await database.execute_fn(compute)
+    if computed is None:
+        return await _render(datasette, request, "medverkan_message.html", {"message": _("Unknown process.")}, status=404)
+    process_list, chosen, figures, group_list = computed
     group_labels = dict(group_list)
     suppressed_text = _("fewer than {k}", k=k)
     items = []
