@@ -6,6 +6,8 @@ imported here from the modules that hold them.
 """
 
 from datasette_plugins.plugin import (  # noqa: F401
+    asgi_wrapper,
+    canned_queries,
     extra_css_urls,
     extra_template_vars,
     forbidden,

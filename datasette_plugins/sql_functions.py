@@ -18,6 +18,7 @@ canned queries for management suppress small cells in SQL.
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from datasette import hookimpl
 
@@ -95,6 +96,14 @@ def register_functions(conn) -> None:
     conn.create_function("small_cell_k", 0, config.small_cell_k)
 
 
+# Longest string or blob any Datasette query may build (bytes). The longest
+# value the served database holds is a free-text answer of a few kB; without
+# this, ``select randomblob(1000000000)`` makes a 1 GB value and a 1.3 GB
+# response (issue 10, part 9). The collector's connections are not limited.
+MAX_VALUE_BYTES = 1_000_000
+
+
 @hookimpl
 def prepare_connection(conn):
     register_functions(conn)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
