@@ -21,7 +21,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from datasette_plugins import stats
+from datasette_plugins import disclosure, stats
 
 SCALE = (1, 2, 3, 4, 5)
 
@@ -33,6 +33,11 @@ class GroupRow:
     counts: dict = field(default_factory=dict)  # value -> n, including 9
     suppressed: bool = False
     partial: bool = False  # some process cells left out (management)
+    partition: disclosure.Partition = disclosure.FINEST  # how value counts are merged for display
+
+    def segments(self) -> list:
+        """(block of values, share) as management may see them (disclosure.py)."""
+        return disclosure.segments(self.counts, self.partition)
 
     @property
     def n(self) -> int:
@@ -240,13 +245,16 @@ def _item_figures(key, item, text_theme, rows: dict, suppress: bool, k: int) -> 
             continue
         if suppress and row.n < k:
             row.suppressed = True
+        elif suppress:
+            row.partition = disclosure.choose(row.counts, k)
         shown.append(row)
     total = GroupRow("total", "")
-    for row in shown:
-        if not row.suppressed:
-            for value, n in row.counts.items():
-                total.counts[value] = total.counts.get(value, 0) + n
+    in_total = [row for row in shown if not row.suppressed]
+    for row in in_total:
+        _add(total.counts, row.counts)
     total.partial = any(r.partial or r.suppressed for r in shown)
+    if suppress and total.counts:
+        total.partition = disclosure.choose_total([row.counts for row in in_total], [row.partition for row in in_total], k)
     text, theme = text_theme
     label = text if not item else f"{text} – {item}"
     return ItemFigures(key, item, label, theme, shown, total if total.counts else None)
@@ -262,7 +270,7 @@ def theme_index(figures: list[ItemFigures]) -> dict:
     sums = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
     for figure in figures:
         for row in figure.rows:
-            if row.suppressed:
+            if row.suppressed or not row.partition.exact:  # a mean would split merged counts
                 continue
             for value in SCALE:
                 n = row.counts.get(value, 0)

@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 
 from datasette.utils.asgi import Response
 
-from datasette_plugins import access, aggregates, charts, config, exports, i18n, scope, stats
+from datasette_plugins import access, aggregates, charts, config, disclosure, exports, i18n, scope, stats
 
 
 def _database(datasette):
@@ -102,9 +102,13 @@ async def attitudes(request, datasette):
     suppressed_text = _("fewer than {k}", k=k)
     items = []
     for i, figure in enumerate(figures):
-        rows = [(row.label, None if row.suppressed else row.shares()) for row in figure.rows]
-        chart = charts.diverging_bars(rows, title=figure.text, chart_id=f"item-{i}", suppressed_text=suppressed_text)
-        items.append({"figure": figure, "chart": chart})
+        rows = [(row.label, _chart_segments(row, lang)) for row in figure.rows]
+        chart = charts.diverging_bars(
+            rows, title=figure.text, chart_id=f"item-{i}", suppressed_text=suppressed_text, dont_know=_("Don't know").lower()
+        )
+        cells = [disclosure.table_cells(row, lang, suppressed_text) for row in figure.rows]
+        total_cells = disclosure.table_cells(figure.total, lang, suppressed_text) if figure.total else None
+        items.append({"figure": figure, "chart": chart, "cells": cells, "total_cells": total_cells})
     index = aggregates.theme_index(figures)
     theme_charts = []
     for j, (theme, by_group) in enumerate(sorted(index.items())):
@@ -121,9 +125,19 @@ async def attitudes(request, datasette):
         "k": k,
         "suppress": suppress,
         "suppressed_text": suppressed_text,
+        "value_note": disclosure.text("note", lang, m=k - 1) if suppress and k > 1 else None,
         "full_access": full_access,
     }
     return await _render(datasette, request, "medverkan_attitudes.html", context)
+
+
+def _chart_segments(row, lang):
+    """What the chart may draw of a row: nothing, a note, or its (possibly merged) blocks."""
+    if row.suppressed:
+        return None
+    if row.partition.withheld:
+        return disclosure.text("withheld", lang)
+    return row.segments()
 
 
 # The contrast the evaluation found most telling: managers and officials
