@@ -197,3 +197,24 @@ def table_cells(row, lang: str, suppressed_text: str) -> list[tuple[int, str]]:
     agree = None if partition.dont_know_in_neutral else (row.agree() or 0)
     cells.append((1, "–" if agree is None else _percent(agree)))
     return cells
+
+
+def distribution_text(v1, v2, v3, v4, v5, other, k) -> str:
+    """SQL function ``protected_distribution``: one cell's blocks as text, both languages.
+
+    For the management canned query, which must show no more than the
+    attitudes page: the same rung, shares as on the page, no median.
+    """
+    counts = {1: v1 or 0, 2: v2 or 0, 3: v3 or 0, 4: v4 or 0, 5: v5 or 0, DONT_KNOW: other or 0}
+    partition = choose(counts, int(k))
+    if partition.withheld:
+        return f"{text('withheld', 'sv')} / {text('withheld', 'en')}"
+    parts = [
+        "–".join(str(v) for v in block if v != DONT_KNOW)
+        + (" + vet inte / don't know" if DONT_KNOW in block else "")
+        + f": {_percent(share)}"
+        for block, share in segments(counts, partition)
+    ]
+    if not partition.dont_know_in_neutral:
+        parts.append(f"vet inte / don't know: {normalised(counts)[DONT_KNOW]}")
+    return "; ".join(parts)

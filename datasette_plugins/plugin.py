@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from datasette_plugins import access, config, described, hardening, i18n, pages, scope
+from datasette_plugins import access, config, described, hardening, i18n, pages, queries
 
 
 @hookimpl
@@ -24,8 +24,8 @@ def asgi_wrapper(datasette):
 
 @hookimpl
 def canned_queries(datasette, database, actor):
-    """A coordinator's management queries answer for their own department's processes only (scope.py)."""
-    return scope.scoped_queries(datasette, database, actor)
+    """Management's and coordinators' versions of the vetted queries (queries.py)."""
+    return queries.for_actor(datasette, database, actor)
 
 
 @hookimpl

@@ -55,20 +55,3 @@ def scoped_sql(sql: str, department: str | None) -> str:
         f"select * from (\n{sql}\n)\nwhere exists (select 1 from processes "
         f"where id = :process_id and department = {_sql_literal(department)})"
     )
-
-
-def scoped_queries(datasette, database: str, actor) -> dict:
-    """For a coordinator: the management queries again, each limited to their department."""
-    scope = department_scope(actor)
-    if scope is None:
-        return {}
-    defined = datasette.metadata("queries", database=database, fallback=False) or {}
-    scoped = {}
-    for name in access.MANAGEMENT_QUERIES:
-        query = defined.get(name)
-        if query is None:
-            continue
-        query = dict(query) if isinstance(query, dict) else {"sql": query}
-        query["sql"] = scoped_sql(query["sql"], scope)
-        scoped[name] = query
-    return scoped

@@ -12,7 +12,9 @@ Aggregates (all ignore NULL; Likert ones also ignore 9, "don't know"):
   rank_biserial and r; read parts with ``json_extract``.
 
 Scalar: ``small_cell_k()`` — the configured suppression threshold, so
-canned queries for management suppress small cells in SQL.
+canned queries for management suppress small cells in SQL;
+``protected_distribution(v1, v2, v3, v4, v5, dont_know, k)`` — a cell's
+value counts merged by disclosure.py's rule, as text.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import sqlite3
 
 from datasette import hookimpl
 
-from datasette_plugins import config, stats
+from datasette_plugins import config, disclosure, stats
 
 
 class _Collect:
@@ -94,6 +96,7 @@ def register_functions(conn) -> None:
     for name, aggregate in AGGREGATES.items():
         conn.create_aggregate(name, -1, aggregate)
     conn.create_function("small_cell_k", 0, config.small_cell_k)
+    conn.create_function("protected_distribution", 7, disclosure.distribution_text, deterministic=True)
 
 
 # Longest string or blob any Datasette query may build (bytes). The longest

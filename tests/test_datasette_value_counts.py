@@ -154,3 +154,25 @@ def test_no_small_value_count_can_be_worked_out_on_the_demo(demo_served):
             leaks += [(process, figure.key, figure.item, var, n) for var, n in leaked_counts(figure)]
     assert checked > 0
     assert leaks == []
+
+
+@pytest.mark.asyncio
+async def test_managements_canned_query_shows_the_merged_distribution_only(ds):
+    from tests.fixtures.datasette import actor_cookie
+
+    path = "/medverkan/core_items_by_group.json?process_id=1&_shape=array"
+    management = (await ds.client.get(path, cookies=actor_cookie(ds, "chef", "management"))).json()
+    evaluator = (await ds.client.get(path, cookies=actor_cookie(ds, "eva", "evaluator"))).json()
+    assert management and evaluator
+    assert all(set(row) == {"question", "text_sv", "text_en", "item", "group_key", "answered", "distribution"} for row in management)
+    assert all("pct_1" in row and "median" in row for row in evaluator)  # evaluators see every count
+    # candidate in process 1: 3:1, 4:2, 5:2, 9:1: even 1–3 with "don't know" is 2, so withheld
+    candidate = next(row for row in management if row["group_key"] == "candidate")
+    assert candidate["distribution"].startswith("fördelningen visas inte")
+    assert candidate["answered"] == 6
+
+
+def test_protected_distribution_uses_the_same_rung_as_the_page():
+    counts = {1: 0, 2: 0, 3: 5, 4: 2, 5: 4, 9: 0}
+    assert disclosure.distribution_text(0, 0, 5, 2, 4, 0, 5) == "1: 0 %; 2: 0 %; 3: 45 %; 4–5: 55 %; vet inte / don't know: 0"
+    assert disclosure.choose(counts, 5) == disclosure.Partition(merge_agree=True)
