@@ -100,13 +100,42 @@ def register_functions(conn) -> None:
 
 
 # Longest string or blob any Datasette query may build (bytes). The longest
-# value the served database holds is a free-text answer of a few kB; without
-# this, ``select randomblob(1000000000)`` makes a 1 GB value and a 1.3 GB
+# value the served database holds is a free-text answer of at most 5000
+# characters (forms.builder.TEXT_MAX_LENGTH); without this,
+# ``select randomblob(1000000000)`` makes a 1 GB value and a 1.3 GB
 # response (issue 10, part 9). The collector's connections are not limited.
-MAX_VALUE_BYTES = 1_000_000
+MAX_VALUE_BYTES = 100_000
+
+
+class ResultTooLarge(sqlite3.DatabaseError):
+    """Raised while rows are fetched, so Datasette shows it as a query error (400)."""
+
+
+def _budgeted_rows(limit: int):
+    """A row factory (on top of Datasette's sqlite3.Row) that stops a query past ``limit`` bytes.
+
+    The length limit bounds one value, not rows times columns: a query of
+    many wide rows could still fill memory before any response is sent.
+    Each cursor (one query) gets its own tally.
+    """
+    import weakref
+
+    spent = weakref.WeakKeyDictionary()
+
+    def factory(cursor, row):
+        size = sum(len(v) if isinstance(v, (str, bytes)) else 8 for v in row)
+        spent[cursor] = spent.get(cursor, 0) + size
+        if spent[cursor] > limit:
+            raise ResultTooLarge(
+                f"Svaret blev för stort (mer än {limit // 1048576} MB) / The result is too large (more than {limit // 1048576} MB)"
+            )
+        return sqlite3.Row(cursor, row)
+
+    return factory
 
 
 @hookimpl
 def prepare_connection(conn):
     register_functions(conn)
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    conn.row_factory = _budgeted_rows(config.max_response_bytes())

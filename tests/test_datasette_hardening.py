@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from datasette_plugins import csp, launch
+from datasette_plugins import csp, hardening, launch
 from tests.fixtures.datasette import actor_cookie
 
 
@@ -79,24 +79,72 @@ async def test_a_one_gigabyte_blob_is_refused_quickly_with_a_4xx(ds):
 
 
 @pytest.mark.asyncio
-async def test_many_large_values_are_refused_as_too_large(ds, monkeypatch):
-    monkeypatch.setenv("MEDVERKAN_DS_MAX_RESPONSE_MB", "1")
-    query = "with recursive r(i) as (select 1 union all select i + 1 from r where i < 8) select hex(randomblob(200000)) from r"
+async def test_many_wide_rows_are_refused_before_they_fill_memory(ds):
+    """1000 rows of 20 values just under SQLite's length limit: 1.6 GB if it were built."""
+    columns = ", ".join(f"hex(randomblob(49000)) as c{i}" for i in range(20))
+    query = f"with recursive r(i) as (select 1 union all select i + 1 from r where i < 1000) select {columns} from r"
+    started = time.monotonic()
     response = await ds.client.get(_sql(query), cookies=actor_cookie(ds, "eva", "evaluator"))
     assert response.status_code == 400
-    assert "för stort" in response.text and "too large" in response.text
+    assert "för stort" in response.json()["error"] and "too large" in response.json()["error"]
     assert len(response.content) < 10_000
+    assert time.monotonic() - started < 30
 
 
 @pytest.mark.asyncio
-async def test_a_streamed_csv_is_cut_at_the_cap_and_says_so(ds, monkeypatch):
+async def test_the_byte_budget_follows_the_configured_cap(ds, monkeypatch):
     monkeypatch.setenv("MEDVERKAN_DS_MAX_RESPONSE_MB", "1")
-    query = "with recursive r(i) as (select 1 union all select i + 1 from r where i < 20) select hex(randomblob(100000)) from r"
-    response = await ds.client.get(
-        "/medverkan.csv?" + urlencode({"sql": query}), cookies=actor_cookie(ds, "eva", "evaluator")
-    )
-    assert len(response.content) <= 1024 * 1024 + 200
-    assert response.text.rstrip().endswith("Truncated: more than 1 MB")
+    query = "with recursive r(i) as (select 1 union all select i + 1 from r where i < 20) select hex(randomblob(40000)) from r"
+    response = await ds.client.get(_sql(query), cookies=actor_cookie(ds, "eva", "evaluator"))
+    assert response.status_code == 400 and "too large" in response.text
+
+
+def _stream_app(chunks, chunk_size):
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [[b"content-type", b"text/plain; charset=utf-8"]]})
+        for _ in range(chunks):
+            await send({"type": "http.response.body", "body": b"a,b\r\n" * (chunk_size // 5), "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+    return app
+
+
+async def _call(app, path="/medverkan/answers.csv", query=b"_stream=1"):
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request"}
+
+    await hardening.wrap(app)({"type": "http", "path": path, "query_string": query}, receive, send)
+    return sent
+
+
+@pytest.mark.asyncio
+async def test_a_streamed_response_is_cut_at_the_cap_and_says_so(monkeypatch):
+    monkeypatch.setenv("MEDVERKAN_DS_MAX_RESPONSE_MB", "1")
+    sent = await _call(_stream_app(chunks=300, chunk_size=10_000))  # 3 MB
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    assert sent[0]["status"] == 200
+    assert len(body) <= 1024 * 1024 + 200
+    assert body.decode().rstrip().endswith("Truncated: more than 1 MB")
+    assert sent[-1].get("more_body") is False
+    assert len([m for m in sent if m["type"] == "http.response.body"]) < 150  # the app was stopped, not drained
+
+
+@pytest.mark.asyncio
+async def test_a_one_piece_response_over_the_cap_becomes_a_400(monkeypatch):
+    monkeypatch.setenv("MEDVERKAN_DS_MAX_RESPONSE_MB", "1")
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [[b"content-type", b"application/json"]]})
+        await send({"type": "http.response.body", "body": b"x" * (2 * 1024 * 1024)})
+
+    sent = await _call(app, path="/medverkan.json", query=b"")
+    assert sent[0]["status"] == 400
+    assert b"too large" in sent[1]["body"]
 
 
 @pytest.mark.asyncio
