@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 
 from datasette.utils.asgi import Response
 
-from datasette_plugins import access, aggregates, charts, config, disclosure, exports, i18n, scope, stats
+from datasette_plugins import access, aggregates, charts, config, disclosure, exports, i18n, scope, sql_functions, stats
 
 
 def _database(datasette):
@@ -266,6 +266,8 @@ async def export_file(request, datasette):
 
     try:
         name, body = await _database(datasette).execute_fn(build)
+    except sql_functions.ResultTooLarge as error:  # past --max-response-mb: say so, point to the CLI
+        return Response.text(f"{error}\nAnvänd kommandot medverkan export. / Use the medverkan export command.", status=400)
     except sqlite3.Error:
         name, body = None, None
     if body is None:
