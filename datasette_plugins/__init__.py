@@ -16,6 +16,8 @@ import importlib
 from datasette_plugins.sql_functions import prepare_connection  # noqa: F401  (cheap: no Datasette import)
 
 _PLUGIN_HOOKS = (
+    "asgi_wrapper",
+    "canned_queries",
     "extra_css_urls",
     "extra_template_vars",
     "forbidden",

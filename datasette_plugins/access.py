@@ -27,6 +27,21 @@ MANAGEMENT_QUERIES = {"responses_by_group", "core_items_by_group"}
 HIDDEN_DATABASES = {"_internal", "_memory"}
 
 
+def _account_row(actor: dict):
+    """(is_active, role, session_stamp, department) from the contacts DB, read-only.
+
+    None when the account does not exist; raises sqlite3.Error when the
+    database cannot be read.
+    """
+    conn = sqlite3.connect(f"file:{config.contacts_path()}?mode=ro", uri=True, timeout=2)
+    try:
+        return conn.execute(
+            "select is_active, role, session_stamp, department from users where username = ?", [str(actor["id"])]
+        ).fetchone()
+    finally:
+        conn.close()
+
+
 def account_allows(actor: dict) -> bool:
     """Re-check the account in the contacts DB (read-only) when configured.
 
@@ -36,23 +51,33 @@ def account_allows(actor: dict) -> bool:
     or role change). Without a contacts path (tests, a separate host) the
     signed cookie's expiry is all we have.
     """
-    path = config.contacts_path()
-    if not path:
+    if not config.contacts_path():
         return True
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
-        try:
-            row = conn.execute(
-                "select is_active, role, session_stamp from users where username = ?", [str(actor["id"])]
-            ).fetchone()
-        finally:
-            conn.close()
+        row = _account_row(actor)
     except sqlite3.Error:
         return False
     if row is None:
         return False
-    is_active, role, stamp = row
+    is_active, role, stamp, _department = row
     return bool(is_active) and role == actor.get("role") and (stamp or None) == (actor.get("stamp") or None)
+
+
+def department_of(actor) -> str | None:
+    """The signed-in account's department, as the contacts DB holds it now.
+
+    The cookie does not carry it (the collector signs id, role and stamp
+    only), so it is read where the collector reads it. Without a contacts
+    database there is no department: a coordinator then sees no process,
+    as the collector shows a coordinator without a department none.
+    """
+    if not isinstance(actor, dict) or not actor.get("id") or not config.contacts_path():
+        return None
+    try:
+        row = _account_row(actor)
+    except sqlite3.Error:
+        return None
+    return (row[3] or None) if row else None
 
 
 def role_of(actor) -> str | None:

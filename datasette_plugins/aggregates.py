@@ -17,10 +17,11 @@ cell.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from datasette_plugins import stats
+from datasette_plugins import disclosure, stats
 
 SCALE = (1, 2, 3, 4, 5)
 
@@ -32,6 +33,11 @@ class GroupRow:
     counts: dict = field(default_factory=dict)  # value -> n, including 9
     suppressed: bool = False
     partial: bool = False  # some process cells left out (management)
+    partition: disclosure.Partition = disclosure.FINEST  # how value counts are merged for display
+
+    def segments(self) -> list:
+        """(block of values, share) as management may see them (disclosure.py)."""
+        return disclosure.segments(self.counts, self.partition)
 
     @property
     def n(self) -> int:
@@ -71,12 +77,16 @@ def groups(conn, lang: str) -> list[tuple[str, str]]:
 
 
 def processes(conn) -> list[dict]:
-    cursor = conn.execute("select id, code, post_title from processes order by id")
-    return [dict(zip(("id", "code", "post_title"), row)) for row in cursor]
+    cursor = conn.execute("select id, code, post_title, department from processes order by id")
+    return [dict(zip(("id", "code", "post_title", "department"), row)) for row in cursor]
 
 
-def likert_cells(conn, process_id=None):
-    """(key, item, text_sv, text_en, theme, process_id, group_key, value, n) for core Likert items."""
+def likert_cells(conn, process_id=None, process_ids=None):
+    """(key, item, text_sv, text_en, theme, process_id, group_key, value, n) for core Likert items.
+
+    ``process_id`` limits to one process, ``process_ids`` to a list (a
+    coordinator's department).
+    """
     sql = """
         select q.key, ac.item, min(q.text_sv), min(q.text_en), min(q.theme),
                ac.process_id, ac.group_key, ac.value_int, sum(ac.n)
@@ -91,6 +101,9 @@ def likert_cells(conn, process_id=None):
     if process_id is not None:
         process_filter = "and ac.process_id = ?"
         params.append(process_id)
+    elif process_ids is not None:
+        process_filter = "and ac.process_id in (select value from json_each(?))"
+        params.append(json.dumps([int(i) for i in process_ids]))
     return conn.execute(sql.format(process_filter=process_filter), params).fetchall()
 
 
@@ -139,13 +152,17 @@ def small_cells(conn, k: int) -> dict:
     return {cell: counts for cell, counts in cells.items() if sum(counts.values()) < k}
 
 
-def attitude_figures(conn, *, lang="sv", process_id=None, k=5, suppress=True) -> list[ItemFigures]:
-    """Per core Likert item, one row per group, small cells excluded when ``suppress``."""
-    if process_id is None:
+def attitude_figures(conn, *, lang="sv", process_id=None, process_ids=None, k=5, suppress=True) -> list[ItemFigures]:
+    """Per core Likert item, one row per group, small cells excluded when ``suppress``.
+
+    ``process_ids`` (a coordinator's department) totals those processes
+    only, with the same pooling of small cells as one process's figures.
+    """
+    if process_id is None and process_ids is None:
         return _figures_over_all_processes(conn, lang=lang, k=k, suppress=suppress)
     cells = defaultdict(lambda: defaultdict(int))  # (key, item, process, group) -> value -> n
     texts, order = {}, []
-    for key, item, text_sv, text_en, theme, pid, group_key, value, n in likert_cells(conn, process_id):
+    for key, item, text_sv, text_en, theme, pid, group_key, value, n in likert_cells(conn, process_id, process_ids):
         if (key, item) not in texts:
             texts[(key, item)] = (text_en if lang == "en" else text_sv, theme)
             order.append((key, item))
@@ -228,13 +245,16 @@ def _item_figures(key, item, text_theme, rows: dict, suppress: bool, k: int) -> 
             continue
         if suppress and row.n < k:
             row.suppressed = True
+        elif suppress:
+            row.partition = disclosure.choose(row.counts, k)
         shown.append(row)
     total = GroupRow("total", "")
-    for row in shown:
-        if not row.suppressed:
-            for value, n in row.counts.items():
-                total.counts[value] = total.counts.get(value, 0) + n
+    in_total = [row for row in shown if not row.suppressed]
+    for row in in_total:
+        _add(total.counts, row.counts)
     total.partial = any(r.partial or r.suppressed for r in shown)
+    if suppress and total.counts:
+        total.partition = disclosure.choose_total([row.counts for row in in_total], [row.partition for row in in_total], k)
     text, theme = text_theme
     label = text if not item else f"{text} – {item}"
     return ItemFigures(key, item, label, theme, shown, total if total.counts else None)
@@ -250,7 +270,7 @@ def theme_index(figures: list[ItemFigures]) -> dict:
     sums = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
     for figure in figures:
         for row in figure.rows:
-            if row.suppressed:
+            if row.suppressed or not row.partition.exact:  # a mean would split merged counts
                 continue
             for value in SCALE:
                 n = row.counts.get(value, 0)

@@ -23,32 +23,57 @@ def _svg(width, height, title, desc, body, chart_id):
     )
 
 
-def diverging_bars(rows, *, title, chart_id, suppressed_text):
-    """rows: (label, shares {1..5: 0-1} or None when suppressed). Neutral straddles the centre."""
+BLOCK_COLOURS = {(1, 2): "#d6604d", (4, 5): "#4393c3", (1, 2, 3): "#e7a08b", (1, 2, 3, 9): "#e7a08b"}
+NEUTRAL = 3
+
+
+def block_label(block, dont_know: str) -> str:
+    """"1", "1–2", or "3 + vet inte" for a block of values (disclosure.py)."""
+    scale = "–".join(str(v) for v in block if v != 9)
+    return f"{scale} + {dont_know}" if 9 in block else scale
+
+
+def _colour(block):
+    if len(block) == 1 or tuple(block) == (NEUTRAL, 9):
+        return LIKERT_COLOURS[block[0]]
+    return BLOCK_COLOURS.get(tuple(block), "#d9d9d9")
+
+
+def diverging_bars(rows, *, title, chart_id, suppressed_text, dont_know="vet inte"):
+    """rows: (label, segments) where segments are (block of values, share) in scale order,
+    or None when the group is suppressed, or a text to print instead of the bar.
+    The neutral block (3, or 3 with don't know) straddles the centre; merged blocks
+    (1–2, 4–5, 1–3) are one bar each, on their side,
+    so the chart never shows more than the table."""
     label_width, bar_width, row_height = 190, 400, 26
     centre = label_width + bar_width / 2
     height = row_height * len(rows) + 10
     parts, described = [], []
-    for i, (label, shares) in enumerate(rows):
+    for i, (label, segments) in enumerate(rows):
         y = 5 + i * row_height
         parts.append(
             f'<text x="{label_width - 6}" y="{y + 17}" text-anchor="end" font-size="12">{escape(label)}</text>'
         )
-        if shares is None:
-            parts.append(f'<text x="{centre}" y="{y + 17}" text-anchor="middle" font-size="12">{escape(suppressed_text)}</text>')
-            described.append(f"{label}: {suppressed_text}")
+        if segments is None or isinstance(segments, str):
+            note = suppressed_text if segments is None else segments
+            parts.append(f'<text x="{centre}" y="{y + 17}" text-anchor="middle" font-size="12">{escape(note)}</text>')
+            described.append(f"{label}: {note}")
             continue
         # The scale spans -100 %..+100 % of the half width on each side.
-        x = centre - (shares[1] + shares[2] + shares[3] / 2) * (bar_width / 2)
-        for value in (1, 2, 3, 4, 5):
-            width = shares[value] * (bar_width / 2)
+        left = sum(share for block, share in segments if min(block) < NEUTRAL)
+        left += sum(share for block, share in segments if min(block) == NEUTRAL) / 2
+        x = centre - left * (bar_width / 2)
+        for block, share in segments:
+            width = share * (bar_width / 2)
             if width > 0:
                 parts.append(
                     f'<rect x="{x:.2f}" y="{y + 3}" width="{width:.2f}" height="{row_height - 8}" '
-                    f'fill="{LIKERT_COLOURS[value]}"/>'
+                    f'fill="{_colour(block)}"/>'
                 )
             x += width
-        described.append(f"{label}: " + ", ".join(f"{v}: {round(100 * shares[v])} %" for v in (1, 2, 3, 4, 5)))
+        described.append(
+            f"{label}: " + ", ".join(f"{block_label(block, dont_know)}: {round(100 * share)} %" for block, share in segments)
+        )
     parts.append(f'<line x1="{centre}" y1="0" x2="{centre}" y2="{height}" stroke="#333" stroke-width="1"/>')
     return _svg(label_width + bar_width + 10, height, title, "; ".join(described), "".join(parts), chart_id)
 

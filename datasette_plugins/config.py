@@ -29,3 +29,15 @@ def contacts_path() -> str | None:
 
 def demo() -> bool:
     return os.environ.get("MEDVERKAN_DS_DEMO") == "1"
+
+
+DEFAULT_MAX_RESPONSE_MB = 100
+
+
+def max_response_bytes() -> int:
+    """Largest response body Datasette may send (see hardening.py)."""
+    try:
+        mb = int(os.environ.get("MEDVERKAN_DS_MAX_RESPONSE_MB", DEFAULT_MAX_RESPONSE_MB))
+    except ValueError:
+        mb = DEFAULT_MAX_RESPONSE_MB
+    return max(1, mb) * 1024 * 1024

@@ -21,13 +21,17 @@ DEFAULT_SMALL_CELL_K = 5
 DEFAULT_LOGIN_URL = "http://127.0.0.1:5000/staff/login"
 
 # Datasette settings: no ad-hoc SQL unless a permission grants it (evaluators),
-# no whole-file download, no facet or query timeouts long enough to hurt.
+# no whole-file download, no facet or query timeouts long enough to hurt, and
+# bounded results: 1000 rows a page, 50 MB of streamed CSV (issue 10, part 9;
+# the byte cap over every response is in hardening.py).
 SETTINGS = {
     "default_allow_sql": "off",
     "allow_download": "off",
     "sql_time_limit_ms": "3000",
-    "max_returned_rows": "5000",
+    "max_returned_rows": "1000",
+    "max_csv_mb": "50",
 }
+DEFAULT_MAX_RESPONSE_MB = 100
 
 
 def datasette_command(
@@ -84,6 +88,7 @@ def plugin_environment(args) -> dict[str, str]:
         "MEDVERKAN_DS_LOGIN_URL": args.login_url or DEFAULT_LOGIN_URL,
         "MEDVERKAN_DS_CONTACTS": os.path.abspath(args.contacts) if args.contacts else "",
         "MEDVERKAN_DS_DEMO": "1" if args.demo else "",
+        "MEDVERKAN_DS_MAX_RESPONSE_MB": str(args.max_response_mb),
     }
 
 
@@ -101,11 +106,16 @@ def parse(argv: list[str]):
     parser.add_argument("--login-url", default=None)
     parser.add_argument("--contacts", default=None)
     parser.add_argument("--demo", action="store_true")
+    parser.add_argument(
+        "--max-response-mb", type=int, default=DEFAULT_MAX_RESPONSE_MB, help="largest response body Datasette sends"
+    )
     args = parser.parse_args(argv)
     if not args.secret:
         parser.error("set DATASETTE_SECRET (the collector's SECRET_KEY)")
     if args.k < 1:
         parser.error("--k must be at least 1")
+    if args.max_response_mb < 1:
+        parser.error("--max-response-mb must be at least 1")
     if args.demo and args.host not in ("127.0.0.1", "localhost", "::1"):
         parser.error("--demo is allowed on loopback only")
     return args

@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 
 from datasette.utils.asgi import Response
 
-from datasette_plugins import access, aggregates, charts, config, exports, i18n, stats
+from datasette_plugins import access, aggregates, charts, config, disclosure, exports, i18n, scope, sql_functions, stats
 
 
 def _database(datasette):
@@ -80,22 +80,35 @@ async def attitudes(request, datasette):
     suppress = access.suppress_small_cells(request.actor)
     process_id = _int_arg(request, "process")
     database = _database(datasette)
+    department = scope.department_scope(request.actor)
 
     def compute(conn):
-        process_list = aggregates.processes(conn)
+        process_list = scope.visible(aggregates.processes(conn), department)
         known = {p["id"] for p in process_list}
+        if department is not None and process_id is not None and process_id not in known:
+            return None  # another department's process: 404, as in the collector
         chosen = process_id if process_id in known else None
-        figures = aggregates.attitude_figures(conn, lang=lang, process_id=chosen, k=k, suppress=suppress)
+        in_scope = None if department is None or chosen is not None else sorted(known)
+        figures = aggregates.attitude_figures(
+            conn, lang=lang, process_id=chosen, process_ids=in_scope, k=k, suppress=suppress
+        )
         return process_list, chosen, figures, aggregates.groups(conn, lang)
 
-    process_list, chosen, figures, group_list = await database.execute_fn(compute)
+    computed = await database.execute_fn(compute)
+    if computed is None:
+        return await _render(datasette, request, "medverkan_message.html", {"message": _("Unknown process.")}, status=404)
+    process_list, chosen, figures, group_list = computed
     group_labels = dict(group_list)
     suppressed_text = _("fewer than {k}", k=k)
     items = []
     for i, figure in enumerate(figures):
-        rows = [(row.label, None if row.suppressed else row.shares()) for row in figure.rows]
-        chart = charts.diverging_bars(rows, title=figure.text, chart_id=f"item-{i}", suppressed_text=suppressed_text)
-        items.append({"figure": figure, "chart": chart})
+        rows = [(row.label, _chart_segments(row, lang)) for row in figure.rows]
+        chart = charts.diverging_bars(
+            rows, title=figure.text, chart_id=f"item-{i}", suppressed_text=suppressed_text, dont_know=_("Don't know").lower()
+        )
+        cells = [disclosure.table_cells(row, lang, suppressed_text) for row in figure.rows]
+        total_cells = disclosure.table_cells(figure.total, lang, suppressed_text) if figure.total else None
+        items.append({"figure": figure, "chart": chart, "cells": cells, "total_cells": total_cells})
     index = aggregates.theme_index(figures)
     theme_charts = []
     for j, (theme, by_group) in enumerate(sorted(index.items())):
@@ -112,9 +125,19 @@ async def attitudes(request, datasette):
         "k": k,
         "suppress": suppress,
         "suppressed_text": suppressed_text,
+        "value_note": disclosure.text("note", lang, m=k - 1) if suppress and k > 1 else None,
         "full_access": full_access,
     }
     return await _render(datasette, request, "medverkan_attitudes.html", context)
+
+
+def _chart_segments(row, lang):
+    """What the chart may draw of a row: nothing, a note, or its (possibly merged) blocks."""
+    if row.suppressed:
+        return None
+    if row.partition.withheld:
+        return disclosure.text("withheld", lang)
+    return row.segments()
 
 
 # The contrast the evaluation found most telling: managers and officials
@@ -243,6 +266,8 @@ async def export_file(request, datasette):
 
     try:
         name, body = await _database(datasette).execute_fn(build)
+    except sql_functions.ResultTooLarge as error:  # past --max-response-mb: say so, point to the CLI
+        return Response.text(f"{error}\nAnvänd kommandot medverkan export. / Use the medverkan export command.", status=400)
     except sqlite3.Error:
         name, body = None, None
     if body is None:

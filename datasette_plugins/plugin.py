@@ -7,13 +7,25 @@ from urllib.parse import urlencode
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from datasette_plugins import access, config, described, i18n, pages
+from datasette_plugins import access, config, described, hardening, i18n, pages, queries
 
 
 @hookimpl
 def permission_allowed(datasette, actor, action, resource):
     # Runs after Datasette's defaults; the last opinion given wins.
     return access.decide(actor, action, resource)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Security headers, CSV neutralisation and the size cap on every response (hardening.py)."""
+    return hardening.wrap
+
+
+@hookimpl
+def canned_queries(datasette, database, actor):
+    """Management's and coordinators' versions of the vetted queries (queries.py)."""
+    return queries.for_actor(datasette, database, actor)
 
 
 @hookimpl

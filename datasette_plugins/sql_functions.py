@@ -12,16 +12,19 @@ Aggregates (all ignore NULL; Likert ones also ignore 9, "don't know"):
   rank_biserial and r; read parts with ``json_extract``.
 
 Scalar: ``small_cell_k()`` — the configured suppression threshold, so
-canned queries for management suppress small cells in SQL.
+canned queries for management suppress small cells in SQL;
+``protected_distribution(v1, v2, v3, v4, v5, dont_know, k)`` — a cell's
+value counts merged by disclosure.py's rule, as text.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from pluggy import HookimplMarker
 
-from datasette_plugins import config, stats
+from datasette_plugins import config, disclosure, stats
 
 # Datasette's own marker (``datasette.hookimpl`` is this object's twin), made
 # here so the collector can import these functions without loading Datasette.
@@ -97,8 +100,46 @@ def register_functions(conn) -> None:
     for name, aggregate in AGGREGATES.items():
         conn.create_aggregate(name, -1, aggregate)
     conn.create_function("small_cell_k", 0, config.small_cell_k)
+    conn.create_function("protected_distribution", 7, disclosure.distribution_text, deterministic=True)
+
+
+# Longest string or blob any Datasette query may build (bytes). The longest
+# value the served database holds is a free-text answer of at most 5000
+# characters (forms.builder.TEXT_MAX_LENGTH); without this,
+# ``select randomblob(1000000000)`` makes a 1 GB value and a 1.3 GB
+# response (issue 10, part 9). The collector's connections are not limited.
+MAX_VALUE_BYTES = 100_000
+
+
+class ResultTooLarge(sqlite3.DatabaseError):
+    """Raised while rows are fetched, so Datasette shows it as a query error (400)."""
+
+
+def _budgeted_rows(limit: int):
+    """A row factory (on top of Datasette's sqlite3.Row) that stops a query past ``limit`` bytes.
+
+    The length limit bounds one value, not rows times columns: a query of
+    many wide rows could still fill memory before any response is sent.
+    Each cursor (one query) gets its own tally.
+    """
+    import weakref
+
+    spent = weakref.WeakKeyDictionary()
+
+    def factory(cursor, row):
+        size = sum(len(v) if isinstance(v, (str, bytes)) else 8 for v in row)
+        spent[cursor] = spent.get(cursor, 0) + size
+        if spent[cursor] > limit:
+            raise ResultTooLarge(
+                f"Svaret blev för stort (mer än {limit // 1048576} MB) / The result is too large (more than {limit // 1048576} MB)"
+            )
+        return sqlite3.Row(cursor, row)
+
+    return factory
 
 
 @hookimpl
 def prepare_connection(conn):
     register_functions(conn)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    conn.row_factory = _budgeted_rows(config.max_response_bytes())
