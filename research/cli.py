@@ -21,14 +21,36 @@ def research():
     """Research data out: SPSS, Stata, Excel CSV, codebooks, SND bundle, pooling."""
 
 
+def _configured_database(ctx: click.Context, param, value):
+    """The served database: the option, else the host CLI's configuration.
+
+    Under ``medverkan research`` the root context object is Flask's
+    ``ScriptInfo``, whose app knows the configured ``DATABASE`` (instance
+    config or ``MEDVERKAN_DATABASE``); duck-typed so that this package still
+    imports nothing of the collector. Standalone (``python -m research``) the
+    default is ``MEDVERKAN_DATABASE`` or ``instance/medverkan.db``.
+    """
+    if value is None:
+        load_app = getattr(ctx.find_root().obj, "load_app", None)
+        if load_app is not None:
+            try:
+                value = load_app().config.get("DATABASE")
+            except Exception as error:  # no usable configuration: say so, no traceback
+                raise click.UsageError(f"{error} (or name the file with --database)") from error
+        value = value or DEFAULT_DATABASE
+    if not os.path.isfile(value):
+        raise click.BadParameter(f"no database at {value!r} (run `medverkan init`, or name it with --database)")
+    return value
+
+
 def _database_option(function):
     return click.option(
         "--database",
         "database",
-        default=DEFAULT_DATABASE,
-        show_default=True,
-        type=click.Path(exists=True, dir_okay=False),
-        help="The served database to read (never the contacts database).",
+        default=None,
+        callback=_configured_database,
+        type=click.Path(dir_okay=False),
+        help="The served database to read (never the contacts database); default: the configured DATABASE.",
     )(function)
 
 

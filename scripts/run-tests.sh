@@ -10,19 +10,19 @@ cd "$(dirname "$0")/.."
 
 PYTHON="${PYTHON:-python3}"
 
-if ! "$PYTHON" -c "import collector, pytest, xdist, aiosmtpd, playwright, axe_playwright_python, hypothesis, httpx, krippendorff, scipy" 2>/dev/null; then
+if ! "$PYTHON" -c "import collector, pytest, xdist, aiosmtpd, playwright, axe_playwright_python, hypothesis, httpx, krippendorff, scipy, pyreadstat, pyarrow, frictionless" 2>/dev/null; then
     echo "Installing Medverkan with its test extras…"
     "$PYTHON" -m pip install --quiet -e '.[test]'
 fi
 
-if ! command -v chromium >/dev/null 2>&1; then
-    echo "Installing Debian's chromium for the browser tests…"
+if ! command -v chromium >/dev/null 2>&1 || ! command -v pspp >/dev/null 2>&1; then
+    echo "Installing Debian's chromium (browser tests) and pspp (runs the SPSS syntax we export)…"
     if [ "$(id -u)" -eq 0 ]; then
         DEBIAN_FRONTEND=noninteractive apt-get update
-        DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+        DEBIAN_FRONTEND=noninteractive apt-get install -y chromium pspp
     else
         sudo DEBIAN_FRONTEND=noninteractive apt-get update
-        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y chromium pspp
     fi
 fi
 

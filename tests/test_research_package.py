@@ -31,7 +31,7 @@ def test_modules_stay_small():
 
 
 def test_python_m_research_exports_from_the_demo_without_loading_the_other_areas(tmp_path):
-    from collector.demo import run_demo
+    from collector.demo.case import run_demo
 
     served = str(tmp_path / "served.db")
     run_demo(served, str(tmp_path / "contacts.db"), base_url="http://demo.test")
@@ -46,3 +46,24 @@ def test_python_m_research_exports_from_the_demo_without_loading_the_other_areas
     result = subprocess.run([sys.executable, "-c", probe, served, str(tmp_path / "out")], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "candidate_v1.sav").exists()
+
+
+def test_medverkan_research_export_reads_the_configured_served_database(tmp_path, monkeypatch):
+    """`medverkan research export` needs no --database: it takes the collector's configured DATABASE."""
+    from click.testing import CliRunner
+
+    from collector.demo.case import run_demo
+    from collector.ops.cli import cli
+
+    served = tmp_path / "served.db"
+    run_demo(str(served), str(tmp_path / "contacts.db"), base_url="http://demo.test")
+    monkeypatch.setenv("MEDVERKAN_SECRET_KEY", "test-secret-for-the-research-cli")
+    monkeypatch.setenv("MEDVERKAN_DATABASE", str(served))
+    monkeypatch.setenv("MEDVERKAN_CONTACTS_DATABASE", str(tmp_path / "contacts.db"))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["research", "export", "--out", str(out), "--format", "dta", "--no-per-process"])
+    assert result.exit_code == 0, result.output
+    assert (out / "candidate_v1.dta").exists()
+
+    missing = CliRunner().invoke(cli, ["research", "export", "--database", str(tmp_path / "nope.db"), "--out", str(out)])
+    assert missing.exit_code == 2 and "medverkan init" in missing.output

@@ -19,6 +19,7 @@ from collector.demo import case as demo
 from collector.instruments import commands as instrument_commands
 from collector.ops import backup
 from collector.ops import commands as ops_commands
+from research.cli import research as research_group
 
 # Modules whose ``commands`` list is added to the group, in this order.
 COMMAND_MODULES = [ops_commands, demo, coordinator_commands, backup, instrument_commands]
@@ -40,3 +41,7 @@ def cli():
 for _module in COMMAND_MODULES:
     for _command in _module.commands:
         cli.add_command(_command)
+
+# Research files (SPSS, Stata, Excel CSV, codebooks, SND bundle, pooling):
+# `medverkan research export|pool`, reading the configured served database.
+cli.add_command(research_group)
