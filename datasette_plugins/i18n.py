@@ -79,6 +79,122 @@ SWEDISH = {
     "Raw data and SQL": "Rådata och SQL",
 }
 
+# Datasette's own chrome, as the overridden templates in
+# datasette_plugins/templates/ ask for it (kept here with our pages' strings:
+# one place for every Swedish word on the Datasette side).
+SWEDISH.update({
+    "Home": "Start",
+    "Menu": "Meny",
+    "Log out": "Logga ut",
+    "Switch language": "Byt språk",
+    "Table actions": "Tabellåtgärder",
+    "view": "vy",
+    "row": "rad",
+    "rows": "rader",
+    "{n} rows": "{n} rader",
+    "1 row": "1 rad",
+    "Search:": "Sök:",
+    "Search in this table": "Sök i tabellen",
+    "- remove filter -": "– ta bort filtret –",
+    "- column -": "– kolumn –",
+    "Filter column": "Filtrera på kolumn",
+    "Filter condition": "Villkor",
+    "Filter value": "Värde att filtrera på",
+    "Filter {n}: column": "Filter {n}: kolumn",
+    "Filter {n}: condition": "Filter {n}: villkor",
+    "Filter {n}: value": "Filter {n}: värde",
+    "Sort...": "Sortera …",
+    "Sort by {column}": "Sortera på {column}",
+    "Sort rows": "Sortera raderna",
+    "descending": "fallande",
+    "Apply": "Använd filtren",
+    "Filters": "Filter",
+    "remove": "ta bort",
+    "{n} extra where clauses": "{n} extra where-villkor",
+    "View and edit SQL": "Visa och redigera SQL",
+    "Download": "Ladda ner",
+    "This table as CSV (comma-separated, opens in Excel; these rows only)": "Tabellen som CSV (kommaseparerad, öppnas i Excel; bara de här raderna)",
+    "This table as JSON (for programs)": "Tabellen som JSON (för program)",
+    "This result as CSV (comma-separated, opens in Excel)": "Resultatet som CSV (kommaseparerad, öppnas i Excel)",
+    "This result as JSON (for programs)": "Resultatet som JSON (för program)",
+    "This row as JSON (for programs)": "Raden som JSON (för program)",
+    "Suggested facets:": "Föreslagna fasetter:",
+    "Facets": "Fasetter",
+    "Remove the facet {name}": "Ta bort fasetten {name}",
+    "Remove the filter {value}": "Ta bort filtret {value}",
+    "Show all values": "Visa alla värden",
+    "These facets timed out:": "De här fasetterna tog för lång tid:",
+    "Next page": "Nästa sida",
+    "Advanced export": "Avancerad export",
+    "JSON shape:": "JSON-form:",
+    "default": "standard",
+    "array": "lista",
+    "newline-delimited": "en rad per post",
+    "object": "objekt",
+    "CSV options:": "CSV-val:",
+    "download file": "ladda ner som fil",
+    "expand labels": "visa etiketter",
+    "stream all rows": "alla rader",
+    "Export CSV": "Exportera CSV",
+    "0 records": "0 rader",
+    "0 results": "0 resultat",
+    "Table definition (SQL)": "Tabellens definition (SQL)",
+    "View definition (SQL)": "Vyns definition (SQL)",
+    "Links from other tables": "Länkar från andra tabeller",
+    "from {column} in {table}": "från {column} i {table}",
+    "Custom SQL query": "Egen SQL-fråga",
+    "returning {n} rows": "som gav {n} rader",
+    "returning more than {n} rows": "som gav mer än {n} rader",
+    "SQL query": "SQL-fråga",
+    "Query parameters": "Frågans parametrar",
+    "Run SQL": "Kör SQL",
+    "Edit SQL": "Redigera SQL",
+    "hide": "dölj",
+    "show": "visa",
+    "Queries": "Färdiga frågor",
+    "Tables": "Tabeller",
+    "Views": "Vyer",
+    "hidden": "dold",
+    "Many rows": "Många rader",
+    "... and {n} hidden tables": "… och {n} dolda tabeller",
+    "Columns": "Kolumner",
+    "Powered by": "Drivs med",
+    "Queries took {ms} ms": "Frågorna tog {ms} ms",
+    "Data license:": "Datalicens:",
+    "Data source:": "Datakälla:",
+    "About:": "Om:",
+    "Rows of the table": "Tabellens rader",
+    "Query result": "Frågans resultat",
+    "Error {status}": "Fel {status}",
+    "Page not found": "Sidan finns inte",
+    "There is no page at this address. It may have moved, or the link may be mistyped.": "Det finns ingen sida på den här adressen. Den kan ha flyttats, eller så är länken felskriven.",
+    "No access": "Ingen behörighet",
+    "Your account does not give access to this page. Ask the evaluation's administrator if you need it.": "Ditt konto ger inte tillgång till den här sidan. Fråga utvärderingens administratör om du behöver den.",
+    "Something went wrong": "Något gick fel",
+    "Back to the start page": "Tillbaka till startsidan",
+    "What Datasette said:": "Datasettes meddelande:",
+    "Column descriptions": "Kolumnernas beskrivningar",
+})
+
+
+NARROW_NO_BREAK_SPACE = "\u202f"  # a thin space that never breaks a figure in two
+
+
+def format_number(value, lang: str = "sv", decimals: int | None = None) -> str:
+    """A figure as the reader writes it: 12 345,6 in Swedish, 12,345.6 in English.
+
+    Anything that is not a number (text, None, a link) comes back unchanged,
+    so templates can pass every cell through it.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if decimals is None:
+        decimals = 0 if isinstance(value, int) or float(value).is_integer() else (1 if abs(value) >= 10 else 2)
+    text = f"{value:,.{decimals}f}"
+    if lang == "en":
+        return text
+    return text.replace(",", NARROW_NO_BREAK_SPACE).replace(".", ",").replace("-", "\u2212")
+
 
 def translator(lang: str):
     """A gettext-like function for ``lang`` ("sv" or "en")."""

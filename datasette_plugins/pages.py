@@ -253,3 +253,15 @@ async def export_file(request, datasette):
 
 
 
+
+
+async def switch_language(request, datasette):
+    """Remember the chosen language and go back to the same page.
+
+    Datasette's own pages cannot take ``?lang=`` (a table page reads every
+    unknown argument as a column filter), so their switch link comes here.
+    """
+    lang = "en" if request.args.get("lang") == "en" else "sv"
+    response = Response.redirect(_safe_next(request.args.get("next")))
+    response.set_cookie("medverkan_lang", lang, samesite="lax", max_age=365 * 24 * 3600)
+    return response

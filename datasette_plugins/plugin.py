@@ -29,6 +29,7 @@ def forbidden(datasette, request, message):
 def register_routes(datasette):
     return [
         (r"^/-/medverkan-login$", pages.login),
+        (r"^/-/medverkan/language$", pages.switch_language),
         (r"^/-/medverkan/attitudes$", pages.attitudes),
         (r"^/-/medverkan/process/(?P<process_id>\d+)$", pages.process),
         (r"^/-/medverkan/search$", pages.search),

@@ -1,0 +1,46 @@
+"""Jinja filters for the overridden Datasette templates: figures in the
+reader's language and Datasette's cells formatted like every other figure.
+
+A hook of its own (``prepare_jinja2_environment``) so plugin.py, which
+another part of the project edits, stays as it is; imported in __init__.py.
+"""
+
+from __future__ import annotations
+
+from datasette import hookimpl
+from jinja2 import pass_context
+from markupsafe import Markup
+
+from datasette_plugins import i18n
+
+
+def _lang(context) -> str:
+    return context.get("lang") or context.get("medverkan_lang") or "sv"
+
+
+@pass_context
+def number(context, value, decimals=None):
+    """``{{ n|num }}``: 12 345 in Swedish, 12,345 in English."""
+    return i18n.format_number(value, _lang(context), decimals)
+
+
+@pass_context
+def cell(context, value, raw=None, column=""):
+    """A table cell: numbers as figures (keys and ids left as they are), everything else untouched."""
+    raw = value if raw is None else raw
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        return value
+    if column == "id" or column.endswith("_id") or column in ("rowid", "position", "version"):
+        return value
+    if isinstance(value, Markup) and "<" in value:  # a link to another table: keep it
+        return value
+    if isinstance(raw, float):
+        decimals = min(6, len(repr(raw).split(".")[1])) if "." in repr(raw) and "e" not in repr(raw) else None
+        return i18n.format_number(raw, _lang(context), decimals)
+    return i18n.format_number(raw, _lang(context))
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    env.filters["num"] = number
+    env.filters["cell"] = cell
