@@ -15,7 +15,26 @@ from datasette_plugins import i18n
 
 
 def _lang(context) -> str:
-    return context.get("lang") or context.get("medverkan_lang") or "sv"
+    """The page's language: our pages pass ``lang``, extra_template_vars
+    ``medverkan_lang``; Datasette's error pages get neither (its
+    handle_exception renders error.html without the plugin variables), so
+    the request's ``?lang=``/cookie decides there."""
+    lang = context.get("lang") or context.get("medverkan_lang")
+    if lang in ("sv", "en"):
+        return lang
+    request = context.get("request")
+    return i18n.language(request) if request is not None else "sv"
+
+
+@pass_context
+def translate(context, msgid, **values):
+    """``_m`` for templates rendered without extra_template_vars (error pages)."""
+    return i18n.translator(_lang(context))(msgid, **values)
+
+
+@pass_context
+def page_language(context):
+    return _lang(context)
 
 
 @pass_context
@@ -44,3 +63,5 @@ def cell(context, value, raw=None, column=""):
 def prepare_jinja2_environment(env, datasette):
     env.filters["num"] = number
     env.filters["cell"] = cell
+    env.globals["_m"] = translate
+    env.globals["medverkan_page_lang"] = page_language

@@ -66,6 +66,12 @@ SWEDISH = {
     "Codebook (Markdown)": "Kodbok (Markdown)",
     "SPSS syntax": "SPSS-syntax",
     "R labels": "R-etiketter",
+    "Data as codes (CSV, one row per response, answers as numbers)": "Data som koder (CSV, en rad per svar, svaren som siffror)",
+    "Data with answer labels (CSV, one row per response, answers as words)": "Data med svarsetiketter (CSV, en rad per svar, svaren i ord)",
+    "Codebook: every question and its codes (CSV)": "Kodbok: varje fråga och dess koder (CSV)",
+    "Codebook to read: every question and its codes (Markdown)": "Kodbok att läsa: varje fråga och dess koder (Markdown)",
+    "Labels for SPSS (syntax file .sps)": "Etiketter för SPSS (syntaxfil .sps)",
+    "Labels for R (script .R)": "Etiketter för R (skript .R)",
     "Sign in": "Logga in",
     "Sign in to see the evaluation data.": "Logga in för att se utvärderingsdata.",
     "Sign in with your staff account": "Logga in med ditt personalkonto",
@@ -194,6 +200,23 @@ def format_number(value, lang: str = "sv", decimals: int | None = None) -> str:
     if lang == "en":
         return text
     return text.replace(",", NARROW_NO_BREAK_SPACE).replace(".", ",").replace("-", "\u2212")
+
+
+def theme_label(key: str | None, lang: str = "sv") -> str:
+    """A theme's name ("Tillit …") instead of its key ("trust").
+
+    The names live with the questionnaire definitions (forms.definitions.THEMES);
+    imported when first needed, never when Datasette loads the plugin, and
+    the key itself is shown if forms is not installed next to Datasette.
+    """
+    if not key or key == "-":
+        return "–"
+    try:
+        from forms.definitions import THEMES
+    except ImportError:  # Datasette on a host without the questionnaire package
+        return key
+    names = THEMES.get(key)
+    return names.get(lang, names["sv"]) if names else key
 
 
 def translator(lang: str):

@@ -100,7 +100,9 @@ async def attitudes(request, datasette):
     theme_charts = []
     for j, (theme, by_group) in enumerate(sorted(index.items())):
         rows = [(group_labels.get(g, g), value) for g, value in by_group.items()]
-        theme_charts.append({"theme": theme, "rows": rows, "chart": charts.horizontal_bars(rows, title=theme, chart_id=f"theme-{j}")})
+        label = i18n.theme_label(theme, lang)
+        chart = charts.horizontal_bars(rows, title=label, chart_id=f"theme-{j}", number=lambda v: i18n.format_number(v, lang))
+        theme_charts.append({"theme": theme, "theme_label": label, "rows": rows, "chart": chart})
     full_access = access.has_full_access(request.actor)
     comparison = _group_comparison(request, figures, group_list) if full_access else None
     context = {
