@@ -7,11 +7,15 @@ another part of the project edits, stays as it is; imported in __init__.py.
 
 from __future__ import annotations
 
+import re
+
 from datasette import hookimpl
 from jinja2 import pass_context
 from markupsafe import Markup
 
 from datasette_plugins import i18n
+
+NUMERIC = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 def _lang(context) -> str:
@@ -47,6 +51,9 @@ def number(context, value, decimals=None):
 def cell(context, value, raw=None, column=""):
     """A table cell: numbers as figures (keys and ids left as they are), everything else untouched."""
     raw = value if raw is None else raw
+    if isinstance(raw, str) and not isinstance(raw, Markup) and NUMERIC.match(raw):
+        # Datasette's query page hands over cells already turned into text.
+        raw = float(raw) if "." in raw else int(raw)
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
         return value
     if column == "id" or column.endswith("_id") or column in ("rowid", "position", "version"):

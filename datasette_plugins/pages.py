@@ -33,12 +33,16 @@ async def _render(datasette, request, template, context, status=200):
     return response
 
 
-def _deny(request):
-    """Anonymous: to the sign-in page. Signed in without the role: 403."""
+async def _deny(request, datasette):
+    """Anonymous: to the sign-in page. Signed in without the role: a 403 page
+    in the reader's language with a way back (templates/error.html)."""
     if access.role_of(request.actor) is None:
         return Response.redirect("/-/medverkan-login?" + urlencode({"next": request.full_path}))
-    _ = i18n.translator(i18n.language(request))
-    return Response.text(_("You do not have access to this page."), status=403)
+    return await _error(datasette, request, 403)
+
+
+async def _error(datasette, request, status, message=None):
+    return await _render(datasette, request, "error.html", {"status": status, "message": message}, status=status)
 
 
 def _safe_next(target: str | None) -> str:
@@ -73,7 +77,7 @@ def _int_arg(request, name):
 
 async def attitudes(request, datasette):
     if not access.may_see_aggregates(request.actor):
-        return _deny(request)
+        return await _deny(request, datasette)
     lang = i18n.language(request)
     _ = i18n.translator(lang)
     k = config.small_cell_k()
@@ -147,7 +151,7 @@ def _group_comparison(request, figures, group_list) -> dict:
 
 async def process(request, datasette):
     if not access.has_full_access(request.actor):
-        return _deny(request)
+        return await _deny(request, datasette)
     lang = i18n.language(request)
     _ = i18n.translator(lang)
     process_id = int(request.url_vars["process_id"])
@@ -166,7 +170,7 @@ async def process(request, datasette):
 
     data = await database.execute_fn(compute)
     if data is None:
-        return await _render(datasette, request, "medverkan_message.html", {"message": _("Unknown process.")}, status=404)
+        return await _error(datasette, request, 404, _("Unknown process."))
     raters, applicants, ratings, alphas = data["screening"]
     heat = charts.heat_map(applicants, raters, ratings, title=_("Screening of the qualified applicants (Table 2)"), chart_id="table-2")
     parties, finalists, ranks, w = data["ranking"]
@@ -196,7 +200,7 @@ def fts_query(text: str) -> str:
 
 async def search(request, datasette):
     if not access.has_full_access(request.actor):
-        return _deny(request)
+        return await _deny(request, datasette)
     _ = i18n.translator(i18n.language(request))
     text = (request.args.get("q") or "")[:200]
     hits, error = None, None
@@ -212,7 +216,7 @@ async def search(request, datasette):
 
 async def exports_page(request, datasette):
     if not access.has_full_access(request.actor):
-        return _deny(request)
+        return await _deny(request, datasette)
     listed = await _database(datasette).execute_fn(exports.instruments)
     return await _render(datasette, request, "medverkan_exports.html", {"instruments": listed})
 
@@ -229,11 +233,11 @@ EXPORT_KINDS = {
 
 async def export_file(request, datasette):
     if not access.has_full_access(request.actor):
-        return _deny(request)
+        return await _deny(request, datasette)
     kind = request.url_vars["kind"]
     instrument_id = int(request.url_vars["instrument_id"])
     if kind not in EXPORT_KINDS:
-        return Response.text("Not found", status=404)
+        return await _error(datasette, request, 404)
     content_type, make = EXPORT_KINDS[kind]
     lang = i18n.language(request)
 
@@ -248,7 +252,7 @@ async def export_file(request, datasette):
     except sqlite3.Error:
         name, body = None, None
     if body is None:
-        return Response.text("Not found", status=404)
+        return await _error(datasette, request, 404)
     response = Response(body, content_type=content_type)
     response.headers["content-disposition"] = f'attachment; filename="{name}_{kind}"'
     return response

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from datasette_plugins import access, config, described, i18n, pages
+from datasette_plugins import access, config, described, i18n, landing, pages
 
 
 @hookimpl
@@ -30,6 +30,7 @@ def register_routes(datasette):
     return [
         (r"^/-/medverkan-login$", pages.login),
         (r"^/-/medverkan/language$", pages.switch_language),
+        (r"^/$", landing.home),
         (r"^/-/medverkan/attitudes$", pages.attitudes),
         (r"^/-/medverkan/process/(?P<process_id>\d+)$", pages.process),
         (r"^/-/medverkan/search$", pages.search),
