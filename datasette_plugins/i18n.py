@@ -183,6 +183,8 @@ SWEDISH.update({
     "What each group thinks": "Vad varje grupp tycker",
     "How the people who took part in recruitments with service-user involvement answered, theme by theme. Each theme is an index from 0 (everyone strongly disagrees) to 100 (everyone strongly agrees); 50 is neither. The same figures follow each chart as a table.": "Så svarade de som deltog i rekryteringar med brukarmedverkan, tema för tema. Varje tema är ett index från 0 (alla instämmer inte alls) till 100 (alla instämmer helt); 50 är varken eller. Samma siffror står i en tabell efter varje diagram.",
     "On this page": "På den här sidan",
+    "In short: index per theme and group": "I korthet: index per tema och grupp",
+    "0 = everyone strongly disagrees, 50 = neither, 100 = everyone strongly agrees. – = too few answers to show.": "0 = alla instämmer inte alls, 50 = varken eller, 100 = alla instämmer helt. – = för få svar för att visa.",
     "Theme by theme": "Tema för tema",
     "What is not shown, and why": "Det som inte visas, och varför",
     "Latest processes": "Senaste rekryteringarna",

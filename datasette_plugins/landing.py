@@ -56,17 +56,24 @@ async def _management_home(request, datasette):
     figures, group_list, latest = await pages._database(datasette).execute_fn(compute)
     group_labels = dict(group_list)
     themes = []
-    for j, (theme, by_group) in enumerate(sorted(aggregates.theme_index(figures).items())):
+    index = aggregates.theme_index(figures)
+    for j, (theme, by_group) in enumerate(sorted(index.items())):
         label = i18n.theme_label(theme, lang)
         rows = [(group_labels.get(g, g), value) for g, value in by_group.items()]
         chart = charts.horizontal_bars(rows, title=label, chart_id=f"home-theme-{j}", number=lambda v: i18n.format_number(v, lang))
         themes.append({"label": label, "rows": rows, "chart": chart, "statements": sum(1 for f in figures if f.theme == theme)})
+    # One table of every theme by every group: the two-minute read.
+    shown_groups = [g for g, _label in group_list if any(g in by_group for by_group in index.values())]
+    overview = {
+        "groups": [group_labels[g] for g in shown_groups],
+        "rows": [(i18n.theme_label(theme, lang), [by_group.get(g) for g in shown_groups]) for theme, by_group in sorted(index.items())],
+    }
     left_out = sorted({row.label for f in figures for row in f.rows if row.suppressed})
     partial = sorted({row.label for f in figures for row in f.rows if row.partial and not row.suppressed})
     _ = i18n.translator(lang)
     for process in latest:
         process["status_label"] = _(STATUS_NAMES.get(process["status"], process["status"] or "–"))
-    context = {"themes": themes, "left_out": left_out, "partial": partial, "latest": latest, "k": k, "suppress": suppress}
+    context = {"themes": themes, "overview": overview, "left_out": left_out, "partial": partial, "latest": latest, "k": k, "suppress": suppress}
     return await pages._render(datasette, request, "medverkan_home_management.html", context)
 
 

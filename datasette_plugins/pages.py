@@ -8,7 +8,7 @@ Datasette, on its read-only connections.
 from __future__ import annotations
 
 import sqlite3
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from datasette.utils.asgi import Response
 
@@ -268,6 +268,9 @@ async def switch_language(request, datasette):
     unknown argument as a column filter), so their switch link comes here.
     """
     lang = "en" if request.args.get("lang") == "en" else "sv"
-    response = Response.redirect(_safe_next(request.args.get("next")))
+    target = urlsplit(_safe_next(request.args.get("next")))
+    # A ``lang=`` left in the page's address would outvote the new cookie.
+    query = urlencode([(k, v) for k, v in parse_qsl(target.query, keep_blank_values=True) if k != "lang"])
+    response = Response.redirect(target.path + ("?" + query if query else ""))
     response.set_cookie("medverkan_lang", lang, samesite="lax", max_age=365 * 24 * 3600)
     return response

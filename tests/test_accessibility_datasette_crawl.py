@@ -36,15 +36,20 @@ FORM_PAGES = {
         "/medverkan/processes?_search=x&code__contains=HBG",
         "/-/medverkan/search?q=återkoppling",
         "/-/medverkan/attitudes?process=1",
+        "/medverkan/no_such_table",  # Datasette's 404
+        "/-/medverkan/process/999",  # ours
     ],
     "management": [
         "/medverkan/responses_by_group?process_id=1",
         "/medverkan/core_items_by_group?process_id=1",
         "/-/medverkan/attitudes?process=1",
+        "/medverkan/answers",  # Datasette's 403
+        "/-/medverkan/search?q=x",  # ours
     ],
     "coordinator": [
         "/medverkan/responses_by_group?process_id=1",
         "/-/medverkan/attitudes?process=1",
+        "/-/medverkan/exports",  # a 403
     ],
     None: ["/-/medverkan-login?next=/"],
 }
@@ -149,6 +154,10 @@ def test_every_page_a_role_reaches_passes_axe_and_reflows_at_320px(browser, data
         assert any(p.startswith("/medverkan/") and p.count("/") >= 3 for p in paths), paths  # a row page
         assert any("sql=" in p for p in paths), paths  # the query page
         assert "/medverkan" in paths, paths  # the database page
+    if role in ("management", "evaluator"):
+        assert ("/", 200) in seen, seen  # the start page, not a redirect elsewhere
+    statuses = {status for _, status in seen}
+    assert role is None or statuses & {403, 404}, "a friendly error page is in the crawl"
     summary = "\n".join(f"  {status} {path}" for path, status in seen)
     assert not problems, f"{len(seen)} pages checked:\n{summary}\n" + "\n".join(problems)
 

@@ -73,6 +73,8 @@ async def test_language_switch_remembers_the_choice_and_returns_to_the_page(ds):
     assert response.status_code == 302
     assert response.headers["location"] == "/medverkan/answers?_facet=group_key"
     assert "medverkan_lang=en" in response.headers["set-cookie"]
+    stale = await ds.client.get("/-/medverkan/language?lang=en&next=/-/medverkan/attitudes%3Fprocess%3D1%26lang%3Dsv")
+    assert stale.headers["location"] == "/-/medverkan/attitudes?process=1"  # the old lang= would win over the cookie
     elsewhere = await ds.client.get("/-/medverkan/language?lang=en&next=//evil.example/")
     assert elsewhere.headers["location"] == "/"
 
