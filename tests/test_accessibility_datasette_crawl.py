@@ -13,16 +13,23 @@ that table, a canned query) before they are queued.
 
 from __future__ import annotations
 
+import dataclasses
 import urllib.parse
 
 import pytest
 from datasette.app import Datasette
 
+from datasette_plugins.launch import datasette_command
+from datasette_plugins.launch import datasette_environment
+
 from tests.fixtures.browser import axe_violations
 from tests.fixtures.browser import describe_violations
 from tests.fixtures.datasette import actor_cookie
+from tests.fixtures.datasette import start_process
+from tests.fixtures.datasette import stop_process
+from tests.fixtures.datasette import wait_for
 from tests.fixtures.servers import TEST_SECRET
-from tests.fixtures.servers import start_datasette
+from tests.fixtures.servers import free_port
 
 NARROW = {"width": 320, "height": 720}
 WCAG_22_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -56,11 +63,28 @@ FORM_PAGES = {
 SKIPPED_SUFFIXES = (".json", ".csv", ".tsv", ".db", ".md", ".sps", ".R")
 
 
+@dataclasses.dataclass
+class Site:
+    url: str
+
+
 @pytest.fixture(scope="module")
-def datasette_site(evaluation_db):
-    server = start_datasette(evaluation_db[0], secret=TEST_SECRET)
-    yield server
-    server.stop()
+def datasette_site(evaluation_db, tmp_path_factory):
+    """Datasette through the launcher, its output in a file.
+
+    Not tests.fixtures.servers.start_datasette: that pipes the output and
+    never reads it, and Datasette prints a long traceback for every 404 the
+    crawl meets, so the pipe fills and the server stops answering.
+    """
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("crawl") / "datasette.log"
+    process = start_process(datasette_command(evaluation_db[0], port=port), log_path, env=datasette_environment(TEST_SECRET))
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url + "/-/versions.json", process, log_path)
+        yield Site(url)
+    finally:
+        stop_process(process)
 
 
 def page_kind(path: str, query: dict) -> tuple:
