@@ -15,4 +15,5 @@ from datasette_plugins.plugin import (  # noqa: F401
     register_routes,
 )
 from datasette_plugins.chrome import prepare_jinja2_environment  # noqa: F401
+from datasette_plugins.errors import handle_exception  # noqa: F401
 from datasette_plugins.sql_functions import prepare_connection  # noqa: F401

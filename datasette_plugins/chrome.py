@@ -66,9 +66,24 @@ def cell(context, value, raw=None, column=""):
     return i18n.format_number(raw, _lang(context))
 
 
+@pass_context
+def one_language(context, text):
+    """metadata.yml writes titles and descriptions "svenska / English": show the reader's half.
+
+    Text without exactly one " / " is shown as it is.
+    """
+    if not isinstance(text, str):
+        return text
+    parts = text.split(" / ")
+    if len(parts) != 2:
+        return text
+    return parts[1].strip() if _lang(context) == "en" else parts[0].strip()
+
+
 @hookimpl
 def prepare_jinja2_environment(env, datasette):
     env.filters["num"] = number
     env.filters["cell"] = cell
+    env.filters["one_lang"] = one_language
     env.globals["_m"] = translate
     env.globals["medverkan_page_lang"] = page_language

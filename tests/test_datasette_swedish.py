@@ -192,3 +192,18 @@ async def test_missing_pages_say_so_in_swedish_with_a_way_back(ds, path):
     text = visible_text(response.text)
     assert "Sidan finns inte" in text
     assert 'href="/">Tillbaka till startsidan' in response.text
+    english = await get(ds, path, lang="en")
+    assert english.status_code == 404
+    assert "Page not found" in visible_text(english.text) and '<html lang="en">' in english.text
+
+
+async def test_bilingual_metadata_shows_the_readers_half(ds):
+    """metadata.yml says "Svar / Answers"; a Swedish page says "Svar", an English one "Answers"."""
+    swedish = (await get(ds, "/medverkan/answers")).text
+    english = (await get(ds, "/medverkan/answers", lang="en")).text
+    title_sv = re.search(r"<h1>(.*?)</h1>", swedish, re.S).group(1).strip()
+    title_en = re.search(r"<h1>(.*?)</h1>", english, re.S).group(1).strip()
+    assert " / " not in title_sv and " / " not in title_en
+    assert title_sv != title_en
+    database = visible_text((await get(ds, "/medverkan")).text)
+    assert "Utvärderingsdata" in database and "Evaluation data" not in database
