@@ -28,11 +28,20 @@ _PLUGIN_HOOKS = (
 )
 
 
+# Hooks kept in modules of their own (template helpers, error pages).
+_OTHER_HOOKS = {
+    "prepare_jinja2_environment": "datasette_plugins.chrome",
+    "handle_exception": "datasette_plugins.errors",
+}
+
+
 def __getattr__(name: str):
     if name in _PLUGIN_HOOKS:
         return getattr(importlib.import_module("datasette_plugins.plugin"), name)
+    if name in _OTHER_HOOKS:
+        return getattr(importlib.import_module(_OTHER_HOOKS[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_PLUGIN_HOOKS))
+    return sorted(set(globals()) | set(_PLUGIN_HOOKS) | set(_OTHER_HOOKS))

@@ -266,19 +266,25 @@ def _add(target: dict, counts: dict) -> None:
 
 
 def theme_index(figures: list[ItemFigures]) -> dict:
-    """theme -> group_key -> index 0-100 (mean on 1-5 rescaled), from shown rows only."""
-    sums = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
+    """theme -> group_key -> share who agree (4–5), 0-100, of everyone who answered the
+    theme's statements ("don't know" included), from shown rows only.
+
+    A share who agree, not a mean: a mean needs every value's count, and small
+    groups are shown with merged values (disclosure.py), which left the theme
+    view (management's start page) empty on real-sized groups. Every rung of the
+    ladder but "withheld" keeps 4–5 apart from the rest, so the agreeing count of
+    each shown row is already on the page and summing them reveals nothing new.
+    """
+    sums = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for figure in figures:
         for row in figure.rows:
-            if row.suppressed or not row.partition.exact:  # a mean would split merged counts
+            if row.suppressed or row.partition.withheld:
                 continue
-            for value in SCALE:
-                n = row.counts.get(value, 0)
-                acc = sums[figure.theme or "-"][row.group_key]
-                acc[0] += value * n
-                acc[1] += n
+            acc = sums[figure.theme or "-"][row.group_key]
+            acc[0] += row.counts.get(4, 0) + row.counts.get(5, 0)
+            acc[1] += row.n
     return {
-        theme: {g: (100 * (total / n - 1) / 4) for g, (total, n) in by_group.items() if n}
+        theme: {g: 100 * agree / n for g, (agree, n) in by_group.items() if n}
         for theme, by_group in sums.items()
     }
 

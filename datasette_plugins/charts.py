@@ -7,6 +7,8 @@ ColorBrewer's RdBu (colour-blind safe); text is dark on light fills.
 
 from __future__ import annotations
 
+import textwrap
+
 from markupsafe import Markup, escape
 
 LIKERT_COLOURS = {1: "#b2182b", 2: "#ef8a62", 3: "#d9d9d9", 4: "#67a9cf", 5: "#2166ac"}
@@ -26,6 +28,28 @@ def _svg(width, height, title, desc, body, chart_id):
 BLOCK_COLOURS = {(1, 2): "#d6604d", (4, 5): "#4393c3", (1, 2, 3): "#e7a08b", (1, 2, 3, 9): "#e7a08b"}
 NEUTRAL = 3
 
+# Labels sit on their own lines above each bar, wrapped, at the chart's full
+# width: a label beside the bar had 190 units and long ones were cut at the
+# left edge ("älld, uppföljning…"). 12-unit text averages under 7 units a
+# character, so 56 characters fit the 420-unit width with room to spare.
+CHART_WIDTH = 420
+LABEL_CHARS = 56
+LINE_HEIGHT = 15
+
+
+def wrap_label(label: str, width: int = LABEL_CHARS) -> list[str]:
+    """The label in lines of at most ``width`` characters, every word kept."""
+    return textwrap.wrap(str(label), width=width, break_long_words=True) or [""]
+
+
+def _label_lines(label, y) -> tuple[str, float]:
+    """SVG text for a wrapped label starting at ``y``; returns (markup, y below it)."""
+    parts = []
+    for line in wrap_label(label):
+        y += LINE_HEIGHT
+        parts.append(f'<text x="0" y="{y - 3}" font-size="12">{escape(line)}</text>')
+    return "".join(parts), y
+
 
 def block_label(block, dont_know: str) -> str:
     """"1", "1–2", or "3 + vet inte" for a block of values (disclosure.py)."""
@@ -43,54 +67,57 @@ def diverging_bars(rows, *, title, chart_id, suppressed_text, dont_know="vet int
     """rows: (label, segments) where segments are (block of values, share) in scale order,
     or None when the group is suppressed, or a text to print instead of the bar.
     The neutral block (3, or 3 with don't know) straddles the centre; merged blocks
-    (1–2, 4–5, 1–3) are one bar each, on their side,
-    so the chart never shows more than the table."""
-    label_width, bar_width, row_height = 190, 400, 26
-    centre = label_width + bar_width / 2
-    height = row_height * len(rows) + 10
-    parts, described = [], []
-    for i, (label, segments) in enumerate(rows):
-        y = 5 + i * row_height
-        parts.append(
-            f'<text x="{label_width - 6}" y="{y + 17}" text-anchor="end" font-size="12">{escape(label)}</text>'
-        )
+    (1–2, 4–5, 1–3) are one bar each, on their side, so the chart never shows more
+    than the table. Labels are wrapped above their bars, never cut."""
+    bar_width, bar_height = CHART_WIDTH, 18
+    centre = bar_width / 2
+    parts, described, y = [], [], 0.0
+    bar_spans = []
+    for label, segments in rows:
+        text, y = _label_lines(label, y)
+        parts.append(text)
+        top = y + 2
         if segments is None or isinstance(segments, str):
             note = suppressed_text if segments is None else segments
-            parts.append(f'<text x="{centre}" y="{y + 17}" text-anchor="middle" font-size="12">{escape(note)}</text>')
+            parts.append(f'<text x="{centre}" y="{top + 13}" text-anchor="middle" font-size="12">{escape(note)}</text>')
             described.append(f"{label}: {note}")
-            continue
-        # The scale spans -100 %..+100 % of the half width on each side.
-        left = sum(share for block, share in segments if min(block) < NEUTRAL)
-        left += sum(share for block, share in segments if min(block) == NEUTRAL) / 2
-        x = centre - left * (bar_width / 2)
-        for block, share in segments:
-            width = share * (bar_width / 2)
-            if width > 0:
-                parts.append(
-                    f'<rect x="{x:.2f}" y="{y + 3}" width="{width:.2f}" height="{row_height - 8}" '
-                    f'fill="{_colour(block)}"/>'
-                )
-            x += width
-        described.append(
-            f"{label}: " + ", ".join(f"{block_label(block, dont_know)}: {round(100 * share)} %" for block, share in segments)
-        )
-    parts.append(f'<line x1="{centre}" y1="0" x2="{centre}" y2="{height}" stroke="#333" stroke-width="1"/>')
-    return _svg(label_width + bar_width + 10, height, title, "; ".join(described), "".join(parts), chart_id)
+        else:
+            # The scale spans -100 %..+100 % of the half width on each side.
+            left = sum(share for block, share in segments if min(block) < NEUTRAL)
+            left += sum(share for block, share in segments if min(block) == NEUTRAL) / 2
+            x = centre - left * (bar_width / 2)
+            for block, share in segments:
+                width = share * (bar_width / 2)
+                if width > 0:
+                    parts.append(
+                        f'<rect x="{x:.2f}" y="{top}" width="{width:.2f}" height="{bar_height}" '
+                        f'fill="{_colour(block)}"/>'
+                    )
+                x += width
+            described.append(
+                f"{label}: " + ", ".join(f"{block_label(block, dont_know)}: {round(100 * share)} %" for block, share in segments)
+            )
+        bar_spans.append((top, top + bar_height))
+        y = top + bar_height + 8
+    for top, bottom in bar_spans:
+        parts.append(f'<line x1="{centre}" y1="{top - 2}" x2="{centre}" y2="{bottom + 2}" stroke="#333" stroke-width="1"/>')
+    return _svg(bar_width, max(y, 10), title, "; ".join(described), "".join(parts), chart_id)
 
 
-def horizontal_bars(rows, *, title, chart_id, maximum=100):
-    """rows: (label, value 0..maximum)."""
-    label_width, bar_width, row_height = 190, 360, 22
-    height = row_height * len(rows) + 10
-    parts = []
-    for i, (label, value) in enumerate(rows):
-        y = 5 + i * row_height
+def horizontal_bars(rows, *, title, chart_id, maximum=100, number=str):
+    """rows: (label, value 0..maximum); ``number`` writes a value as the reader expects."""
+    bar_width, bar_height = CHART_WIDTH - 50, 16
+    parts, y = [], 0.0
+    for label, value in rows:
+        text, y = _label_lines(label, y)
+        parts.append(text)
+        top = y + 2
         width = max(0.0, min(1.0, value / maximum)) * bar_width
-        parts.append(f'<text x="{label_width - 6}" y="{y + 15}" text-anchor="end" font-size="12">{escape(label)}</text>')
-        parts.append(f'<rect x="{label_width}" y="{y + 3}" width="{width:.2f}" height="{row_height - 6}" fill="#2166ac"/>')
-        parts.append(f'<text x="{label_width + width + 4:.2f}" y="{y + 15}" font-size="12">{round(value)}</text>')
-    desc = "; ".join(f"{label}: {round(value)}" for label, value in rows)
-    return _svg(label_width + bar_width + 40, height, title, desc, "".join(parts), chart_id)
+        parts.append(f'<rect x="0" y="{top}" width="{width:.2f}" height="{bar_height}" fill="#2166ac"/>')
+        parts.append(f'<text x="{width + 4:.2f}" y="{top + 13}" font-size="12">{escape(number(round(value)))}</text>')
+        y = top + bar_height + 8
+    desc = "; ".join(f"{label}: {number(round(value))}" for label, value in rows)
+    return _svg(CHART_WIDTH, max(y, 10), title, desc, "".join(parts), chart_id)
 
 
 def heat_map(row_labels, column_labels, values, *, title, chart_id):

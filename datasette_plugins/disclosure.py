@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from datasette_plugins import i18n
+
 SCALE = (1, 2, 3, 4, 5)
 DONT_KNOW = 9
 
@@ -181,7 +183,8 @@ def table_cells(row, lang: str, suppressed_text: str) -> list[tuple[int, str]]:
     if row.suppressed:
         return [(10, suppressed_text)]
     partition = row.partition
-    cells = [(1, str(row.n))]
+    number = i18n.format_number  # decimal comma and thin-space thousands in Swedish
+    cells = [(1, number(row.n, lang))]
     if partition.withheld:
         return cells + [(9, text("withheld", lang))]
     for block, share in row.segments():
@@ -190,10 +193,10 @@ def table_cells(row, lang: str, suppressed_text: str) -> list[tuple[int, str]]:
         block = next(b for b in partition.blocks() if DONT_KNOW in b)
         cells.append((1, text("included", lang, block="–".join(str(v) for v in block if v != DONT_KNOW))))
     else:
-        cells.append((1, str(normalised(row.counts)[DONT_KNOW])))
+        cells.append((1, number(normalised(row.counts)[DONT_KNOW], lang)))
     median, mean = (row.median(), row.mean()) if partition.exact else (None, None)
-    cells.append((1, "–" if median is None else str(median)))
-    cells.append((1, "–" if mean is None else f"{mean:.2f}"))
+    cells.append((1, "–" if median is None else number(median, lang)))
+    cells.append((1, "–" if mean is None else number(mean, lang, 2)))
     agree = None if partition.dont_know_in_neutral else (row.agree() or 0)
     cells.append((1, "–" if agree is None else _percent(agree)))
     return cells

@@ -31,9 +31,9 @@ SWEDISH = {
     "Disagree": "Instämmer inte",
     "Neither": "Varken eller",
     "Strongly agree": "Instämmer helt",
-    "Theme index by group (0 = all disagree strongly, 100 = all agree strongly)": "Temaindex per grupp (0 = alla instämmer inte alls, 100 = alla instämmer helt)",
+    "Share who agree per theme and group (4–5 on the scale, % of everyone who answered)": "Andel som instämmer per tema och grupp (4–5 på skalan, % av alla som svarade)",
     "Theme": "Tema",
-    "Index": "Index",
+    "Agree, %": "Instämmer, %",
     "Shares of answers on the 1-5 scale; \"don't know\" is left out.": "Andelar av svaren på skalan 1–5; ”vet inte” räknas inte.",
     "Groups with fewer than {k} answers in a process are left out of every figure, totals included, so no figure can be worked back to them.": "Grupper med färre än {k} svar i en rekrytering utelämnas ur alla siffror, även summorna, så att ingen siffra kan räknas fram ur dem.",
     "No answers yet.": "Inga svar ännu.",
@@ -66,18 +66,205 @@ SWEDISH = {
     "Codebook (Markdown)": "Kodbok (Markdown)",
     "SPSS syntax": "SPSS-syntax",
     "R labels": "R-etiketter",
+    "Data as codes (CSV, one row per response, answers as numbers)": "Data som koder (CSV, en rad per svar, svaren som siffror)",
+    "Data with answer labels (CSV, one row per response, answers as words)": "Data med svarsetiketter (CSV, en rad per svar, svaren i ord)",
+    "Codebook: every question and its codes (CSV)": "Kodbok: varje fråga och dess koder (CSV)",
+    "Codebook to read: every question and its codes (Markdown)": "Kodbok att läsa: varje fråga och dess koder (Markdown)",
+    "Labels for SPSS (syntax file .sps)": "Etiketter för SPSS (syntaxfil .sps)",
+    "Labels for R (script .R)": "Etiketter för R (skript .R)",
     "Sign in": "Logga in",
     "Sign in to see the evaluation data.": "Logga in för att se utvärderingsdata.",
     "Sign in with your staff account": "Logga in med ditt personalkonto",
-    "You do not have access to this page.": "Du har inte behörighet till den här sidan.",
     "Demo mode: open without sign-in on this computer only. Synthetic data.": "Demoläge: öppet utan inloggning, bara på den här datorn. Syntetiska data.",
     "Language": "Språk",
     "Chart": "Diagram",
     "The same figures as a table follow the chart.": "Samma siffror finns i tabellen efter diagrammet.",
-    "Unknown process.": "Okänd rekrytering.",
     "Evaluation": "Utvärdering",
+    "Unknown process.": "Okänd rekrytering.",
     "Raw data and SQL": "Rådata och SQL",
 }
+
+# Datasette's own chrome, as the overridden templates in
+# datasette_plugins/templates/ ask for it (kept here with our pages' strings:
+# one place for every Swedish word on the Datasette side).
+SWEDISH.update({
+    "Home": "Start",
+    "Menu": "Meny",
+    "Log out": "Logga ut",
+    "Switch language": "Byt språk",
+    "Table actions": "Tabellåtgärder",
+    "view": "vy",
+    "row": "rad",
+    "rows": "rader",
+    "{n} rows": "{n} rader",
+    "1 row": "1 rad",
+    "Search:": "Sök:",
+    "Search in this table": "Sök i tabellen",
+    "- remove filter -": "– ta bort filtret –",
+    "- column -": "– kolumn –",
+    "Filter column": "Filtrera på kolumn",
+    "Filter condition": "Villkor",
+    "Filter value": "Värde att filtrera på",
+    "Filter {n}: column": "Filter {n}: kolumn",
+    "Filter {n}: condition": "Filter {n}: villkor",
+    "Filter {n}: value": "Filter {n}: värde",
+    "Sort...": "Sortera …",
+    "Sort by {column}": "Sortera på {column}",
+    "Sort rows": "Sortera raderna",
+    "descending": "fallande",
+    "Apply": "Använd filtren",
+    "Filters": "Filter",
+    "remove": "ta bort",
+    "{n} extra where clauses": "{n} extra where-villkor",
+    "View and edit SQL": "Visa och redigera SQL",
+    "Download": "Ladda ner",
+    "This table as CSV (comma-separated, opens in Excel; these rows only)": "Tabellen som CSV (kommaseparerad, öppnas i Excel; bara de här raderna)",
+    "This table as JSON (for programs)": "Tabellen som JSON (för program)",
+    "This result as CSV (comma-separated, opens in Excel)": "Resultatet som CSV (kommaseparerad, öppnas i Excel)",
+    "This result as JSON (for programs)": "Resultatet som JSON (för program)",
+    "This row as JSON (for programs)": "Raden som JSON (för program)",
+    "Suggested facets:": "Föreslagna fasetter:",
+    "Facets": "Fasetter",
+    "Remove the facet {name}": "Ta bort fasetten {name}",
+    "Remove the filter {value}": "Ta bort filtret {value}",
+    "Show all values": "Visa alla värden",
+    "These facets timed out:": "De här fasetterna tog för lång tid:",
+    "Next page": "Nästa sida",
+    "Advanced export": "Avancerad export",
+    "JSON shape:": "JSON-form:",
+    "default": "standard",
+    "array": "lista",
+    "newline-delimited": "en rad per post",
+    "object": "objekt",
+    "CSV options:": "CSV-val:",
+    "download file": "ladda ner som fil",
+    "expand labels": "visa etiketter",
+    "stream all rows": "alla rader",
+    "Export CSV": "Exportera CSV",
+    "0 records": "0 rader",
+    "0 results": "0 resultat",
+    "Table definition (SQL)": "Tabellens definition (SQL)",
+    "View definition (SQL)": "Vyns definition (SQL)",
+    "Links from other tables": "Länkar från andra tabeller",
+    "from {column} in {table}": "från {column} i {table}",
+    "Custom SQL query": "Egen SQL-fråga",
+    "returning {n} rows": "som gav {n} rader",
+    "returning more than {n} rows": "som gav mer än {n} rader",
+    "SQL query": "SQL-fråga",
+    "Query parameters": "Frågans parametrar",
+    "Run SQL": "Kör SQL",
+    "Edit SQL": "Redigera SQL",
+    "hide": "dölj",
+    "show": "visa",
+    "Queries": "Färdiga frågor",
+    "Tables": "Tabeller",
+    "Views": "Vyer",
+    "hidden": "dold",
+    "Many rows": "Många rader",
+    "... and {n} hidden tables": "… och {n} dolda tabeller",
+    "Columns": "Kolumner",
+    "Powered by": "Drivs med",
+    "Queries took {ms} ms": "Frågorna tog {ms} ms",
+    "Data license:": "Datalicens:",
+    "Data source:": "Datakälla:",
+    "About:": "Om:",
+    "Rows of the table": "Tabellens rader",
+    "Query result": "Frågans resultat",
+    "Error {status}": "Fel {status}",
+    "Page not found": "Sidan finns inte",
+    "There is no page at this address. It may have moved, or the link may be mistyped.": "Det finns ingen sida på den här adressen. Den kan ha flyttats, eller så är länken felskriven.",
+    "No access": "Ingen behörighet",
+    "Your account does not give access to this page. Ask the evaluation's administrator if you need it.": "Ditt konto ger inte tillgång till den här sidan. Fråga utvärderingens administratör om du behöver den.",
+    "Something went wrong": "Något gick fel",
+    "Back to the start page": "Tillbaka till startsidan",
+    "What Datasette said:": "Datasettes meddelande:",
+    "Column descriptions": "Kolumnernas beskrivningar",
+    # Start pages (landing.py).
+    "What each group thinks": "Vad varje grupp tycker",
+    "How the people who took part in recruitments with service-user involvement answered, theme by theme: the share who agree (4 or 5 on the five-point scale) of everyone who answered the theme's statements. The same figures follow each chart as a table.": "Så svarade de som deltog i rekryteringar med brukarmedverkan, tema för tema: andelen som instämmer (4 eller 5 på den femgradiga skalan) av alla som svarade på temats påståenden. Samma siffror står i en tabell efter varje diagram.",
+    "On this page": "På den här sidan",
+    "In short: share who agree per theme and group": "I korthet: andel som instämmer per tema och grupp",
+    "0 = everyone strongly disagrees, 50 = neither, 100 = everyone strongly agrees. – = too few answers to show.": "0 = alla instämmer inte alls, 50 = varken eller, 100 = alla instämmer helt. – = för få svar för att visa.",
+    "Theme by theme": "Tema för tema",
+    "What is not shown, and why": "Det som inte visas, och varför",
+    "Latest processes": "Senaste rekryteringarna",
+    "Every statement, group by group": "Varje påstående, grupp för grupp",
+    "share who agree per group, %": "andel som instämmer per grupp, %",
+    "Left out here for too few answers:": "Utelämnade här för att de har för få svar:",
+    "No group is left out of the figures on this page.": "Ingen grupp är utelämnad ur siffrorna på den här sidan.",
+    "Shown without their processes with too few answers:": "Visas utan de rekryteringar där de har för få svar:",
+    "Your account sees every figure, small groups included.": "Ditt konto ser alla siffror, även små grupper.",
+    "Answers \"don't know\" count among those who answered but not among those who agree.": "Svaret ”vet inte” räknas bland dem som svarade men inte bland dem som instämmer.",
+    "opened": "öppnad",
+    "No processes yet.": "Inga rekryteringar ännu.",
+    "Being planned": "Planeras",
+    "Collecting answers": "Samlar in svar",
+    "Closed": "Avslutad",
+    "Evaluation: the ways in": "Utvärderingen: vägar in",
+    "Everything in the evaluation data, one click away. Answers are anonymous; the served database holds no names, email addresses or links.": "Allt i utvärderingsdata, ett klick bort. Svaren är anonyma; databasen innehåller inga namn, e-postadresser eller länkar.",
+    "Every core statement, group by group, as charts with their figures; theme indexes; two groups compared.": "Varje kärnpåstående, grupp för grupp, som diagram med siffrorna; temaindex; jämförelse av två grupper.",
+    "Each recruitment: responses by group, the representatives' screening (Table 2) and the finalists' ranking.": "Varje rekrytering: svar per grupp, brukarrepresentanternas urval (Tabell 2) och rangordningen av slutkandidaterna.",
+    "Influence": "Inflytande",
+    "How the representatives' screening and ranking compare with the other parties', process by process.": "Hur brukarrepresentanternas bedömningar och rangordning står sig mot de andra parternas, rekrytering för rekrytering.",
+    "Find words in what respondents wrote in their own words.": "Hitta ord i det de svarande skrev med egna ord.",
+    "Data for SPSS, R or Excel, one row per response, with codebooks.": "Data för SPSS, R eller Excel, en rad per svar, med kodböcker.",
+    "Codebook": "Kodbok",
+    "Every question of every questionnaire version, with its theme and codes.": "Varje fråga i varje formulärversion, med tema och koder.",
+    "Every table and view, with filters, facets and your own SQL queries.": "Alla tabeller och vyer, med filter, fasetter och egna SQL-frågor.",
+    "Screening and ranking in {code}": "Urval och rangordning i {code}",
+    # Datasette's filter conditions (datasette.filters.Filters.lookups()).
+    "contains": "innehåller",
+    "ends with": "slutar med",
+    "starts with": "börjar med",
+    "like": "liknar (like)",
+    "not like": "liknar inte (not like)",
+    "glob": "mönster (glob)",
+    "in": "är någon av",
+    "not in": "är ingen av",
+    "array contains": "listan innehåller",
+    "array does not contain": "listan innehåller inte",
+    "date": "datum",
+    "is null": "saknar värde",
+    "is not null": "har ett värde",
+    "is blank": "är tom",
+    "is not blank": "är inte tom",
+})
+
+
+NARROW_NO_BREAK_SPACE = "\u202f"  # a thin space that never breaks a figure in two
+
+
+def format_number(value, lang: str = "sv", decimals: int | None = None) -> str:
+    """A figure as the reader writes it: 12 345,6 in Swedish, 12,345.6 in English.
+
+    Anything that is not a number (text, None, a link) comes back unchanged,
+    so templates can pass every cell through it.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if decimals is None:
+        decimals = 0 if isinstance(value, int) or float(value).is_integer() else (1 if abs(value) >= 10 else 2)
+    text = f"{value:,.{decimals}f}"
+    if lang == "en":
+        return text
+    return text.replace(",", NARROW_NO_BREAK_SPACE).replace(".", ",").replace("-", "\u2212")
+
+
+def theme_label(key: str | None, lang: str = "sv") -> str:
+    """A theme's name ("Tillit …") instead of its key ("trust").
+
+    The names live with the questionnaire definitions (forms.definitions.THEMES);
+    imported when first needed, never when Datasette loads the plugin, and
+    the key itself is shown if forms is not installed next to Datasette.
+    """
+    if not key or key == "-":
+        return "–"
+    try:
+        from forms.definitions import THEMES
+    except ImportError:  # Datasette on a host without the questionnaire package
+        return key
+    names = THEMES.get(key)
+    return names.get(lang, names["sv"]) if names else key
 
 
 def translator(lang: str):

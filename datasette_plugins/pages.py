@@ -8,7 +8,7 @@ Datasette, on its read-only connections.
 from __future__ import annotations
 
 import sqlite3
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from datasette.utils.asgi import Response
 
@@ -33,12 +33,16 @@ async def _render(datasette, request, template, context, status=200):
     return response
 
 
-def _deny(request):
-    """Anonymous: to the sign-in page. Signed in without the role: 403."""
+async def _deny(request, datasette):
+    """Anonymous: to the sign-in page. Signed in without the role: a 403 page
+    in the reader's language with a way back (templates/error.html)."""
     if access.role_of(request.actor) is None:
         return Response.redirect("/-/medverkan-login?" + urlencode({"next": request.full_path}))
-    _ = i18n.translator(i18n.language(request))
-    return Response.text(_("You do not have access to this page."), status=403)
+    return await _error(datasette, request, 403)
+
+
+async def _error(datasette, request, status, message=None):
+    return await _render(datasette, request, "error.html", {"status": status, "message": message}, status=status)
 
 
 def _safe_next(target: str | None) -> str:
@@ -73,7 +77,7 @@ def _int_arg(request, name):
 
 async def attitudes(request, datasette):
     if not access.may_see_aggregates(request.actor):
-        return _deny(request)
+        return await _deny(request, datasette)
     lang = i18n.language(request)
     _ = i18n.translator(lang)
     k = config.small_cell_k()
@@ -96,7 +100,7 @@ async def attitudes(request, datasette):
 
     computed = await database.execute_fn(compute)
     if computed is None:
-        return await _render(datasette, request, "medverkan_message.html", {"message": _("Unknown process.")}, status=404)
+        return await _error(datasette, request, 404, _("Unknown process."))
     process_list, chosen, figures, group_list = computed
     group_labels = dict(group_list)
     suppressed_text = _("fewer than {k}", k=k)
@@ -113,7 +117,9 @@ async def attitudes(request, datasette):
     theme_charts = []
     for j, (theme, by_group) in enumerate(sorted(index.items())):
         rows = [(group_labels.get(g, g), value) for g, value in by_group.items()]
-        theme_charts.append({"theme": theme, "rows": rows, "chart": charts.horizontal_bars(rows, title=theme, chart_id=f"theme-{j}")})
+        label = i18n.theme_label(theme, lang)
+        chart = charts.horizontal_bars(rows, title=label, chart_id=f"theme-{j}", number=lambda v: i18n.format_number(v, lang))
+        theme_charts.append({"theme": theme, "theme_label": label, "rows": rows, "chart": chart})
     full_access = access.has_full_access(request.actor)
     comparison = _group_comparison(request, figures, group_list) if full_access else None
     context = {
@@ -168,7 +174,7 @@ def _group_comparison(request, figures, group_list) -> dict:
 
 async def process(request, datasette):
     if not access.has_full_access(request.actor):
-        return _deny(request)
+        return await _deny(request, datasette)
     lang = i18n.language(request)
     _ = i18n.translator(lang)
     process_id = int(request.url_vars["process_id"])
@@ -187,7 +193,7 @@ async def process(request, datasette):
 
     data = await database.execute_fn(compute)
     if data is None:
-        return await _render(datasette, request, "medverkan_message.html", {"message": _("Unknown process.")}, status=404)
+        return await _error(datasette, request, 404, _("Unknown process."))
     raters, applicants, ratings, alphas = data["screening"]
     heat = charts.heat_map(applicants, raters, ratings, title=_("Screening of the qualified applicants (Table 2)"), chart_id="table-2")
     parties, finalists, ranks, w = data["ranking"]
@@ -217,7 +223,7 @@ def fts_query(text: str) -> str:
 
 async def search(request, datasette):
     if not access.has_full_access(request.actor):
-        return _deny(request)
+        return await _deny(request, datasette)
     _ = i18n.translator(i18n.language(request))
     text = (request.args.get("q") or "")[:200]
     hits, error = None, None
@@ -233,7 +239,7 @@ async def search(request, datasette):
 
 async def exports_page(request, datasette):
     if not access.has_full_access(request.actor):
-        return _deny(request)
+        return await _deny(request, datasette)
     listed = await _database(datasette).execute_fn(exports.instruments)
     return await _render(datasette, request, "medverkan_exports.html", {"instruments": listed})
 
@@ -250,11 +256,11 @@ EXPORT_KINDS = {
 
 async def export_file(request, datasette):
     if not access.has_full_access(request.actor):
-        return _deny(request)
+        return await _deny(request, datasette)
     kind = request.url_vars["kind"]
     instrument_id = int(request.url_vars["instrument_id"])
     if kind not in EXPORT_KINDS:
-        return Response.text("Not found", status=404)
+        return await _error(datasette, request, 404)
     content_type, make = EXPORT_KINDS[kind]
     lang = i18n.language(request)
 
@@ -271,10 +277,25 @@ async def export_file(request, datasette):
     except sqlite3.Error:
         name, body = None, None
     if body is None:
-        return Response.text("Not found", status=404)
+        return await _error(datasette, request, 404)
     response = Response(body, content_type=content_type)
     response.headers["content-disposition"] = f'attachment; filename="{name}_{kind}"'
     return response
 
 
 
+
+
+async def switch_language(request, datasette):
+    """Remember the chosen language and go back to the same page.
+
+    Datasette's own pages cannot take ``?lang=`` (a table page reads every
+    unknown argument as a column filter), so their switch link comes here.
+    """
+    lang = "en" if request.args.get("lang") == "en" else "sv"
+    target = urlsplit(_safe_next(request.args.get("next")))
+    # A ``lang=`` left in the page's address would outvote the new cookie.
+    query = urlencode([(k, v) for k, v in parse_qsl(target.query, keep_blank_values=True) if k != "lang"])
+    response = Response.redirect(target.path + ("?" + query if query else ""))
+    response.set_cookie("medverkan_lang", lang, samesite="lax", max_age=365 * 24 * 3600)
+    return response

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from datasette_plugins import access, config, described, hardening, i18n, pages, queries
+from datasette_plugins import access, config, described, hardening, i18n, landing, pages, queries
 
 
 @hookimpl
@@ -41,6 +41,8 @@ def forbidden(datasette, request, message):
 def register_routes(datasette):
     return [
         (r"^/-/medverkan-login$", pages.login),
+        (r"^/-/medverkan/language$", pages.switch_language),
+        (r"^/$", landing.home),
         (r"^/-/medverkan/attitudes$", pages.attitudes),
         (r"^/-/medverkan/process/(?P<process_id>\d+)$", pages.process),
         (r"^/-/medverkan/search$", pages.search),

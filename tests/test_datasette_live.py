@@ -107,8 +107,8 @@ def test_demo_case_table_2_alpha_and_rankings_w(live, demo_paths):
     conn.close()
     status, _, html = fetch(live + f"/-/medverkan/process/{process_id}", cookie("eva", "evaluator"))
     assert status == 200
-    assert "ordinal -0.080" in html and "nominal -0.052" in html
-    assert "Kendalls W: 0.040" in html
+    assert "ordinal \u2212" + "0,080" in html and "nominal \u2212" + "0,052" in html  # Swedish figures: minus sign, decimal comma
+    assert "Kendalls W: 0,040" in html
 
 
 def test_demo_mode_server_is_open_on_loopback_and_says_so(demo_paths):

@@ -6,6 +6,7 @@ import krippendorff
 import numpy as np
 import pytest
 
+from datasette_plugins.i18n import format_number
 from tests.fixtures.datasette import TABLE_2, actor_cookie
 
 pytestmark = pytest.mark.asyncio
@@ -29,8 +30,8 @@ async def test_process_page_shows_table_2_and_its_alpha(ds):
     matrix = np.array([[TABLE_2[r][a] for a in sorted(TABLE_2["Brukare A"])] for r in sorted(TABLE_2)], dtype=float)
     ordinal = krippendorff.alpha(reliability_data=matrix, level_of_measurement="ordinal")
     nominal = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
-    assert f"ordinal {ordinal:.3f}" in html
-    assert f"nominal {nominal:.3f}" in html
+    assert f"ordinal {format_number(ordinal, 'sv', 3)}" in html  # Swedish figures: −0,080
+    assert f"nominal {format_number(nominal, 'sv', 3)}" in html
     # Heat map and the table behind it: Sökande D was rated 1, 4, 1.
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="medverkan-chart"' in html
     assert re.search(r"<th scope=\"row\">Sökande D</th><td>1</td><td>4</td><td>1</td>", html)
@@ -39,7 +40,7 @@ async def test_process_page_shows_table_2_and_its_alpha(ds):
 
 async def test_process_page_shows_rankings_and_kendalls_w(ds):
     html = (await get(ds, "/-/medverkan/process/1")).text
-    assert "Kendalls W: 0.040" in html
+    assert "Kendalls W: 0,040" in html
     assert re.search(r"<th scope=\"row\">Brukarrepresentanter</th><td class=\"rank-1\">1</td>", html)
 
 
@@ -54,7 +55,7 @@ async def test_attitudes_page_draws_diverging_bars_with_text_alternatives(ds):
     assert html.count('role="img"') >= 2
     # Candidates in process 1 answered 4, 5, 5, 3, 9, 4: 9 is left out, so 1/5 neutral, 2/5 agree, 2/5 strongly.
     assert "Sökande: 1: 0 %, 2: 0 %, 3: 20 %, 4: 40 %, 5: 40 %" in html
-    assert "<caption>" in html and "Temaindex per grupp" in html
+    assert "<caption>" in html and "Andel som instämmer per tema och grupp" in html
 
 
 async def test_pages_have_no_inline_script_or_style(ds):
@@ -133,7 +134,7 @@ async def test_evaluators_compare_two_groups_with_mann_whitney(ds):
     managers = [v for v in GROUP_SIZES[(1, "manager")] if v != 9]
     expected = mannwhitneyu(candidates, managers, alternative="two-sided", method="asymptotic")
     assert f"<td>{len(candidates)}</td><td>{len(managers)}</td>" in section
-    assert f"<td>{expected.statistic:.1f}</td><td>{expected.pvalue:.3f}</td>" in section
+    assert f"<td>{format_number(expected.statistic, 'sv', 1)}</td><td>{format_number(expected.pvalue, 'sv', 3)}</td>" in section
     assert '<option value="candidate" selected>' in section
     # Management sees no test: it would work on cells they may not see.
     management = await get(ds, "/-/medverkan/attitudes?process=1&a=candidate&b=manager", role="management")
