@@ -68,7 +68,11 @@ def test_pages_run_under_the_csp_without_violations(browser, site, role):
             assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
             page.wait_for_load_state("load")
             if "sql=" in path:
-                assert page.locator(".CodeMirror").count() == 1, "the SQL editor did not start"
+                # The SQL box is a plain labelled textarea (no CodeMirror: it needs
+                # inline styles); it must be there and hold the query.
+                box = page.get_by_label("SQL")
+                assert box.count() == 1, "no labelled SQL box"
+                assert "respondent_groups" in box.input_value()
         assert problems == []
     finally:
         context.close()
