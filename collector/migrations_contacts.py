@@ -99,3 +99,23 @@ def c003_reserved_receipt_code(db):
     ``collector.respondent.submission``.
     """
     db["pending_submissions"].add_column("receipt_code", str)
+
+
+@contacts()
+def c004_receipt_handoffs(db):
+    """The receipt code on its way from the final submit to the thanks page.
+
+    Keyed by the hash of a random nonce kept in the session (never the code
+    or the invitation id: the cookie is signed, not encrypted); the row is
+    deleted when the thanks page shows it, or after a few minutes. See
+    ``collector.respondent.receipt_handoff``.
+    """
+    db.execute(
+        """
+        CREATE TABLE receipt_handoffs (
+            nonce_hash TEXT PRIMARY KEY,
+            receipt_code TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        ) WITHOUT ROWID
+        """
+    )

@@ -40,13 +40,13 @@ from wtforms import StringField
 from collector.db import get_contacts_db
 from collector.db import get_db
 from collector.i18n import current_language
+from collector.respondent import receipt_handoff
 from collector.respondent import submission
 from collector.respondent.checks import error_list
 from collector.respondent.checks import missing_required
 from collector.respondent.checks import only_input_errors
 from collector.respondent.checks import review_rows
 from collector.respondent.drafts import Context
-from collector.respondent.links import SESSION_RECEIPT
 from collector.respondent.links import current_invitation
 from collector.respondent.links import enter_with_token
 from collector.respondent.links import invitation_by_token
@@ -157,17 +157,21 @@ def _guard(current: tuple[dict | None, str] | None = None, *, finish_stored: boo
     response whose last step was lost: submitting does that itself.
     """
     invitation, state = current or current_invitation()
+    if state == "no_session" and receipt_handoff.has_sent():
+        # Answers were sent from this browser: the session no longer names
+        # the invitation (see receipt_handoff), the thanks page says what happened.
+        return None, redirect(url_for("respondent.thanks"), code=303)
     if finish_stored and state in ("open", "submitting"):
         # Stored, but the last step was lost (a crash or power cut): finish
         # it with the receipt code the respondent may already have seen.
         code = submission.finish_if_stored(get_db(), get_contacts_db(), invitation["id"])
         if code:
-            session[SESSION_RECEIPT] = code
+            receipt_handoff.hand_over(get_contacts_db(), code)
             return None, redirect(url_for("respondent.thanks"), code=303)
     if state == "submitting":
         return None, _finish_interrupted(invitation)
     if state != "open":
-        if state == "answered" and session.get(SESSION_RECEIPT):
+        if state == "answered" and receipt_handoff.has_sent():
             return None, redirect(url_for("respondent.thanks"), code=303)
         return None, state_page(state)
     return Context(invitation), None
@@ -181,7 +185,7 @@ def _finish_interrupted(invitation: dict):
         get_db(), get_contacts_db(), invitation["id"], answers, current_language(), instrument_id=context.instrument_id
     )
     if code:
-        session[SESSION_RECEIPT] = code
+        receipt_handoff.hand_over(get_contacts_db(), code)
     return redirect(url_for("respondent.thanks"), code=303)
 
 
@@ -274,7 +278,7 @@ def review():
 @bp.route("/svar/skicka", methods=["POST"])
 def send():
     invitation, state = current = current_invitation()
-    if state == "answered":
+    if state == "answered" or (state == "no_session" and receipt_handoff.has_sent()):
         return redirect(url_for("respondent.thanks"), code=303)
     context, response = _guard(current, finish_stored=False)
     if response is not None:
@@ -294,18 +298,23 @@ def send():
         instrument=context.instrument,
     )
     if code:
-        session[SESSION_RECEIPT] = code
+        receipt_handoff.hand_over(get_contacts_db(), code)
     return redirect(url_for("respondent.thanks"), code=303)
 
 
 @bp.route("/svar/tack")
 def thanks():
-    invitation, state = current_invitation()
-    code = session.get(SESSION_RECEIPT)
-    if state == "answered" and code:
+    """The receipt code, shown once: it is read from a one-time server-side
+    hand-over (``receipt_handoff``), never from the session cookie."""
+    sent = receipt_handoff.has_sent()
+    code = receipt_handoff.take(get_contacts_db())
+    if code:
         return render_template("respondent/thanks.html", code=code)
-    if state in ("answered", "no_session") and not code:
-        return state_page("answered" if state == "answered" else "no_session")
+    if sent:
+        return state_page("receipt_shown")
+    invitation, state = current_invitation()
+    if state in ("answered", "no_session"):
+        return state_page(state)
     return redirect(url_for("respondent.questionnaire"), code=303)
 
 
