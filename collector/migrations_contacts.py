@@ -119,3 +119,25 @@ def c004_receipt_handoffs(db):
         ) WITHOUT ROWID
         """
     )
+
+
+@contacts()
+def c005_authoring_checked_uploads(db):
+    """An uploaded XLSForm that passed the checks, waiting for preview and publishing.
+
+    Kept server-side under a random id so the preview is a GET page (the
+    browser's Back button works, nothing has to be uploaded twice); it
+    belongs to the staff account that uploaded it and expires after a day.
+    See ``collector.authoring.checked``.
+    """
+    db.execute(
+        """
+        CREATE TABLE authoring_checked_uploads (
+            id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            filename TEXT NOT NULL,
+            definition_json TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        ) WITHOUT ROWID
+        """
+    )
