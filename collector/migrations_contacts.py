@@ -99,3 +99,45 @@ def c003_reserved_receipt_code(db):
     ``collector.respondent.submission``.
     """
     db["pending_submissions"].add_column("receipt_code", str)
+
+
+@contacts()
+def c004_receipt_handoffs(db):
+    """The receipt code on its way from the final submit to the thanks page.
+
+    Keyed by the hash of a random nonce kept in the session (never the code
+    or the invitation id: the cookie is signed, not encrypted); the row is
+    deleted when the thanks page shows it, or after a few minutes. See
+    ``collector.respondent.receipt_handoff``.
+    """
+    db.execute(
+        """
+        CREATE TABLE receipt_handoffs (
+            nonce_hash TEXT PRIMARY KEY,
+            receipt_code TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        ) WITHOUT ROWID
+        """
+    )
+
+
+@contacts()
+def c005_authoring_checked_uploads(db):
+    """An uploaded XLSForm that passed the checks, waiting for preview and publishing.
+
+    Kept server-side under a random id so the preview is a GET page (the
+    browser's Back button works, nothing has to be uploaded twice); it
+    belongs to the staff account that uploaded it and expires after a day.
+    See ``collector.authoring.checked``.
+    """
+    db.execute(
+        """
+        CREATE TABLE authoring_checked_uploads (
+            id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            filename TEXT NOT NULL,
+            definition_json TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        ) WITHOUT ROWID
+        """
+    )

@@ -37,6 +37,11 @@ PERMANENT_SESSION_LIFETIME = datetime.timedelta(hours=8)
 # (WCAG 2.2.1): tokens follow the session, not a clock.
 WTF_CSRF_TIME_LIMIT = None
 
+# The receipt code waits this many seconds in the contacts database for the
+# thanks page to show it once (collector.respondent.receipt_handoff); the
+# session cookie carries only a random nonce.
+RECEIPT_HANDOFF_SECONDS = 600
+
 # Upload and request size limit (CSV imports, XLSForm uploads, answers).
 MAX_CONTENT_LENGTH = 4 * 1024 * 1024
 

@@ -20,8 +20,11 @@ catalogue: a cached class serves exactly one language.
 
 Conditions: a question whose condition refers to an *earlier* page is
 decided on the server and left out (pass its key in ``skip``); a question
-whose condition refers to a question on the *same* page is shown with a hint
-naming the condition and validated and stored only when the condition holds.
+whose condition refers to a question on the *same* page is in the form
+(validated and stored only when the condition holds), but the page shows it
+only once the condition holds: ``forms.model.hidden_on_page`` names the ones to leave
+out of the HTML, and the respondent views re-show the page when an answer
+makes one apply (no JavaScript needed).
 """
 
 from __future__ import annotations

@@ -178,3 +178,19 @@ def condition_met(question: Question, answers: dict[str, Any]) -> bool:
     if isinstance(given, list):
         return any(v in question.condition.values for v in given)
     return given in question.condition.values
+
+
+def hidden_on_page(instrument: Instrument, page_index: int, answers: dict[str, Any]) -> frozenset[str]:
+    """Keys on this page whose condition on a question of the *same* page does not hold.
+
+    These stay in the page's form class (so an answer that makes them apply
+    can be posted with them), but are not shown until it applies.
+    """
+    page_keys = {question.key for question in instrument.pages[page_index].questions}
+    return frozenset(
+        question.key
+        for question in instrument.pages[page_index].questions
+        if question.condition is not None
+        and question.condition.question in page_keys
+        and not condition_met(question, answers)
+    )

@@ -3,7 +3,9 @@ English, on a 360 px phone and a desktop, in Chromium against the demo case
 served by gunicorn with the production configuration.
 
 States: landing page, first page, a middle page, a page with validation
-errors, the review page, thank-you (with receipt), already answered, an
+errors, a follow-up question added on the same page, a page opened from
+the review, the review page, thank-you (with receipt, copy and print), the
+receipt already shown, a resumed page, already answered, an
 expired link, an unknown link, the withdrawal form, its confirmation and the
 withdrawn page. Screenshots of the phone flow in Swedish go to
 docs/screenshots/ when MEDVERKAN_SCREENSHOTS=1.
@@ -111,14 +113,25 @@ def test_every_respondent_state_passes_axe(browser, demo_site, language, viewpor
         for _ in range(20):
             if page.locator("form#answers").count() == 0:
                 break
+            if page.locator(".flash").count() and "follow-up question added" not in visit.checked:
+                visit.check("follow-up question added")
             answer_visible_questions(page)
             click_next(page)
         visit.check("review page")
         with page.expect_navigation():
+            page.click("main a[href*='granska=1']")
+        visit.check("page opened from the review")
+        click_next(page)
+        assert page.url.endswith("/svar/granska"), page.url
+        with page.expect_navigation():
             page.click("main form button[type=submit]")
+        page.wait_for_selector("#copy-receipt", state="visible")  # receipt.js revealed copy and print
         visit.check("thank-you page")
         receipt = re.search(r"[A-HJ-NP-Z2-9]{4}(?:-[A-HJ-NP-Z2-9]{4}){3}", page.inner_text("main"))
         assert receipt, "the thank-you page shows a receipt code"
+        page.reload()
+        assert receipt.group(0) not in page.inner_text("main"), "the receipt code is shown only once"
+        visit.check("receipt already shown")
 
         page.goto(f"{base}{link}?lang={language}")
         visit.check("already answered")
@@ -142,6 +155,20 @@ def test_every_respondent_state_passes_axe(browser, demo_site, language, viewpor
         with page.expect_navigation():
             page.click("main form button[type=submit]")
         visit.check("withdrawn")
+
+        # Leave after the first page, come back with the link: "Welcome back — page 2 of n".
+        later = demo_site.invite("representative")
+        page.goto(f"{base}{later}?lang={language}")
+        with page.expect_navigation():
+            page.click("main a.button")
+        for _ in range(5):
+            answer_visible_questions(page)
+            click_next(page)
+            if not page.url.endswith("/svar/sida/1"):
+                break
+        page.goto(f"{base}{later}")
+        assert page.locator(".flash").count() == 1, "resuming says where the person is"
+        visit.check("resumed page")
     finally:
         context.close()
-    assert len(visit.checked) >= 13, visit.checked
+    assert len(visit.checked) >= 16, visit.checked

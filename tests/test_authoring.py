@@ -2,6 +2,7 @@
 
 import dataclasses
 import io
+import re
 
 from forms.definitions import load_builtin_instruments
 from forms.model import Page
@@ -16,17 +17,32 @@ def xlsx(instrument) -> bytes:
     return out.getvalue()
 
 
-def upload(client, data: bytes, name: str):
+def upload(client, data: bytes, name: str, group: str = ""):
     token = csrf_from(client, "/coordinator/instruments/")
     return client.post(
         "/coordinator/instruments/",
-        data={"csrf_token": token, "workbook": (io.BytesIO(data), name)},
+        data={"csrf_token": token, "workbook": (io.BytesIO(data), name), "group": group},
         content_type="multipart/form-data",
     )
 
 
+def checked_page(client, data: bytes, name: str, group: str = "") -> tuple[str, str]:
+    """Upload a good file; return (checked page URL, its HTML) after the redirect."""
+    response = upload(client, data, name, group)
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    url = response.headers["Location"]
+    assert re.search(r"/coordinator/instruments/checked/[\w-]{20,}$", url), url
+    page = client.get(url)
+    assert page.status_code == 200
+    return url, page.get_data(as_text=True)
+
+
 def hidden(page: str, name: str) -> str:
     return page.split(f'name="{name}" type="hidden" value="')[1].split('"')[0]
+
+
+def publish(client, url: str, page: str, **choices):
+    return client.post(url + "/publish", data={"csrf_token": hidden(page, "csrf_token"), **choices})
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client):
@@ -35,13 +51,10 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
 
 def test_upload_preview_and_publish_a_department_variant(coordinator_client, served_db):
     variant = dataclasses.replace(load_builtin_instruments()["union"], key="union_am", department="arbetsmarknad")
-    page = upload(coordinator_client, xlsx(variant), "union_am.xlsx").get_data(as_text=True)
+    url, page = checked_page(coordinator_client, xlsx(variant), "union_am.xlsx")
     assert "union_am" in page and variant.questions[0].text["sv"] in page and variant.questions[0].text["en"] in page
-    response = coordinator_client.post(
-        "/coordinator/instruments/publish",
-        data={"csrf_token": hidden(page, "csrf_token"), "definition": hidden(page, "definition")},
-    )
-    assert response.status_code == 302
+    response = publish(coordinator_client, url, page)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/coordinator/instruments/")
     assert served_db.execute("select department from instruments where key = 'union_am'").fetchone() == ("arbetsmarknad",)
 
 
@@ -80,12 +93,12 @@ def test_every_xlsform_problem_has_a_swedish_translation():
     assert not missing, missing
 
 
-def test_wrong_file_type_and_tampered_definition_are_refused(coordinator_client):
+def test_wrong_file_type_and_unknown_upload_ids_are_refused(coordinator_client):
     page = upload(coordinator_client, b"%PDF", "form.pdf").get_data(as_text=True)
     assert "error-summary" in page
     token = csrf_from(coordinator_client, "/coordinator/instruments/")
-    response = coordinator_client.post("/coordinator/instruments/publish", data={"csrf_token": token, "definition": "eyJ4IjoxfQ.forged"})
-    assert response.status_code == 400
+    response = coordinator_client.post("/coordinator/instruments/checked/forged-id/publish", data={"csrf_token": token})
+    assert response.status_code == 404
 
 
 def test_reworded_core_item_asks_keep_or_break(coordinator_client, served_db):
@@ -97,12 +110,14 @@ def test_reworded_core_item_asks_keep_or_break(coordinator_client, served_db):
         for p in old.pages
     )
     new = dataclasses.replace(old, version=old.version + 1, pages=pages)
-    page = upload(coordinator_client, xlsx(new), "rep.xlsx").get_data(as_text=True)
+    url, page = checked_page(coordinator_client, xlsx(new), "rep.xlsx")
     assert f'name="core-{key}"' in page and "<fieldset>" in page
-    data = {"csrf_token": hidden(page, "csrf_token"), "definition": hidden(page, "definition")}
-    coordinator_client.post("/coordinator/instruments/publish", data=data)
+    # Without the choice: back to the same checked page (no new upload needed), with the message.
+    missing = publish(coordinator_client, url, page)
+    assert missing.status_code == 303 and missing.headers["Location"] == url
+    assert "Välj för varje omformulerad kärnfråga" in coordinator_client.get(url).get_data(as_text=True)
     assert served_db.execute("select count(*) from instruments where key = ? and version = ?", [old.key, new.version]).fetchone()[0] == 0
-    coordinator_client.post("/coordinator/instruments/publish", data={**data, f"core-{key}": "keep"})
+    publish(coordinator_client, url, page, **{f"core-{key}": "keep"})
     row = served_db.execute("select definition_json from instruments where key = ? and version = ?", [old.key, new.version]).fetchone()
     assert row and f'"{key}"' in row[0]
 
@@ -114,16 +129,17 @@ def test_page_is_swedish_first(coordinator_client):
 
 def test_preview_renders_each_page_with_the_respondent_field_macros(coordinator_client, served_db):
     instrument = dataclasses.replace(load_builtin_instruments()["representative"], key="rep_draft")
-    page = upload(coordinator_client, xlsx(instrument), "rep.xlsx").get_data(as_text=True)
-    data = {"csrf_token": hidden(page, "csrf_token"), "definition": hidden(page, "definition")}
+    url, page = checked_page(coordinator_client, xlsx(instrument), "rep.xlsx")
     for number, source_page in enumerate(instrument.pages, start=1):
         for language in ("sv", "en"):
-            shown = coordinator_client.post("/coordinator/instruments/preview", data={**data, "page_language": f"{number}-{language}"})
+            link = f"{url}/page/{number}/{language}"
+            assert f'href="{link}"' in page
+            shown = coordinator_client.get(link)
             assert shown.status_code == 200
             html = shown.get_data(as_text=True)
             assert source_page.title[language] in html
             first = source_page.questions[0]
             assert f'id="question-{first.key}"' in html
-    bad = coordinator_client.post("/coordinator/instruments/preview", data={**data, "page_language": "99-sv"})
-    assert bad.status_code == 400
+    assert coordinator_client.get(f"{url}/page/99/sv").status_code == 404
+    assert coordinator_client.get(f"{url}/page/1/fi").status_code == 404
     assert served_db.execute("select count(*) from instruments where key = 'rep_draft'").fetchone()[0] == 0

@@ -1,4 +1,6 @@
-"""Authoring pages in real Chromium: upload, report and preview pass axe at 360 px."""
+"""Authoring pages in real Chromium: upload, report and preview pass axe at
+360 px, and the browser's Back button after a preview returns to the checked
+upload (it used to answer ERR_CACHE_MISS: the preview was a POST)."""
 
 import dataclasses
 
@@ -34,12 +36,16 @@ def test_upload_report_and_preview_pass_axe_on_a_phone(browser, demo_site, tmp_p
             problems[name] = axe_violations(page)
             assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
         assert "manager_draft" in page.content()
+        checked_url = page.url
+        assert "/coordinator/instruments/checked/" in checked_url
         with page.expect_navigation():
-            with page.expect_navigation():
-                page.click("button[name=page_language]")
+            page.click("ul.preview-pages a")
         assert page.locator(".question").count() > 0
         problems["preview"] = axe_violations(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "preview"
+        response = page.go_back()
+        assert page.url == checked_url and response is not None and response.ok
+        assert "manager_draft" in page.content() and page.locator("form[action$='/publish']").count() == 1
     finally:
         context.close()
     found = {name: describe_violations(v) for name, v in problems.items() if v}

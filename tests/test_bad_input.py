@@ -118,15 +118,25 @@ def _form_fields(html, number):
     return reader, answers_for(reader)
 
 
+def _answer_page(client, number, value_for=lambda name, value: value):
+    """Answer page ``number`` with valid values; answer again while the page comes
+    back with a follow-up question an answer made apply. Returns the last POST."""
+    for _ in range(5):
+        reader, valid = _form_fields(_page(client, number), number)
+        data = [(name, value_for(name, value)) for name, value in valid]
+        posted = _body(client, "POST", reader.action, data=[*data, ("action", "next")])
+        if posted.status_code != 303 or not posted.headers["Location"].endswith(reader.action):
+            return posted
+    raise AssertionError(f"page {number} kept asking follow-up questions")
+
+
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_corpus_on_questionnaire_pages_never_500_and_keeps_earlier_answers(hostile_app, lang):
     app, invite = hostile_app
     client = app.test_client()
     _start(client, invite(), lang)
-    first = _page(client, 1)
-    reader, valid = _form_fields(first, 1)
-    response = _body(client, "POST", "/svar/sida/1", data=[*valid, ("action", "next")])
-    assert response.status_code == 303
+    response = _answer_page(client, 1)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/svar/sida/2")
     kept = _checked_values(_page(client, 1))
     assert kept, "page 1 answers were stored"
     second = _page(client, 2)
@@ -236,11 +246,10 @@ def test_stored_script_is_escaped_on_review_and_in_exports(hostile_app):
         response = client.get(f"/svar/sida/{number}")
         if response.status_code != 200 or "/svar/sida/" not in response.request.path:
             break
-        reader, valid = _form_fields(response.get_data(as_text=True), number)
+        reader, _valid = _form_fields(response.get_data(as_text=True), number)
         if reader.action is None:
             break
-        data = [(name, SCRIPT if name != "csrf_token" and value == "Svar från lasttest" else value) for name, value in valid]
-        posted = _body(client, "POST", reader.action, data=[*data, ("action", "next")])
+        posted = _answer_page(client, number, lambda name, value: SCRIPT if name != "csrf_token" and value == "Svar från lasttest" else value)
         if posted.status_code != 303 or "granska" in posted.headers.get("Location", ""):
             break
     review = client.get("/svar/granska").get_data(as_text=True)

@@ -31,8 +31,11 @@ def tab_to(page, predicate, limit=200):
     raise AssertionError("Tab never reached the expected element")
 
 
-def answer_page_by_keyboard(page) -> None:
-    """Tab through the form once, answering each group and field, then press Enter on Next."""
+def answer_page_by_keyboard(page, press_next: bool = True) -> None:
+    """Tab through the form once, answering each group and field, then press Enter on Next.
+
+    With ``press_next=False`` it stops on reaching Next, without pressing it.
+    """
     answered = set()
     page.evaluate("document.activeElement && document.activeElement.blur()")
     page.focus("main")
@@ -40,6 +43,8 @@ def answer_page_by_keyboard(page) -> None:
         page.keyboard.press("Tab")
         el = page.evaluate(FOCUSED)
         if el["tag"] == "button" and el["action"] == "next":
+            if not press_next:
+                return
             with page.expect_navigation():
                 page.keyboard.press("Enter")
             return
@@ -111,5 +116,35 @@ def test_complete_questionnaire_with_keyboard_only(browser, demo_site):
             page.keyboard.press("Enter")
         text = page.inner_text("main")
         assert re.search(r"[A-HJ-NP-Z2-9]{4}(?:-[A-HJ-NP-Z2-9]{4}){3}", text), text[:500]
+    finally:
+        context.close()
+
+
+def test_enter_on_a_radio_button_moves_on_to_the_next_page(browser, demo_site):
+    """Enter in a radio group submits with the form's default button: Next.
+
+    It used to be the language switch (the form's first submit button), so
+    Enter turned the questionnaire into English and stayed on the page.
+    """
+    context = browser.new_context(viewport={"width": 1024, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(demo_site.url + demo_site.invite("representative"))
+        tab_to(page, lambda el: el["tag"] == "a" and "button" in el["cls"])
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url.endswith("/svar/sida/1")
+        for _ in range(5):  # an answer may bring a follow-up question onto the same page
+            answer_page_by_keyboard(page, press_next=False)
+            page.focus("main")
+            radio = tab_to(page, lambda el: el["type"] == "radio" and el["inForm"])
+            assert radio["checked"], radio
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            assert page.evaluate("document.documentElement.lang") == "sv", "Enter switched the language"
+            assert page.locator(".error-summary").count() == 0, page.inner_text(".error-summary")
+            if not page.url.endswith("/svar/sida/1"):
+                break
+        assert page.url.endswith("/svar/sida/2"), page.url
     finally:
         context.close()

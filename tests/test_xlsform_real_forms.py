@@ -169,11 +169,12 @@ def test_text_choice_names_survive_export_as_the_stored_names():
 
 
 def _upload(client, data: bytes, name: str) -> str:
+    """The page after an upload: the report, or (after the redirect) the checked upload."""
     from tests.fixtures.coordinator import csrf_from
 
     token = csrf_from(client, "/coordinator/instruments/")
     response = client.post("/coordinator/instruments/", data={"csrf_token": token, "workbook": (io.BytesIO(data), name)},
-                           content_type="multipart/form-data")
+                           content_type="multipart/form-data", follow_redirects=True)
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -188,4 +189,4 @@ def test_a_real_form_with_its_respondent_group_added_reaches_the_preview(coordin
     text = (FORMS / "text_and_integer.md").read_text() + "| settings |\n| | medverkan_group |\n| | candidate |\n"
     page = _upload(coordinator_client, text.encode(), "text_and_integer.md")
     assert "error-summary" not in page
-    assert 'name="definition"' in page and "What is your name?" in page
+    assert 'action="/coordinator/instruments/checked/' in page and "What is your name?" in page

@@ -88,6 +88,13 @@ class Context:
         skip = builder.skipped_questions(self.instrument, page_index, self.answers)
         return builder.build_page_form(self.instrument, page_index, language or current_language(), self.items, skip)
 
+    def with_page(self, page_index: int, page_values: dict) -> dict:
+        """The answers so far with this page's replaced by ``page_values`` (not saved)."""
+        page_keys = {question.key for question in self.instrument.pages[page_index].questions}
+        merged = {key: value for key, value in self.answers.items() if key not in page_keys}
+        merged.update(page_values)
+        return merged
+
     def save(self, page_number: int, page_index: int | None = None, page_values: dict | None = None, reached=None):
         if page_index is not None:
             for question in self.instrument.pages[page_index].questions:

@@ -26,7 +26,11 @@ from forms.vocabulary import LANGUAGES
 
 
 SESSION_INVITATION = "respondent_invitation"
+# After a submit: a random nonce naming the parked receipt code (never the
+# code itself; see collector.respondent.receipt_handoff), and a flag that
+# this browser sent answers.
 SESSION_RECEIPT = "respondent_receipt"
+SESSION_SENT = "respondent_sent"
 
 # --- invitations ---------------------------------------------------------------
 
@@ -103,6 +107,11 @@ def state_page(state: str):
             _("You have already answered"),
             _("Answers have already been sent with this link, so it cannot be used again. If you want to take back your answers, use the receipt code you got after sending them."),
         ),
+        "receipt_shown": (
+            200,
+            _("Your answers have been sent"),
+            _("The receipt code was shown once, right after you sent your answers. It cannot be shown again, because your answers are not linked to you. If you wrote it down, you can use it to take back your answers."),
+        ),
         "no_session": (
             200,
             _("Open the link from your invitation"),
@@ -116,6 +125,7 @@ def state_page(state: str):
 def start_session(invitation: dict):
     session[SESSION_INVITATION] = invitation["id"]
     session.pop(SESSION_RECEIPT, None)
+    session.pop(SESSION_SENT, None)
     if request.args.get("lang") in LANGUAGES:
         # An explicit choice in the link (``/s/<token>?lang=en``) wins.
         session["lang"] = request.args["lang"]

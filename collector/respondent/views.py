@@ -26,6 +26,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask import abort
 from flask import current_app
+from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -40,13 +41,18 @@ from wtforms import StringField
 from collector.db import get_contacts_db
 from collector.db import get_db
 from collector.i18n import current_language
+from collector.respondent import receipt_handoff
 from collector.respondent import submission
-from collector.respondent.checks import error_list
 from collector.respondent.checks import missing_required
 from collector.respondent.checks import only_input_errors
 from collector.respondent.checks import review_rows
 from collector.respondent.drafts import Context
-from collector.respondent.links import SESSION_RECEIPT
+from collector.respondent.page_flow import RETURN_TO_REVIEW
+from collector.respondent.page_flow import after_page
+from collector.respondent.page_flow import forget_errors
+from collector.respondent.page_flow import newly_applicable
+from collector.respondent.page_flow import page_url
+from collector.respondent.page_flow import render_page
 from collector.respondent.links import current_invitation
 from collector.respondent.links import enter_with_token
 from collector.respondent.links import invitation_by_token
@@ -54,6 +60,7 @@ from collector.respondent.links import state_page
 from collector.security import note_failed_token_lookup
 from collector.security import token_guesses_exceeded
 from forms import builder
+from forms.model import hidden_on_page
 from forms.vocabulary import LANGUAGES
 
 bp = Blueprint("respondent", __name__)
@@ -157,17 +164,21 @@ def _guard(current: tuple[dict | None, str] | None = None, *, finish_stored: boo
     response whose last step was lost: submitting does that itself.
     """
     invitation, state = current or current_invitation()
+    if state == "no_session" and receipt_handoff.has_sent():
+        # Answers were sent from this browser: the session no longer names
+        # the invitation (see receipt_handoff), the thanks page says what happened.
+        return None, redirect(url_for("respondent.thanks"), code=303)
     if finish_stored and state in ("open", "submitting"):
         # Stored, but the last step was lost (a crash or power cut): finish
         # it with the receipt code the respondent may already have seen.
         code = submission.finish_if_stored(get_db(), get_contacts_db(), invitation["id"])
         if code:
-            session[SESSION_RECEIPT] = code
+            receipt_handoff.hand_over(get_contacts_db(), code)
             return None, redirect(url_for("respondent.thanks"), code=303)
     if state == "submitting":
         return None, _finish_interrupted(invitation)
     if state != "open":
-        if state == "answered" and session.get(SESSION_RECEIPT):
+        if state == "answered" and receipt_handoff.has_sent():
             return None, redirect(url_for("respondent.thanks"), code=303)
         return None, state_page(state)
     return Context(invitation), None
@@ -181,7 +192,7 @@ def _finish_interrupted(invitation: dict):
         get_db(), get_contacts_db(), invitation["id"], answers, current_language(), instrument_id=context.instrument_id
     )
     if code:
-        session[SESSION_RECEIPT] = code
+        receipt_handoff.hand_over(get_contacts_db(), code)
     return redirect(url_for("respondent.thanks"), code=303)
 
 
@@ -191,30 +202,14 @@ def questionnaire():
     if response is not None:
         return response
     if context.has_draft and request.args.get("start") is None:
+        # Resuming: say where the person is, on the page they land on.
         page = min(max(int(context.draft.get("page", 1)), 1), context.page_count + 1)
         if page > context.page_count:
+            flash(_("Welcome back — you have answered every page. Check your answers and send them."), "info")
             return redirect(url_for("respondent.review"), code=303)
+        flash(_("Welcome back — you are on page %(number)s of %(total)s.", number=page, total=context.page_count), "info")
         return redirect(url_for("respondent.page", number=page), code=303)
     return render_template("respondent/start.html", ctx=context, instrument=context.instrument, text=builder.text_in)
-
-
-def _render_page(context: Context, number: int, form, *, status=200, notice: str | None = None):
-    errors = error_list(form)
-    return (
-        render_template(
-            "respondent/page.html",
-            ctx=context,
-            instrument=context.instrument,
-            page=context.instrument.pages[number - 1],
-            number=number,
-            form=form,
-            errors=errors,
-            form_has_errors=bool(errors),
-            notice=notice,
-            text=builder.text_in,
-        ),
-        status,
-    )
 
 
 @bp.route("/svar/sida/<int:number>", methods=["GET", "POST"])
@@ -226,37 +221,49 @@ def page(number: int):
         abort(404)
     if number > context.reached + 1:
         return redirect(url_for("respondent.page", number=context.reached + 1), code=303)
+    to_review = request.args.get(RETURN_TO_REVIEW) == "1" and context.reached >= context.page_count
     index = number - 1
     if request.method == "GET":
         form_class = context.form_class(index)
         form = form_class(formdata=None, data=builder.form_data(form_class, context.answers))
-        return _render_page(context, number, form)
+        return render_page(context, number, form, to_review=to_review)
 
     action = request.form.get("action", "next")
     form = context.form_class(index)()
     valid = form.validate()
     values = builder.page_answers(context.instrument, index, form)
+    hidden = hidden_on_page(context.instrument, index, context.with_page(index, values))
 
     if action.startswith("lang-") and action[5:] in LANGUAGES:
         context.save(number, index, values)
         session["lang"] = action[5:]
         refresh_locale()
         switched = context.form_class(index, action[5:])()
-        return _render_page(context, number, switched)
+        return render_page(context, number, switched, hidden=hidden, to_review=to_review)
     if action == "back":
+        if to_review:
+            context.save(context.page_count + 1, index, values)
+            return redirect(url_for("respondent.review"), code=303)
         context.save(max(number - 1, 1), index, values)
         return redirect(url_for("respondent.page", number=number - 1) if number > 1 else url_for("respondent.questionnaire", start=1), code=303)
     if action == "save":
         if form.input_errors():
-            return _render_page(context, number, only_input_errors(form))
+            return render_page(context, number, only_input_errors(form), hidden=hidden, to_review=to_review)
         context.save(number, index, values)
         return render_template("respondent/saved.html", ctx=context)
+    newly = newly_applicable(context, index, form, hidden, values)
+    if newly:
+        forget_errors(form, newly)
+        context.save(number, index, values)
+        notice = _("Your answer means there is another question on this page. Answer it, then continue.")
+        if form.input_errors():
+            return render_page(context, number, only_input_errors(form), notice=notice, hidden=hidden, to_review=to_review)
+        flash(notice, "info")
+        return redirect(page_url(number, to_review), code=303)
     if not valid:
-        return _render_page(context, number, form)
-    context.save(number + 1, index, values, reached=number)
-    if number == context.page_count:
-        return redirect(url_for("respondent.review"), code=303)
-    return redirect(url_for("respondent.page", number=number + 1), code=303)
+        return render_page(context, number, form, hidden=hidden, to_review=to_review)
+    context.save(context.page_count + 1 if to_review else number + 1, index, values, reached=number)
+    return after_page(context, number, to_review)
 
 
 @bp.route("/svar/granska")
@@ -274,7 +281,7 @@ def review():
 @bp.route("/svar/skicka", methods=["POST"])
 def send():
     invitation, state = current = current_invitation()
-    if state == "answered":
+    if state == "answered" or (state == "no_session" and receipt_handoff.has_sent()):
         return redirect(url_for("respondent.thanks"), code=303)
     context, response = _guard(current, finish_stored=False)
     if response is not None:
@@ -294,18 +301,23 @@ def send():
         instrument=context.instrument,
     )
     if code:
-        session[SESSION_RECEIPT] = code
+        receipt_handoff.hand_over(get_contacts_db(), code)
     return redirect(url_for("respondent.thanks"), code=303)
 
 
 @bp.route("/svar/tack")
 def thanks():
-    invitation, state = current_invitation()
-    code = session.get(SESSION_RECEIPT)
-    if state == "answered" and code:
+    """The receipt code, shown once: it is read from a one-time server-side
+    hand-over (``receipt_handoff``), never from the session cookie."""
+    sent = receipt_handoff.has_sent()
+    code = receipt_handoff.take(get_contacts_db())
+    if code:
         return render_template("respondent/thanks.html", code=code)
-    if state in ("answered", "no_session") and not code:
-        return state_page("answered" if state == "answered" else "no_session")
+    if sent:
+        return state_page("receipt_shown")
+    invitation, state = current_invitation()
+    if state in ("answered", "no_session"):
+        return state_page(state)
     return redirect(url_for("respondent.questionnaire"), code=303)
 
 
@@ -350,7 +362,7 @@ def _csrf_failed(error):
             number = request.view_args["number"]
             if 1 <= number <= context.page_count:
                 form = context.form_class(number - 1)()
-                return _render_page(context, number, form, status=400, notice=notice)
+                return render_page(context, number, form, status=400, notice=notice)
     if request.endpoint == "respondent.enter_code":
         form = CodeForm()
         return render_template("respondent/landing.html", form=form, errors=[], notice=notice), 400

@@ -1,0 +1,99 @@
+"""One questionnaire page's flow: how it is rendered, which conditional
+questions it shows, and where Next leads.
+
+Conditional questions work without JavaScript: a question whose condition
+names a question on the same page is left out of the HTML until the saved
+(or just posted) answers make it apply; when a POST makes it apply, the page
+is shown again with it (``newly_applicable``) instead of moving on. A page
+opened from the review's "Change" link (``?granska=1``) returns to the
+review.
+"""
+
+from __future__ import annotations
+
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+
+from collector.respondent.checks import error_list
+from collector.respondent.checks import missing_required
+from collector.respondent.drafts import Context
+from forms import builder
+from forms.model import hidden_on_page
+
+# ``?granska=1`` on a page opened from the review's "Change" link: the page's
+# Next (and Back) return to the review instead of walking on.
+RETURN_TO_REVIEW = "granska"
+
+
+def page_url(number: int, to_review: bool = False) -> str:
+    return url_for("respondent.page", number=number, **({RETURN_TO_REVIEW: 1} if to_review else {}))
+
+
+def render_page(context: Context, number: int, form, *, status=200, notice: str | None = None, hidden=None, to_review=False):
+    """The page; ``hidden`` names same-page conditional questions that do not apply yet."""
+    if hidden is None:
+        hidden = hidden_on_page(context.instrument, number - 1, context.answers)
+    errors = error_list(form)
+    return (
+        render_template(
+            "respondent/page.html",
+            ctx=context,
+            instrument=context.instrument,
+            page=context.instrument.pages[number - 1],
+            number=number,
+            form=form,
+            hidden=hidden,
+            to_review=to_review,
+            action_url=page_url(number, to_review),
+            errors=errors,
+            form_has_errors=bool(errors),
+            notice=notice,
+            text=builder.text_in,
+        ),
+        status,
+    )
+
+
+def newly_applicable(context: Context, index: int, form, hidden: frozenset, values: dict) -> set[str]:
+    """Same-page conditional questions an answer on this POST made apply, unseen so far.
+
+    The page lists the conditional questions it showed in hidden ``shown``
+    fields; one that applies now, was not shown and has no answer posted is
+    new to the respondent, so the page is shown again with it instead of
+    moving on (conditions without JavaScript).
+    """
+    shown = set(request.form.getlist("shown"))
+    page_keys = {question.key for question in context.instrument.pages[index].questions}
+    return {
+        view.key
+        for view in form.question_views
+        if view.question.condition is not None
+        and view.question.condition.question in page_keys
+        and view.key not in hidden
+        and view.key not in shown
+        and view.key not in values
+    }
+
+
+def forget_errors(form, keys: set[str]) -> None:
+    """Drop the errors of questions the respondent has not seen yet."""
+    for view in form.question_views:
+        if view.key in keys:
+            for sub in view.fields:
+                form[sub.name].errors = []
+    form._errors = None
+
+
+def after_page(context: Context, number: int, to_review: bool):
+    """Where Next leads: the next page, or back to the review it came from."""
+    if to_review:
+        missing = missing_required(context)
+        if missing is not None and missing != number:
+            # The change made a required question on another page apply.
+            return redirect(page_url(missing, True), code=303)
+        return redirect(url_for("respondent.review"), code=303)
+    if number == context.page_count:
+        return redirect(url_for("respondent.review"), code=303)
+    return redirect(url_for("respondent.page", number=number + 1), code=303)
