@@ -235,3 +235,56 @@ def test_inactive_members_are_purged_on_time(contacts_db, served_db, runner, app
     result = runner.invoke(cli, ["brukarbank", "purge", "--today", "2026-06-01"])
     assert result.exit_code == 0, result.output
     assert [m["id"] for m in contacts_db["pool_members"].rows] == [recent]
+
+
+def test_taking_a_representative_off_a_process_removes_the_participant_but_not_the_member(
+    coordinator_client, contacts_db, served_db, make_process
+):
+    process_id = make_process()
+    member_id = member_id_from(register(coordinator_client))
+    pick(coordinator_client, process_id, [member_id])
+    assignment_id = next(contacts_db["pool_assignments"].rows)["id"]
+    token = csrf_from(coordinator_client, f"{POOL}assignments/{assignment_id}")
+    response = coordinator_client.post(f"{POOL}assignments/{assignment_id}/delete", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert contacts_db["pool_assignments"].count == 0 and contacts_db["participants"].count == 0
+    assert contacts_db["pool_members"].count == 1
+    assert served_db["representative_profile"].count == 0
+
+
+def test_closed_processes_take_no_new_representatives(coordinator_client, contacts_db, make_process):
+    process_id = make_process(status="closed")
+    member_id = member_id_from(register(coordinator_client))
+    response = pick(coordinator_client, process_id, [member_id])
+    assert response.status_code == 302 and contacts_db["participants"].count == 0
+
+
+def test_the_pool_speaks_english_when_asked(coordinator_client):
+    register(coordinator_client, areas=("child_welfare_parent",))
+    page = coordinator_client.get(POOL + "?lang=en").get_data(as_text=True)
+    assert "Pool of representatives" in page and "Child welfare as a parent" in page
+    assert 'lang="en"' in page
+
+
+def test_every_interface_string_of_the_pool_has_a_swedish_translation():
+    from pathlib import Path
+
+    from babel.messages.extract import extract_from_file
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent
+    files = [(p, "python") for p in (root / "collector/brukarbank").glob("*.py")]
+    files += [(p, "jinja2.ext:babel_extract") for p in (root / "collector/templates/brukarbank").glob("*.html")]
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+    wanted = set()
+    for path, method in files:
+        for _line, message, _comments, _context in extract_from_file(method, str(path), keywords=keywords):
+            wanted.add(message if isinstance(message, str) else message[0])
+    translated = set()
+    for po in (root / "collector/translations/sv/LC_MESSAGES").glob("*.po"):
+        with open(po, "rb") as handle:
+            for message in read_po(handle):
+                if message.id and message.string and not message.fuzzy:
+                    translated.add(message.id if isinstance(message.id, str) else message.id[0])
+    assert len(wanted) > 50
+    assert sorted(wanted - translated) == []

@@ -53,7 +53,7 @@ def assigned_member_ids(contacts_db, process_id: int) -> set[int]:
 
 def _participant_id(contacts_db, process_id: int, email: str) -> int | None:
     row = contacts_db.execute(
-        "select max(id) from participants where process_id = ? and email = ? and group_key = ?", [process_id, email, GROUP]
+        "select max(id) from participants where process_id = ? and email = ?", [process_id, email]
     ).fetchone()
     return row[0] if row else None
 
