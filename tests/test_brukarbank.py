@@ -168,6 +168,8 @@ def test_compensation_is_saved_and_bad_numbers_are_form_errors(coordinator_clien
     assert ok.status_code == 302
     row = contacts_db["pool_assignments"].get(assignment_id)
     assert (row["assignment"], row["hours"], row["amount_sek"], row["paid_on"]) == ("Intervjupanel", 4.5, 1200.0, "2026-05-02")
+    member_page = coordinator_client.get(f"{POOL}{row['member_id']}").get_data(as_text=True)
+    assert "Avdelningschef HBG-2017-GR (HBG-2017-GR)" in member_page and "1200.00" in member_page
 
 
 @pytest.mark.parametrize("path", [

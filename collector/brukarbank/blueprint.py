@@ -13,6 +13,7 @@ from flask import Blueprint
 from flask import current_app
 from flask import g
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import NotFound
 
 from collector.brukarbank import assignments as assignment_store
@@ -23,6 +24,7 @@ from collector.brukarbank.vocabulary import area_label
 from collector.coordinator import processes as process_store
 from collector.coordinator.auth import WORKSPACE_ROLES
 from collector.coordinator.auth import roles_required
+from collector.coordinator.labels import ACTION_LABELS
 from collector.coordinator.labels import department_label
 from collector.db import get_contacts_db
 from collector.db import get_db
@@ -30,6 +32,18 @@ from collector.i18n import current_language
 
 bp = Blueprint("brukarbank", __name__, url_prefix="/coordinator/brukarbank")
 workspace = roles_required(*WORKSPACE_ROLES)
+
+# The audit log page names actions through ACTION_LABELS; the pool's actions
+# are added from here so the coordinator's labels module needs no edit.
+ACTION_LABELS.update({
+    "pool_register": _l("registered a pool representative"),
+    "pool_edit": _l("changed a pool representative"),
+    "pool_training": _l("recorded a representative's preparation"),
+    "pool_remove": _l("removed a representative from the pool"),
+    "pool_pick": _l("picked representatives from the pool"),
+    "pool_compensation": _l("recorded an assignment's compensation"),
+    "pool_unassign": _l("took a pool representative off the process"),
+})
 
 
 @bp.app_context_processor

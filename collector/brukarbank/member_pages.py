@@ -29,6 +29,7 @@ from collector.brukarbank.forms import TrainingForm
 from collector.brukarbank.vocabulary import AREA_KEYS
 from collector.coordinator import audit
 from collector.db import get_contacts_db
+from collector.db import get_db
 
 MAX_QUERY = 200
 
@@ -111,6 +112,15 @@ def member(member_id):
     return _member_page(current, form, TrainingForm(formdata=None), status)
 
 
+def _processes_by_id(rows: list[dict]) -> dict[int, dict]:
+    """The served processes the member's assignments name (a deleted process is simply absent)."""
+    ids = sorted({row["process_id"] for row in rows})
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    return {p["id"]: p for p in get_db().query(f"select id, code, post_title from processes where id in ({marks})", ids)}
+
+
 def _member_page(current: dict, form: MemberForm, training_form: TrainingForm, status: int):
     contacts = get_contacts_db()
     return render_template(
@@ -121,6 +131,7 @@ def _member_page(current: dict, form: MemberForm, training_form: TrainingForm, s
         errors=summary_rows(form, training_form),
         trainings=member_store.trainings(contacts, current["id"]),
         assignments=assignment_store.for_member(contacts, current["id"]),
+        processes=_processes_by_id(assignment_store.for_member(contacts, current["id"])),
         confirm=ConfirmForm(),
     ), status
 
