@@ -99,6 +99,7 @@ def test_editing_changes_details_and_areas(coordinator_client, contacts_db):
     member = contacts_db["pool_members"].get(member_id)
     assert (member["name"], member["email"], member["language"]) == ("Åsa Lind-Berg", "asa@example.se", "en")
     assert [r["area_key"] for r in contacts_db["pool_member_areas"].rows] == ["mental_health"]
+    assert "Förvaltning: Socialförvaltningen" in coordinator_client.get(url).get_data(as_text=True)
 
 
 def test_training_is_recorded_with_course_or_only_a_date(coordinator_client, contacts_db):

@@ -102,11 +102,16 @@ def area_choices() -> list[tuple[str, str]]:
     return [(key, en if language == "en" else sv) for key, sv, en in EXPERIENCE_AREAS]
 
 
+def department_choices_all() -> list[tuple[str, str]]:
+    return [(d["key"], department_label(d)) for d in process_store.departments(get_db())]
+
+
 def department_choices() -> list[tuple[str, str]]:
-    departments = process_store.departments(get_db())
+    """The departments a new member may be registered in: the coordinator's own; any for an admin."""
+    choices = department_choices_all()
     if g.user["role"] != "admin":
-        departments = [d for d in departments if d["key"] == g.user["department"]]
-    return [(d["key"], department_label(d)) for d in departments]
+        choices = [(key, label) for key, label in choices if key == g.user["department"]]
+    return choices
 
 
 def summary_rows(*forms) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from collector.brukarbank.blueprint import actor
 from collector.brukarbank.blueprint import area_choices
 from collector.brukarbank.blueprint import bp
 from collector.brukarbank.blueprint import department_choices
+from collector.brukarbank.blueprint import department_choices_all
 from collector.brukarbank.blueprint import load_member
 from collector.brukarbank.blueprint import refresh_profile
 from collector.brukarbank.blueprint import summary_rows
@@ -40,7 +41,8 @@ def _member_form(member: dict | None = None) -> MemberForm:
     form.department.choices = department_choices()
     if member is not None:
         # The department decides who may see the member: it is shown, not edited.
-        form.department.choices = [(member["department"], member["department"])]
+        labels = dict(department_choices_all())
+        form.department.choices = [(member["department"], labels.get(member["department"], member["department"]))]
         form.department.data = member["department"]
     return form
 
