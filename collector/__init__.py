@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from collector import limiter
     from collector import security
     from collector.authoring import views as authoring
+    from collector.brukarbank import views as brukarbank
     from collector.coordinator import admin
     from collector.coordinator import auth
     from collector.coordinator import views as coordinator
@@ -59,6 +60,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     for extension in (db, i18n, limiter, security, backup, submission):
         extension.init_app(app)
     # Blueprints in registration order.
-    for blueprint_module in (respondent, auth, coordinator, admin, authoring):
+    for blueprint_module in (respondent, auth, coordinator, admin, authoring, brukarbank):
         app.register_blueprint(blueprint_module.bp)
     return app

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from sqlite_utils import Migrations
 
+from collector.brukarbank import migrations as brukarbank_migrations
 from collector.coordinator import migrations as coordinator_migrations
 from collector.db import connect
 from collector.instruments import registry
@@ -29,9 +30,11 @@ from datasette_plugins import schema as datasette_schema
 SERVED_SETS: list[Migrations] = [
     registry.migrations,
     datasette_schema.migrations,
+    brukarbank_migrations.served_migrations,
 ]
 CONTACTS_SETS: list[Migrations] = [
     coordinator_migrations.migrations,
+    brukarbank_migrations.contacts_migrations,
 ]
 
 

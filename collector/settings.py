@@ -79,6 +79,15 @@ RETENTION_DAYS = 90
 # Where Datasette is served; `next=` may point there after sign-in.
 DATASETTE_URL = "http://127.0.0.1:8001"
 
+# --- the pool of representatives (collector/brukarbank) ----------------------------
+
+# Smallest count the collector itself publishes in the served database
+# (representative_profile); keep it equal to Datasette's MEDVERKAN_DS_K.
+SMALL_CELL_K = 5
+# A pool member with no registration, edit, training or assignment for this
+# many days is removed by `medverkan brukarbank purge` (counts are kept).
+POOL_INACTIVE_DAYS = 730
+
 # Keys whose defaults ``apply_defaults`` sets on an app not made by
 # ``create_app`` (the coordinator blueprint and its commands rely on them).
 coordinator_keys = (

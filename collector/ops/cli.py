@@ -14,6 +14,7 @@ from flask.cli import FlaskGroup
 from flask.cli import NoAppException
 
 from collector import create_app
+from collector.brukarbank import commands as brukarbank_commands
 from collector.coordinator import commands as coordinator_commands
 from collector.demo import case as demo
 from collector.instruments import commands as instrument_commands
@@ -22,7 +23,7 @@ from collector.ops import commands as ops_commands
 from research.cli import research as research_group
 
 # Modules whose ``commands`` list is added to the group, in this order.
-COMMAND_MODULES = [ops_commands, demo, coordinator_commands, backup, instrument_commands]
+COMMAND_MODULES = [ops_commands, demo, coordinator_commands, backup, instrument_commands, brukarbank_commands]
 
 
 def _create_app():
