@@ -92,6 +92,10 @@ def apply_defaults(app) -> None:
 # --- the servers' environment (not app.config) -----------------------------------
 # Lower-case names: Flask's from_object loads only upper-case ones.
 
+# The instance folder (config.py, default databases), read by collector.instance_folder():
+# default Flask's (instance/ next to the package in a clone).
+instance_environment = {"MEDVERKAN_INSTANCE_PATH": None}
+
 # gunicorn, read by collector/ops/gunicorn_conf.py: variable -> default.
 gunicorn_environment = {
     "MEDVERKAN_BIND": "127.0.0.1:8000",  # address:port the workers listen on
