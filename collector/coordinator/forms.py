@@ -138,6 +138,8 @@ class PrintForm(FlaskForm):
 class DecisionForm(FlaskForm):
     appointed_applicant = SelectField(_l("Appointed applicant"), validators=[InputRequired()])
     decision_rationale = TextAreaField(_l("Rationale"), validators=[InputRequired(), Length(max=4000)])
+    # Its description (the follow-up's timing) is set by the view, which knows FOLLOWUP_DAYS.
+    hire_starts_on = DateField(_l("The hired person's start date"), validators=[Optional()])
 
 
 class FeedbackForm(FlaskForm):
