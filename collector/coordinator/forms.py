@@ -173,4 +173,37 @@ class UserEditForm(FlaskForm):
     )
 
 
+class MunicipalityForm(FlaskForm):
+    name = StringField(
+        _l("The municipality's name"),
+        description=_l("For example Helsingborgs stad. Shown to staff and evaluators."),
+        validators=[InputRequired(), Length(max=200)],
+    )
+
+
+class DepartmentNamesForm(FlaskForm):
+    name_sv = StringField(_l("Name in Swedish"), description=_l("For example Socialförvaltningen."), validators=[InputRequired(), Length(max=200)])
+    name_en = StringField(
+        _l("Name in English"),
+        description=_l("For example Social services. Leave empty to use the Swedish name."),
+        validators=[Optional(), Length(max=200)],
+    )
+
+
+class DepartmentForm(DepartmentNamesForm):
+    key = StringField(
+        _l("Department key"),
+        description=_l(
+            "A short permanent identifier of lower-case letters a-z, digits and dashes, for example socialforvaltningen. "
+            "Processes, accounts and questionnaire variants refer to it, so it cannot be changed later."
+        ),
+        validators=[
+            InputRequired(),
+            Regexp(r"^[a-z0-9][a-z0-9_-]{1,39}$", message=_l(
+                "Use 2 to 40 lower-case letters a-z, digits, dashes or underscores, starting with a letter or digit."
+            )),
+        ],
+    )
+
+
 __all__ = [name for name in dir() if name.endswith("Form")] + ["APPLICANT_STAGES"]

@@ -19,6 +19,7 @@ from flask.cli import FlaskGroup
 
 from collector import create_app
 from collector.coordinator import commands as coordinator_commands
+from collector.coordinator import department_commands
 from collector.demo import case as demo
 from collector.instruments import commands as instrument_commands
 from collector.ops import backup
@@ -26,7 +27,7 @@ from collector.ops import commands as ops_commands
 from collector.ops import first_run
 
 # Modules whose ``commands`` list is added to the group, in this order.
-COMMAND_MODULES = [ops_commands, demo, coordinator_commands, backup, instrument_commands]
+COMMAND_MODULES = [ops_commands, demo, coordinator_commands, department_commands, backup, instrument_commands]
 
 
 def _create_app():
