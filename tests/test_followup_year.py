@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime
 import re
 
+from werkzeug.datastructures import MultiDict
+
 from collector.coordinator import participants as participant_store
 from collector.ops.cli import cli
 from tests.fixtures.coordinator import csrf_from
@@ -57,8 +59,6 @@ def _answer_through_link(client, link_path: str) -> bool:
 
 
 def _multi(pairs):
-    from werkzeug.datastructures import MultiDict
-
     return MultiDict(pairs)
 
 

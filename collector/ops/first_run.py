@@ -92,7 +92,9 @@ def next_steps(base_url: str) -> list[str]:
         "       medverkan user add admin --role admin",
         "  2. Start the collector and Datasette:",
         "       medverkan serve",
-        f"  3. Sign in at {base_url.rstrip('/')}/staff/login, then under Administration set the",
-        "     municipality's name and add its departments (or: medverkan municipality set NAME;",
-        "     medverkan department add KEY --name-sv NAMN --name-en NAME).",
+        f"  3. Sign in at {base_url.rstrip('/')}/staff/login; under Förvaltningar (Departments) set the",
+        "     municipality's name and add its departments, which every process needs (or:",
+        "     medverkan municipality set NAME; medverkan department add KEY --name-sv NAMN --name-en NAME);",
+        "     under Konton (Accounts) create the coordinators' accounts.",
+        "  4. Schedule `medverkan send-due && medverkan purge` daily (cron) for follow-ups and deletion.",
     ]
