@@ -15,9 +15,22 @@ from flask_wtf.csrf import CSRFProtect
 csrf = CSRFProtect()
 
 
+INSTANCE_PATH_VARIABLE = "MEDVERKAN_INSTANCE_PATH"
+
+
+def instance_folder() -> str:
+    """The instance folder: ``MEDVERKAN_INSTANCE_PATH`` if set, else Flask's
+    default (``instance/`` next to the package in a clone, ``<prefix>/var/collector-instance``
+    when installed). ``medverkan init`` writes the private ``config.py`` there."""
+    configured = os.environ.get(INSTANCE_PATH_VARIABLE)
+    if configured:
+        return os.path.abspath(configured)
+    return Flask(__name__, instance_relative_config=True).instance_path
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the collector app."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_folder())
     app.config.from_object("collector.settings")
     app.config["DATABASE"] = os.path.join(app.instance_path, "medverkan.db")
     app.config["CONTACTS_DATABASE"] = os.path.join(app.instance_path, "contacts.db")
@@ -35,7 +48,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         and not app.config.get("DEMO")
     ):
         raise RuntimeError(
-            "Set SECRET_KEY (instance/config.py or MEDVERKAN_SECRET_KEY) before serving Medverkan."
+            "Medverkan is not set up on this machine yet: run `medverkan init` (it creates the databases "
+            f"and a private {os.path.join(app.instance_path, 'config.py')} with a secret key), "
+            "or set MEDVERKAN_SECRET_KEY."
         )
 
     # Imported here, not at the top: every ``import collector.x`` runs this

@@ -20,10 +20,12 @@ Host cannot make Medverkan email links pointing elsewhere.
 from __future__ import annotations
 
 import datetime
+import json
 
 from flask import current_app
 from flask import has_app_context
 
+from collector import clock
 from collector import settings as default_config
 from collector.db import immediate_transaction
 from collector.tokens import hash_secret
@@ -57,7 +59,7 @@ def create_invitation(
     """
     if valid_days is None:
         valid_days = int(_config("INVITATION_VALID_DAYS"))
-    today = today or datetime.date.today()
+    today = today or clock.today()
     token = new_token()
     row = {
         "process_id": process_id,
@@ -205,11 +207,11 @@ def discard_unused(contacts_db, participant_id: int) -> None:
     )
 
 
-def purge_process(contacts_db, process_id: int, keep: str) -> int:
-    """Delete a closed process's links except those of participants in ``keep``
-    (a subquery taking the process id) and those mid-submission; returns the count."""
+def purge_process(contacts_db, process_id: int, keep_participant_ids: list[int]) -> int:
+    """Delete a closed process's links except the follow-up links of the participants in
+    ``keep_participant_ids`` (their follow-up is pending) and those mid-submission; returns the count."""
     return contacts_db.execute(
-        f"delete from invitations where process_id = ? and (participant_id is null or participant_id not in ({keep})) "
-        "and status != 'submitting'",
-        [process_id, process_id],
+        "delete from invitations where process_id = ? and status != 'submitting' and not ("
+        "is_followup = 1 and coalesce(participant_id in (select value from json_each(?)), 0))",
+        [process_id, json.dumps(keep_participant_ids)],
     ).rowcount

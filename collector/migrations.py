@@ -26,6 +26,9 @@ from collector.migrations_contacts import contacts
 from collector.migrations_served import served
 from datasette_plugins import schema as datasette_schema
 
+# Present once a database has been migrated (``medverkan init`` ran): sqlite-utils' record of steps.
+DATABASE_READY_TABLE = Migrations.migrations_table
+
 # Area-specific migration sets, applied after the core sets in this order.
 SERVED_SETS: list[Migrations] = [
     registry.migrations,

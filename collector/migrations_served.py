@@ -340,3 +340,13 @@ def m004_answers_without_scan_indexes(db):
     """
     db.execute("drop index if exists idx_answers_question_id_group_key_value_int")
     db.execute("drop index if exists idx_answers_process_id_question_id")
+
+
+@served()
+def m005_municipality(db):
+    """The municipality's name, set by the admin (``medverkan municipality set``).
+
+    One row. Public information, so it lives in the served database where
+    Datasette and the research exports can show it.
+    """
+    db.execute("CREATE TABLE municipality (id INTEGER PRIMARY KEY CHECK (id = 1), municipality_name TEXT NOT NULL)")

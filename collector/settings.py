@@ -13,6 +13,10 @@ import datetime
 
 # --- the collector app ---------------------------------------------------------
 
+# The date the app acts on, as an ISO date: None (the default) is the system
+# date. Only for tests and rehearsals on a simulated calendar (collector.clock).
+TODAY = None
+
 # Signs sessions and CSRF tokens; Datasette's sign-in bridge uses the same
 # secret. Must be set in production (the app refuses the default outside
 # debug, testing and the demo).
@@ -72,9 +76,14 @@ SMTP_TIMEOUT = 30
 MAIL_FROM = "Medverkan <medverkan@localhost>"
 # A reminder never goes to the same person twice within this many days.
 REMINDER_MIN_DAYS = 7
-# The hired person's follow-up is due this many days after the process closes.
+# The hired person's follow-up is due this many days after their start date
+# (recorded with the decision; the closing date when none was recorded).
 FOLLOWUP_DAYS = 182
-# Contact data of a closed process are deleted this many days after closing.
+# At most this many reminders of a follow-up, REMINDER_MIN_DAYS apart.
+FOLLOWUP_REMINDERS = 2
+# Contact data of a closed process are deleted this many days after closing,
+# except the hired person's row and follow-up link while the follow-up is
+# pending (deleted once it is answered or its link expires).
 RETENTION_DAYS = 90
 # Where Datasette is served; `next=` may point there after sign-in.
 DATASETTE_URL = "http://127.0.0.1:8001"
@@ -92,7 +101,7 @@ POOL_INACTIVE_DAYS = 730
 # ``create_app`` (the coordinator blueprint and its commands rely on them).
 coordinator_keys = (
     "SMTP_HOST", "SMTP_PORT", "SMTP_STARTTLS", "SMTP_SSL", "SMTP_USERNAME", "SMTP_PASSWORD",
-    "SMTP_TIMEOUT", "MAIL_FROM", "REMINDER_MIN_DAYS", "FOLLOWUP_DAYS", "RETENTION_DAYS",
+    "SMTP_TIMEOUT", "MAIL_FROM", "REMINDER_MIN_DAYS", "FOLLOWUP_DAYS", "FOLLOWUP_REMINDERS", "RETENTION_DAYS",
     "SIGNIN_LIMIT_PER_ACCOUNT", "SIGNIN_LIMIT_PER_ADDRESS", "DATASETTE_URL",
 )
 
@@ -105,6 +114,10 @@ def apply_defaults(app) -> None:
 
 # --- the servers' environment (not app.config) -----------------------------------
 # Lower-case names: Flask's from_object loads only upper-case ones.
+
+# The instance folder (config.py, default databases), read by collector.instance_folder():
+# default Flask's (instance/ next to the package in a clone).
+instance_environment = {"MEDVERKAN_INSTANCE_PATH": None}
 
 # gunicorn, read by collector/ops/gunicorn_conf.py: variable -> default.
 gunicorn_environment = {

@@ -132,6 +132,7 @@ def test_commands_without_a_secret_key_say_so_without_a_traceback(tmp_path):
 
     env = {key: value for key, value in os.environ.items() if not key.startswith("MEDVERKAN_")}
     env["MEDVERKAN_DATABASE"] = str(tmp_path / "served.db")
+    env["MEDVERKAN_INSTANCE_PATH"] = str(tmp_path / "instance")
     result = subprocess.run(
         [sys.executable, "-c", "from collector.ops.cli import cli; cli()", "export", "--process", "X"],
         env=env,
@@ -139,6 +140,6 @@ def test_commands_without_a_secret_key_say_so_without_a_traceback(tmp_path):
         text=True,
         timeout=60,
     )
-    assert result.returncode == 2
-    assert "Set SECRET_KEY" in result.stderr
+    assert result.returncode == 1
+    assert "run `medverkan init`" in result.stderr
     assert "Traceback" not in result.stderr

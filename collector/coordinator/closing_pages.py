@@ -16,7 +16,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from collector.coordinator import audit
+from collector.coordinator import followups
 from collector.coordinator import outreach
+from collector.coordinator import retention
 from collector.coordinator import processes as process_store
 from collector.coordinator.forms import ConfirmForm
 from collector.coordinator.forms import DecisionForm
@@ -28,6 +30,7 @@ from collector.coordinator.workspace import load_process
 from collector.coordinator.workspace import today
 from collector.coordinator.workspace import workspace
 from collector.db import get_contacts_db
+from collector.db import immediate_transaction
 from collector.db import get_db
 
 
@@ -39,12 +42,26 @@ from collector.db import get_db
 def decision(process_id):
     process = load_process(process_id)
     pseudonyms = [row["pseudonym"] for row in process_store.applicants(get_db(), process_id)]
-    form = DecisionForm(data=process if request.method == "GET" else None)
+    contacts = get_contacts_db()
+    if request.method == "GET":
+        start = followups.start_date(contacts, process_id)
+        form = DecisionForm(data={**process, "hire_starts_on": datetime.date.fromisoformat(start) if start else None})
+    else:
+        form = DecisionForm()
     form.appointed_applicant.choices = [("", _("Choose an applicant"))] + [(p, p) for p in pseudonyms]
+    form.hire_starts_on.description = _(
+        "The follow-up questionnaire is sent to the hired person %(days)s days after their start date. "
+        "Without a start date it is timed from closing the process.",
+        days=current_app.config["FOLLOWUP_DAYS"],
+    )
     if form.validate_on_submit():
         process_store.record_decision(
             get_db(), process_id, form.appointed_applicant.data, form.decision_rationale.data.strip(), today()
         )
+        with immediate_transaction(contacts):
+            followups.record_start(
+                contacts, process_id, form.hire_starts_on.data, current_app.config, today(), process["closed_on"]
+            )
         audit.record(get_contacts_db(), actor(), "decision", process_id, form.appointed_applicant.data)
         flash(_("The decision was saved. Send the feedback to the participants next."), "success")
         return redirect(url_for(".process_view", process_id=process_id))
@@ -97,6 +114,6 @@ def close(process_id):
     ).fetchone()[0]
     return render_template(
         "coordinator/close.html", form=form, process=process, hired=hired,
-        purge_on=outreach.purge_due_on(today().isoformat(), current_app.config),
-        followup_on=(today() + datetime.timedelta(days=int(current_app.config["FOLLOWUP_DAYS"]))).isoformat(),
+        purge_on=retention.purge_due_on(today().isoformat(), current_app.config),
+        followup_on=followups.due_on(get_contacts_db(), process_id, current_app.config, today()),
     )

@@ -16,8 +16,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from collector import clock
 from collector.coordinator import audit
 from collector.coordinator import outreach
+from collector.coordinator import retention
 from collector.coordinator import users as user_store
 from collector.db import connect
 from collector.settings import apply_defaults
@@ -33,7 +35,7 @@ def _contacts():
 
 
 def _today(value: str | None) -> datetime.date:
-    return datetime.date.fromisoformat(value) if value else datetime.date.today()
+    return datetime.date.fromisoformat(value) if value else clock.today()
 
 
 @click.group("user")
@@ -107,10 +109,13 @@ def user_set_password(username, password):
 @click.option("--today", default=None, help="Pretend today is this ISO date (for testing).")
 @with_appcontext
 def send_due_command(today):
-    """Send follow-up invitations that are due (safe to run repeatedly)."""
+    """Send follow-up invitations and follow-up reminders that are due (safe to run repeatedly)."""
     served, contacts = _databases()
     outcome = outreach.send_due(served, contacts, current_app.config, _today(today))
-    click.echo(f"Follow-up invitations sent: {outcome.sent}; failed: {len(outcome.failed)}; without email: {outcome.skipped}.")
+    click.echo(
+        f"Follow-up invitations sent: {outcome.sent}; reminders sent: {outcome.reminded}; "
+        f"failed: {len(outcome.failed)}; without email: {outcome.skipped}."
+    )
     if outcome.failed:
         raise SystemExit(1)
 
@@ -119,9 +124,9 @@ def send_due_command(today):
 @click.option("--today", default=None, help="Pretend today is this ISO date (for testing).")
 @with_appcontext
 def purge_command(today):
-    """Delete contact data of processes closed more than RETENTION_DAYS ago."""
+    """Delete contact data of processes closed more than RETENTION_DAYS ago (a pending follow-up's excepted)."""
     served, contacts = _databases()
-    purged = outreach.purge(served, contacts, current_app.config, _today(today))
+    purged = retention.purge(served, contacts, current_app.config, _today(today))
     click.echo(f"Processes purged: {len(purged)}" + (f" ({', '.join(map(str, purged))})" if purged else "") + ".")
 
 

@@ -138,6 +138,8 @@ class PrintForm(FlaskForm):
 class DecisionForm(FlaskForm):
     appointed_applicant = SelectField(_l("Appointed applicant"), validators=[InputRequired()])
     decision_rationale = TextAreaField(_l("Rationale"), validators=[InputRequired(), Length(max=4000)])
+    # Its description (the follow-up's timing) is set by the view, which knows FOLLOWUP_DAYS.
+    hire_starts_on = DateField(_l("The hired person's start date"), validators=[Optional()])
 
 
 class FeedbackForm(FlaskForm):
@@ -168,6 +170,39 @@ class UserEditForm(FlaskForm):
     is_active = BooleanField(_l("Account active"))
     password = PasswordField(
         _l("New password"), description=_l("Leave empty to keep the current password."), validators=[Optional()]
+    )
+
+
+class MunicipalityForm(FlaskForm):
+    name = StringField(
+        _l("The municipality's name"),
+        description=_l("For example Helsingborgs stad. Shown to staff and evaluators."),
+        validators=[InputRequired(), Length(max=200)],
+    )
+
+
+class DepartmentNamesForm(FlaskForm):
+    name_sv = StringField(_l("Name in Swedish"), description=_l("For example Socialförvaltningen."), validators=[InputRequired(), Length(max=200)])
+    name_en = StringField(
+        _l("Name in English"),
+        description=_l("For example Social services. Leave empty to use the Swedish name."),
+        validators=[Optional(), Length(max=200)],
+    )
+
+
+class DepartmentForm(DepartmentNamesForm):
+    key = StringField(
+        _l("Department key"),
+        description=_l(
+            "A short permanent identifier of lower-case letters a-z, digits and dashes, for example socialforvaltningen. "
+            "Processes, accounts and questionnaire variants refer to it, so it cannot be changed later."
+        ),
+        validators=[
+            InputRequired(),
+            Regexp(r"^[a-z0-9][a-z0-9_-]{1,39}$", message=_l(
+                "Use 2 to 40 lower-case letters a-z, digits, dashes or underscores, starting with a letter or digit."
+            )),
+        ],
     )
 
 

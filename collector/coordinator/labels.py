@@ -58,6 +58,11 @@ ACTION_LABELS = {
     "feedback": _l("sent feedback"),
     "close": _l("closed the process"),
     "followup_send": _l("sent the follow-up invitation"),
+    "followup_remind": _l("sent a follow-up reminder"),
+    "municipality_set": _l("set the municipality's name"),
+    "department_add": _l("added a department"),
+    "department_rename": _l("renamed a department"),
+    "department_remove": _l("removed a department"),
     "purge": _l("deleted contact data"),
 }
 

@@ -111,3 +111,20 @@ def k003_session_stamp(db):
     at once, on every device (Datasette re-reads the account on each request).
     """
     db["users"].add_column("session_stamp", str)
+
+
+@migrations()
+def k004_hire_start_dates(db):
+    """The hired person's start date, recorded with the decision.
+
+    The six-month follow-up is timed from it (``FOLLOWUP_DAYS`` after the
+    start, not after closing). It is a fact about one identifiable person,
+    so it lives here in the contacts database, never in the served one, and
+    is deleted with the hired person's contact data once the follow-up is
+    answered or has expired.
+    """
+    db["hire_starts"].create(
+        {"process_id": int, "starts_on": str, "recorded_on": str},
+        pk="process_id",
+        not_null={"starts_on"},
+    )

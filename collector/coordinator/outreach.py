@@ -1,4 +1,4 @@
-"""Invitations, reminders, feedback, closing, follow-ups and purging.
+"""Invitations, reminders, feedback, closing and follow-ups.
 
 These are the actions that reach participants or change what their links
 can do. Each works on both databases but writes names and emails only to
@@ -22,6 +22,7 @@ from flask_babel import force_locale
 
 from collector import invitations
 from collector.coordinator import audit
+from collector.coordinator import followups
 from collector.coordinator.mail import Outgoing
 from collector.coordinator.mail import send_all
 from collector.coordinator.processes import DEFAULT_INSTRUMENT_SET
@@ -34,7 +35,7 @@ from collector.tokens import hash_secret
 from collector.tokens import new_token
 from forms.vocabulary import GROUP_KEYS
 
-FOLLOWUP_GROUP = "hired_followup"
+FOLLOWUP_GROUP = followups.FOLLOWUP_GROUP
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Outcome:
     sent: int = 0
     failed: list[str] = field(default_factory=list)  # email addresses that could not be sent to
     skipped: int = 0
+    reminded: int = 0  # follow-up reminders (send_due)
 
 
 # --- rendering ----------------------------------------------------------------
@@ -260,11 +262,12 @@ def send_feedback(served_db, contacts_db, config, process, message_sv: str, mess
 
 
 def close_process(served_db, contacts_db, config, process, actor, today: datetime.date) -> int:
-    """Close: links stop working and the hired person's follow-up is scheduled.
+    """Close: links stop working and the hired person's follow-up is scheduled
+    (FOLLOWUP_DAYS after their start date, or after today without one).
 
     Returns the number of follow-ups scheduled.
     """
-    due_on = (today + datetime.timedelta(days=int(config["FOLLOWUP_DAYS"]))).isoformat()
+    due_on = followups.due_on(contacts_db, process["id"], config, today)
     with immediate_transaction(served_db):
         served_db.execute(
             "update processes set status = 'closed', closed_on = ? where id = ?", [today.isoformat(), process["id"]]
@@ -281,8 +284,49 @@ def close_process(served_db, contacts_db, config, process, actor, today: datetim
 
 
 def send_due(served_db, contacts_db, config, today: datetime.date) -> Outcome:
-    """Send follow-up invitations that are due. Safe to run as often as cron likes:
-    a follow-up is claimed (``sent_on`` set) before it is sent and released if sending fails."""
+    """Send follow-up invitations that are due, then follow-up reminders that are due.
+    Safe to run as often as cron likes: a follow-up is claimed (``sent_on`` set)
+    before it is sent and released if sending fails; reminders are claimed likewise."""
+    outcome = _send_due_followups(served_db, contacts_db, config, today)
+    reminded = send_followup_reminders(served_db, contacts_db, config, today)
+    outcome.reminded, outcome.failed = reminded.sent, outcome.failed + reminded.failed
+    return outcome
+
+
+def _process_or_placeholder(served_db, process_id: int) -> dict:
+    return get_process(served_db, process_id) or {
+        "id": process_id, "post_title": "", "instrument_set": DEFAULT_INSTRUMENT_SET,
+    }
+
+
+def send_followup_reminders(served_db, contacts_db, config, today: datetime.date) -> Outcome:
+    """Remind hired people who have not answered their follow-up: at most FOLLOWUP_REMINDERS,
+    never within REMINDER_MIN_DAYS of the follow-up or the previous reminder. The earlier links keep working."""
+    claimed = []
+    with immediate_transaction(contacts_db):
+        for row in followups.reminder_candidates(contacts_db, config, today):
+            if invitations.claim_reminder(contacts_db, row["invitation_id"], today, row["last_reminded_on"]):
+                claimed.append(row)
+    pending = []
+    for row in claimed:
+        token = new_token()
+        process = _process_or_placeholder(served_db, row["process_id"])
+        outgoing = _invitation_mail("reminder", served_db, process, row, invitation_url(token), row["expires_on"])
+        outgoing.key = (row["invitation_id"], hash_secret(token), row["last_reminded_on"], row["process_id"])
+        pending.append(outgoing)
+    sent, failed = send_all(config, pending)
+    with immediate_transaction(contacts_db):
+        for outgoing in sent:
+            invitation_id, token_hash, _previous, process_id = outgoing.key
+            invitations.rotate_token(contacts_db, invitation_id, token_hash, today)
+            audit.record(contacts_db, "send-due", "followup_remind", process_id, "1 sent")
+        for outgoing in failed:
+            invitation_id, _hash, previous, _process_id = outgoing.key
+            invitations.release_reminder(contacts_db, invitation_id, previous)
+    return Outcome(sent=len(sent), failed=[m.to for m in failed])
+
+
+def _send_due_followups(served_db, contacts_db, config, today: datetime.date) -> Outcome:
     outcome = Outcome()
     due = list(
         contacts_db.query(
@@ -307,9 +351,7 @@ def send_due(served_db, contacts_db, config, today: datetime.date) -> Outcome:
                 is_followup=True, today=today,
             )
             invitation_id, expires_on = invitations.id_and_expiry(contacts_db, token)
-        process = get_process(served_db, row["process_id"]) or {
-            "id": row["process_id"], "post_title": "", "instrument_set": DEFAULT_INSTRUMENT_SET,
-        }
+        process = _process_or_placeholder(served_db, row["process_id"])
         outgoing = _invitation_mail("followup", served_db, process, row, invitation_url(token), expires_on)
         sent, failed = send_all(config, [outgoing])
         with immediate_transaction(contacts_db):
@@ -322,53 +364,3 @@ def send_due(served_db, contacts_db, config, today: datetime.date) -> Outcome:
                 contacts_db.execute("update scheduled_followups set sent_on = null where id = ?", [row["followup_id"]])
                 outcome.failed.append(row["email"])
     return outcome
-
-
-def purge_due_on(closed_on: str | None, config) -> str | None:
-    if not closed_on:
-        return None
-    return (datetime.date.fromisoformat(closed_on) + datetime.timedelta(days=int(config["RETENTION_DAYS"]))).isoformat()
-
-
-def purge(served_db, contacts_db, config, today: datetime.date, actor: str = "purge") -> list[int]:
-    """Delete names, emails and links of processes closed more than RETENTION_DAYS ago.
-
-    Responses, receipts (for withdrawal) and the audit log stay. A hired
-    person whose follow-up has not gone out yet is kept until it has.
-    """
-    cutoff = (today - datetime.timedelta(days=int(config["RETENTION_DAYS"]))).isoformat()
-    process_ids = [
-        row[0]
-        for row in served_db.execute(
-            "select id from processes where status = 'closed' and closed_on is not null and closed_on <= ?", [cutoff]
-        )
-    ]
-    purged = []
-    for process_id in process_ids:
-        with immediate_transaction(contacts_db):
-            keep = "select participant_id from scheduled_followups where process_id = ? and sent_on is null"
-            links_deleted = invitations.purge_process(contacts_db, process_id, keep)
-            participants = contacts_db.execute(
-                f"delete from participants where process_id = ? and id not in ({keep})", [process_id, process_id]
-            ).rowcount
-            remaining = contacts_db.execute(
-                "select count(*) from participants where process_id = ?", [process_id]
-            ).fetchone()[0]
-            already = contacts_db.execute(
-                "select 1 from purged_processes where process_id = ?", [process_id]
-            ).fetchone()
-            if remaining == 0 and not already:
-                contacts_db["purged_processes"].insert(
-                    {
-                        "process_id": process_id,
-                        "purged_on": today.isoformat(),
-                        "participants_deleted": participants,
-                        "invitations_deleted": links_deleted,
-                    }
-                )
-            if participants or links_deleted:
-                audit.record(
-                    contacts_db, actor, "purge", process_id, f"{participants} participants, {links_deleted} links deleted"
-                )
-                purged.append(process_id)
-    return purged

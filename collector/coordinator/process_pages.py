@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 
 from collector.coordinator import audit
 from collector.coordinator import outreach
+from collector.coordinator import retention
 from collector.coordinator import participants as participant_store
 from collector.coordinator import processes as process_store
 from collector.coordinator.forms import ApplicantsForm
@@ -125,7 +126,7 @@ def process_view(process_id):
         reminder_count=len(outreach.reminder_candidates(contacts, process_id, int(current_app.config["REMINDER_MIN_DAYS"]), today())),
         followups=[p for p in people if p["followup_due_on"]],
         feedback_entry=feedback_entry,
-        purge_on=outreach.purge_due_on(process["closed_on"], current_app.config),
+        purge_on=retention.purge_due_on(process["closed_on"], current_app.config),
         purged_on=purged[0] if purged else None,
         log=audit.entries(contacts, process_id=process_id, limit=20),
         confirm=ConfirmForm(),

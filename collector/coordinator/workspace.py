@@ -24,6 +24,7 @@ from collector.coordinator.auth import login_required
 from collector.coordinator.auth import roles_required
 from collector.coordinator.labels import department_label
 from collector.coordinator.labels import template_globals
+from collector import clock
 from collector.db import get_db
 
 
@@ -40,7 +41,7 @@ def _labels():
 
 
 def today() -> datetime.date:
-    return datetime.date.today()
+    return clock.today()
 
 
 def actor() -> str:

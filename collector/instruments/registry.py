@@ -279,6 +279,15 @@ def instrument_for(db, process_id: int, group_key: str) -> int:
         raise LookupError(f"no process with id {process_id}")
     department, instrument_set = process
     variant = department if instrument_set is None else (None if instrument_set == DEFAULT_SET else instrument_set)
+    return instrument_for_variant(db, variant, group_key)
+
+
+def instrument_for_variant(db, variant: str | None, group_key: str) -> int:
+    """The latest instrument of ``group_key`` in the department variant ``variant``, else the default one.
+
+    Shared by :func:`instrument_for` and the admin's overview of which
+    questionnaire each group gets in each department.
+    """
     candidates = [variant, None] if variant else [None]
     for candidate in candidates:
         row = db.execute(

@@ -7,11 +7,12 @@ import secrets
 import sys
 
 import click
-from flask import Flask
 from flask import current_app
+from flask.cli import ScriptInfo
 from flask.cli import with_appcontext
 
 from collector import create_app
+from collector import instance_folder
 from collector.invitations import create_invitation
 from collector.invitations import invitation_url
 from collector.db import connect
@@ -19,6 +20,7 @@ from collector.demo.case import DEMO_STAFF_USERNAME
 from collector.demo.case import print_links
 from collector.demo.case import run_demo
 from collector.migrations import init_databases
+from collector.ops import first_run
 from collector.ops.csv_export import export_rows
 from collector.ops.csv_export import write_csv
 from collector.ops.serve import ServeSettings
@@ -29,12 +31,26 @@ from forms.vocabulary import GROUP_KEYS
 
 
 @click.command("init")
-@with_appcontext
 def init_command():
-    """Create or migrate both databases."""
-    init_databases(current_app.config["DATABASE"], current_app.config["CONTACTS_DATABASE"])
-    click.echo(f"Served database:   {current_app.config['DATABASE']}")
-    click.echo(f"Contacts database: {current_app.config['CONTACTS_DATABASE']}")
+    """Set up this machine, or upgrade it: create or migrate both databases.
+
+    When no SECRET_KEY is configured, first writes a private config.py with a
+    random key in the instance folder (mode 0600). Safe to run again.
+    """
+    info = click.get_current_context().ensure_object(ScriptInfo)
+    written = None
+    try:
+        app = info.load_app()
+    except first_run.NoSecretKey:
+        written = first_run.write_secret_key(instance_folder())
+        app = info.load_app()
+    init_databases(app.config["DATABASE"], app.config["CONTACTS_DATABASE"])
+    if written:
+        click.echo(f"Configuration:     {written} (new random SECRET_KEY, readable only by you)")
+    click.echo(f"Served database:   {app.config['DATABASE']}")
+    click.echo(f"Contacts database: {app.config['CONTACTS_DATABASE']}")
+    for line in first_run.next_steps(app.config["PUBLIC_BASE_URL"]):
+        click.echo(line)
 
 
 def _process_id_or_fail(served, code: str) -> int:
@@ -102,7 +118,7 @@ def export_command(process_code, output):
 
 def default_demo_dir() -> str:
     """``instance/demo`` next to the collector package (Flask's instance folder)."""
-    return os.path.join(Flask("collector", instance_relative_config=True).instance_path, "demo")
+    return os.path.join(instance_folder(), "demo")
 
 
 @click.command("serve")

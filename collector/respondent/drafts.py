@@ -8,12 +8,12 @@ instrument is pinned so a new version never switches mid-answer.
 
 from __future__ import annotations
 
-import datetime
 import json
 from typing import Any
 
 from flask_babel import gettext as _
 
+from collector import clock
 from collector.db import get_contacts_db
 from collector.db import get_db
 from collector.db import immediate_transaction
@@ -54,7 +54,7 @@ def save_draft(invitation_id: int, draft: dict) -> None:
                 draft.get("page", 1),
                 json.dumps(draft, ensure_ascii=False),
                 current_language(),
-                datetime.date.today().isoformat(),
+                clock.today().isoformat(),
             ],
         )
         submission.reserve(contacts, invitation_id)

@@ -8,7 +8,6 @@ token): see the ``collector.respondent.views`` docstring.
 
 from __future__ import annotations
 
-import datetime
 
 from flask import redirect
 from flask import render_template
@@ -17,6 +16,7 @@ from flask import session
 from flask import url_for
 from flask_babel import gettext as _
 
+from collector import clock
 from collector.db import get_contacts_db
 from collector.db import get_db
 from collector.invitations import invitation_where
@@ -79,7 +79,7 @@ def invitation_state(invitation: dict | None) -> str:
     # once the process has closed.
     if process_status is None or (process_status == "closed" and not invitation.get("is_followup")):
         return "closed"
-    if invitation["expires_on"] and invitation["expires_on"] < datetime.date.today().isoformat():
+    if invitation["expires_on"] and invitation["expires_on"] < clock.today().isoformat():
         return "expired"
     return "open"
 

@@ -38,6 +38,7 @@ import sqlite3
 from typing import Any
 
 from collector import invitations
+from collector import clock
 from collector.db import connect
 from collector.db import immediate_transaction
 from collector.instruments.registry import cached_question_ids
@@ -51,7 +52,7 @@ from forms.model import answer_rows
 
 
 def _today() -> str:
-    return datetime.date.today().isoformat()
+    return clock.today().isoformat()
 
 
 def _question_ids(served_db, instrument_id: int) -> dict[str, int]:
