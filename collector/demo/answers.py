@@ -110,9 +110,13 @@ TENDENCIES = {
 }
 
 # Question-key keywords that override the theme's tendency ("*" = every group).
+# The contested themes are worded in both directions: agreeing that a risk
+# exists is the critical answer, agreeing that it "was handled well" the
+# positive one, so "handled" items get the opposite tendency.
 KEY_OVERRIDES = {
-    "*": [(("late_change",), 4.0)],  # "did anything change at the last minute?" yes = a problem
-    "representative": [(("written",), 1.8)],
+    "*": [],
+    "union": [(("handled",), 1.8)],
+    "manager": [(("handled",), 4.1)],
 }
 
 # Free text written for the demo, by group and theme family ("any" = fallback).
@@ -213,11 +217,22 @@ class AnswerGenerator:
 
         ``context`` has ``applicants`` and ``finalists`` (pseudonyms) and
         optionally fixed ``screening`` (applicant -> 1-4) and ``ranking``
-        (finalists in order) for a representative of the 2017 case.
+        (finalists in order) for a representative of the 2017 case, and
+        ``fixed`` (question key -> answer) for the process's facts.
         """
         answers: dict = {}
+        fixed = context.get("fixed") or {}
         for question in instrument.questions:
             if not condition_met(question, answers):
+                continue
+            if question.key in fixed:
+                # A fact of the process (offered the post, told who got it ...):
+                # never drawn, never skipped.
+                answers[question.key] = fixed[question.key]
+                continue
+            if question.type in ("screening", "ranking") and context.get(question.type):
+                # The 2017 representatives' own ratings and rankings are facts too.
+                answers[question.key] = self.value(question, group_key, context)
                 continue
             if not question.required and self.rng.random() < SKIP_OPTIONAL_SHARE:
                 continue

@@ -143,6 +143,7 @@ def _write_participants_and_responses(served, contacts, process_id, plan, genera
         instrument_id = instrument_for(served, process_id, group_key)
         instrument = load_registered(served, instrument_id)
         dates = _spread_dates(generator.rng, *plan.answer_window[group_key], answered)
+        fixed = plan.fixed_answers.get(group_key, [])
         for number in range(1, invited + 1):
             participant_id = _add_participant(contacts, process_id, group_key, code, number)
             create_invitation(contacts, process_id, group_key, participant_id=participant_id, language="sv")
@@ -160,6 +161,7 @@ def _write_participants_and_responses(served, contacts, process_id, plan, genera
                 "ranking": plan.representative_rankings[number - 1]
                 if group_key == "representative" and number <= len(plan.representative_rankings)
                 else None,
+                "fixed": fixed[number - 1] if number <= len(fixed) else {},
             }
             answers = generator.answers(instrument, group_key, context)
             store_response(
