@@ -92,12 +92,12 @@ async def attitudes(request, datasette):
         figures = aggregates.attitude_figures(
             conn, lang=lang, process_id=chosen, process_ids=in_scope, k=k, suppress=suppress
         )
-        return process_list, chosen, figures, aggregates.groups(conn, lang)
+        return process_list, chosen, figures, aggregates.groups(conn, lang), aggregates.scale_labels(conn, lang)
 
     computed = await database.execute_fn(compute)
     if computed is None:
         return await _render(datasette, request, "medverkan_message.html", {"message": _("Unknown process.")}, status=404)
-    process_list, chosen, figures, group_list = computed
+    process_list, chosen, figures, group_list, scale = computed
     group_labels = dict(group_list)
     suppressed_text = _("fewer than {k}", k=k)
     items = []
@@ -122,6 +122,7 @@ async def attitudes(request, datasette):
         "items": items,
         "comparison": comparison,
         "theme_charts": theme_charts,
+        "scale": scale,
         "k": k,
         "suppress": suppress,
         "suppressed_text": suppressed_text,

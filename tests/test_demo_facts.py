@@ -88,6 +88,7 @@ def test_every_representative_was_told_who_got_the_post(served):
     """"sen dröjde det innan vi fick reda på vem som fick tjänsten, vi fick reda på
     det mycket senare" (002): they were told, late."""
     assert answers_to(served, "feedback_told_outcome") == [YES, YES, YES]
+    assert set(answers_to(served, "feedback_reps_told_outcome")) == {YES}
 
 
 def test_the_representatives_were_told_weeks_after_the_last_meeting(served):
@@ -95,6 +96,7 @@ def test_the_representatives_were_told_weeks_after_the_last_meeting(served):
     in week 27 after the meetings of 21-22 June: never "within a week"
     (1), every representative answers "after one to four weeks" (2)."""
     assert answers_to(served, "feedback_how_soon") == [2, 2, 2]
+    assert set(answers_to(served, "feedback_reps_told_when")) == {2}
 
 
 def test_every_representative_reports_the_last_minute_change(served):
@@ -115,8 +117,16 @@ def test_the_representatives_were_not_told_why(served):
     """"Brukarrepresentant skulle också önska en bättre och snabbare återkoppling"
     (002): they learnt who got the post, not why, as both they and the
     officials answer."""
-    assert answers_to(served, "feedback_told_why", group="representative") == [NO, NO, NO]
-    assert set(answers_to(served, "feedback_given")) == {NO}
+    assert answers_to(served, "feedback_told_why_chosen") == [NO, NO, NO]
+    assert set(answers_to(served, "feedback_reps_told_why")) == {NO}
+    assert set(answers_to(served, "union_told_why")) == {NO}
+
+
+def test_the_representatives_met_the_director_of_social_services(served):
+    """"Även om brukarrepresentanterna vid ett par tillfällen träffade
+    socialdirektören, så var de i övrigt isolerade" (002): all three met an
+    official."""
+    assert answers_to(served, "dialog_met_officials") == [YES, YES, YES]
 
 
 def test_all_three_representatives_read_the_advert_and_applications_and_met_finalists(served):

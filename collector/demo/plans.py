@@ -102,8 +102,9 @@ def _synthetic_facts(
         "framing_written_intro": written_intro,
         "time_late_changes": late_change,
         "feedback_told_outcome": 1,
-        "feedback_told_why": 1,
+        "feedback_told_why_chosen": 1,
         "feedback_how_soon": 1,
+        "dialog_met_officials": 1,
     }
     return {
         "representative": [dict(representative) for _ in range(participation["representative"][1])],
@@ -118,15 +119,17 @@ def _synthetic_facts(
             {
                 "mgr_role": role,
                 "framing_gave_introduction": written_intro,
-                "feedback_given": 1,
-                "feedback_given_when": 1,
+                "feedback_reps_told_outcome": 1,
+                "feedback_reps_told_why": 1,
+                "feedback_reps_told_when": 1,
             }
             for role in ([1, 3] + [2] * n_managers)[:n_managers]
         ],
         "union": [
             {
                 "union_consulted_beforehand": union_consulted,
-                "feedback_union_informed": 1,
+                "union_told_outcome": 1,
+                "union_told_why": 1,
                 "applicant_privacy_confidentiality": confidentiality,
             }
             for _ in range(participation["union"][1])
