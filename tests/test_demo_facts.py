@@ -230,8 +230,10 @@ def test_union_representatives_doubt_that_conflict_of_interest_was_handled(serve
     """"De menar att brukarmedverkan i personalrekrytering kan bidra till jävs- och
     säkerhetsproblem" (002): over every process, union representatives do
     not agree that the risk was handled well, and agree that it exists."""
-    handled = [v for code in codes(served) for v in answers_to(served, "conflict_of_interest_handled", code) if v <= 5]
-    risk = [v for code in codes(served) for v in answers_to(served, "conflict_of_interest_risk", code) if v <= 5]
+    def union(key):
+        return [v for code in codes(served) for v in answers_to(served, key, code, group="union") if v <= 5]
+
+    handled, risk = union("conflict_of_interest_was_handled"), union("conflict_of_interest_is_a_risk")
     assert handled and risk
     assert mean(handled) < 3 < mean(risk)
 
