@@ -10,7 +10,10 @@ Everything the report does *not* give is synthesised and flagged
 ``is_synthetic = 1``: which pseudonymised applicants reached which stage, each
 party's ranking at the analysis meeting (the report only says every finalist
 was both preferred and not preferred), the participants, and every
-questionnaire answer. A few later recruitments (2018-2019, entirely
+questionnaire answer. Answers that state a fact of the recruitment (offered
+the post, met the representatives, told who got it and how soon ...) are not
+drawn: they are ``answer_facts`` in case_2017.yaml, each with its source
+sentence, and the synthetic processes fix theirs once per process. A few later recruitments (2018-2019, entirely
 synthetic) are added so that cross-process aggregates have groups of at
 least five respondents, which management views need before they show a cell.
 
