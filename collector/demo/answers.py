@@ -67,7 +67,7 @@ TENDENCIES = {
         "trust": 4.1,
         "organisation": 3.7,
         "representativeness": 3.0,
-        "union": 4.4,
+        "union": 2.0,
         "dialog": 3.4,
         "time": 3.3,
     },
@@ -90,7 +90,7 @@ TENDENCIES = {
         "time": 2.2,
         "influence": 2.8,
         "representativeness": 4.1,
-        "union": 4.4,
+        "union": 2.0,
     },
     "candidate": {
         "default": 3.7,
