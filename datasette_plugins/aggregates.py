@@ -76,6 +76,24 @@ def groups(conn, lang: str) -> list[tuple[str, str]]:
     return [tuple(r) for r in conn.execute(f"select key, {column} from respondent_groups order by position")]
 
 
+def scale_labels(conn, lang: str) -> list[tuple[int, str]]:
+    """The agreement scale's points 1-5 as respondents read them, from the database.
+
+    The labels are defined once (``forms.model.AGREEMENT_SCALE``) and written
+    to ``question_choices`` with each registered questionnaire; the legend
+    takes them from the newest Likert question, so it says what the people
+    answering the current questionnaires read.
+    """
+    column = "label_en" if lang == "en" else "label_sv"
+    return [
+        tuple(row)
+        for row in conn.execute(
+            f"select value, {column} from question_choices where value between 1 and 5 and question_id = "
+            "(select max(id) from questions where type = 'likert') order by value"
+        )
+    ]
+
+
 def processes(conn) -> list[dict]:
     cursor = conn.execute("select id, code, post_title, department from processes order by id")
     return [dict(zip(("id", "code", "post_title", "department"), row)) for row in cursor]

@@ -96,12 +96,12 @@ async def attitudes(request, datasette):
         figures = aggregates.attitude_figures(
             conn, lang=lang, process_id=chosen, process_ids=in_scope, k=k, suppress=suppress
         )
-        return process_list, chosen, figures, aggregates.groups(conn, lang)
+        return process_list, chosen, figures, aggregates.groups(conn, lang), aggregates.scale_labels(conn, lang)
 
     computed = await database.execute_fn(compute)
     if computed is None:
         return await _error(datasette, request, 404, _("Unknown process."))
-    process_list, chosen, figures, group_list = computed
+    process_list, chosen, figures, group_list, scale = computed
     group_labels = dict(group_list)
     suppressed_text = _("fewer than {k}", k=k)
     items = []
@@ -128,6 +128,7 @@ async def attitudes(request, datasette):
         "items": items,
         "comparison": comparison,
         "theme_charts": theme_charts,
+        "scale": scale,
         "k": k,
         "suppress": suppress,
         "suppressed_text": suppressed_text,

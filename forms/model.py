@@ -44,10 +44,19 @@ SCREENING_SCALE = {
     4: {"sv": "Nej", "en": "No"},
 }
 
-# Likert agreement scale, 1-5, plus "don't know".
+# The one agreement scale, 1-5 plus "don't know", defined here only: the
+# questionnaires, the builder, the XLSForm export and the registry (which
+# writes these labels to ``question_choices``, where Datasette, the exports
+# and the research codebook read them) all take it from here.
+# Why this wording: it is the balanced five-point agreement scale Swedish
+# surveys use ("Tar helt avstånd" ... "Instämmer helt"), two partial points
+# around a neutral middle, with the standard English Likert labels as its
+# equivalent. Version 1 of the questionnaires read "Instämmer inte alls /
+# Instämmer delvis inte / ... / Instämmer delvis / Instämmer helt": the same
+# five points (codes keep their meaning), stored with v1's question_choices.
 AGREEMENT_SCALE = {
-    1: {"sv": "Instämmer inte alls", "en": "Strongly disagree"},
-    2: {"sv": "Instämmer delvis inte", "en": "Disagree"},
+    1: {"sv": "Tar helt avstånd", "en": "Strongly disagree"},
+    2: {"sv": "Tar delvis avstånd", "en": "Disagree"},
     3: {"sv": "Varken eller", "en": "Neither agree nor disagree"},
     4: {"sv": "Instämmer delvis", "en": "Agree"},
     5: {"sv": "Instämmer helt", "en": "Strongly agree"},

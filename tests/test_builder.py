@@ -54,7 +54,7 @@ def test_likert_and_yesno_are_radio_groups_in_fieldsets_with_dont_know_last(app)
     assert "<fieldset" in attitude and "<legend>Det är bra att brukare är med och anställer.</legend>" in attitude
     assert "<table" not in html
     labels = [part.split("</label>")[0].split(">")[-1] for part in attitude.split("<label")[1:]]
-    assert labels == ["Instämmer inte alls", "Instämmer delvis inte", "Varken eller", "Instämmer delvis", "Instämmer helt", "Vet inte"]
+    assert labels == ["Tar helt avstånd", "Tar delvis avstånd", "Varken eller", "Instämmer delvis", "Instämmer helt", "Vet inte"]
     yesno = html.split('id="question-had_intro"')[1]
     assert "<legend>Fick du en skriftlig introduktion?</legend>" in yesno
     assert [p.split("</label>")[0].split(">")[-1] for p in yesno.split("<label")[1:4]] == ["Ja", "Nej", "Osäker"]

@@ -21,7 +21,7 @@ RAW_PATHS = [
     "/medverkan/free_text_answers",
     "/medverkan/FREE_TEXT_ANSWERS.json",
     "/medverkan/answers_fts",
-    "/medverkan/wide_manager_v1.csv",
+    "/medverkan/wide_manager_v2.csv",
     "/medverkan/processes/1",
     "/medverkan.json?sql=select+value_text+from+answers",
     "/medverkan.csv?sql=select+1",

@@ -22,6 +22,13 @@ CORE_KEYS = [
     "process_well_organised",
     "trust_personal",
     "trust_system",
+    # The contested items, balanced (risk / handled), every group answers them.
+    "conflict_of_interest_is_a_risk",
+    "conflict_of_interest_was_handled",
+    "staff_safety_is_at_risk",
+    "authority_encounters_are_manageable",
+    "applicant_privacy_is_at_risk",
+    "applicant_privacy_was_protected",
 ]
 
 # Themes each group's questionnaire must cover (DESIGN.md §1).
@@ -78,9 +85,12 @@ def test_core_items_are_identical_in_all_five(instruments):
         assert len(shapes) == 1, key
 
 
-def test_core_covers_attitude_continuation_organisation_and_trust():
+def test_core_covers_attitude_continuation_organisation_trust_and_the_contested_themes():
     core = load_core()
-    assert {q.theme for q in core.values()} == {"attitude", "continuation", "organisation", "trust"}
+    assert {q.theme for q in core.values()} == {
+        "attitude", "continuation", "organisation", "trust",
+        "conflict_of_interest", "staff_safety", "authority_encounters", "applicant_privacy",
+    }
     levels = core["continue_levels"]
     assert levels.type == "multiple" and len(levels.choices) == 4
     assert levels.condition is not None and levels.condition.question == "should_continue"
@@ -121,9 +131,13 @@ def test_plain_swedish_short_sentences(instruments):
 
 
 def test_length_pages_and_titles(instruments):
+    """About ten minutes at most: at most 30 questions everyone is asked (follow-ups
+    shown by a condition come on top, at most 36 in all), at most six pages."""
     for instrument in instruments.values():
-        assert 3 <= len(instrument.pages) <= 5, instrument.key
-        assert 15 <= len(instrument.questions) <= 30, instrument.key
+        assert 3 <= len(instrument.pages) <= 6, instrument.key
+        asked_of_everyone = [q for q in instrument.questions if q.condition is None]
+        assert 15 <= len(asked_of_everyone) <= 30, instrument.key
+        assert len(instrument.questions) <= 36, instrument.key
         assert instrument.minutes and instrument.minutes <= 10
         assert all(page.title["sv"] and page.title["en"] for page in instrument.pages)
 

@@ -30,7 +30,7 @@ def _codebook(out, stem):
 
 
 def test_codebook_csv_has_skip_conditions_missing_codes_scales_core_and_theme(out):
-    book = _codebook(out, "candidate_v1")
+    book = _codebook(out, "candidate_v2")
     assert book.loc["venue_suitable", "shown_if"].startswith("shown if cand_met_representatives = 1")
     assert book.loc["continue_levels__1", "shown_if"].startswith("shown if should_continue in (1, 9)")
     assert book.loc["attitude_user_involvement", "core"] == "core"
@@ -40,7 +40,7 @@ def test_codebook_csv_has_skip_conditions_missing_codes_scales_core_and_theme(ou
 
 
 def test_codebook_lists_every_missing_code_of_the_database(out, demo_served):  # noqa: F811
-    book = _codebook(out, "representative_v1")
+    book = _codebook(out, "representative_v2")
     flagged = served_rows(
         demo_served,
         "select q.key, c.value from question_choices c join questions q on q.id = c.question_id "
@@ -55,11 +55,11 @@ def test_codebook_lists_every_missing_code_of_the_database(out, demo_served):  #
 
 
 def test_screening_scale_is_labelled_in_every_format(out):
-    book = _codebook(out, "representative_v1")
+    book = _codebook(out, "representative_v2")
     screening = book[book["type"] == "screening"]
     assert len(screening) > 0
     assert set(screening["values"]) == {"1=Ja / Yes; 2=Ja, med reservation / Yes, with reservation; 3=Tveksam / Doubtful; 4=Nej / No"}
-    markdown = (out / "representative_v1.codebook.md").read_text(encoding="utf-8")
+    markdown = (out / "representative_v2.codebook.md").read_text(encoding="utf-8")
     assert "`screening_1_4`: 1 = Ja / Yes; 2 = Ja, med reservation" in markdown
 
 
@@ -87,10 +87,10 @@ class _Cells(HTMLParser):
 
 
 def test_html_codebook_has_one_row_per_variable_and_no_inline_style(out):
-    text = (out / "candidate_v1.codebook.html").read_text(encoding="utf-8")
+    text = (out / "candidate_v2.codebook.html").read_text(encoding="utf-8")
     parser = _Cells()
     parser.feed(text)
-    book = _codebook(out, "candidate_v1")
+    book = _codebook(out, "candidate_v2")
     assert len(parser.rows) == len(book) + 1
     assert "<script" not in text and "style=" not in text
     venue = [row for row in parser.rows if row[0] == "venue_suitable"][0]
@@ -99,7 +99,7 @@ def test_html_codebook_has_one_row_per_variable_and_no_inline_style(out):
 
 @pytest.mark.skipif(shutil.which("pspp") is None, reason="GNU PSPP (Debian pspp) not installed")
 def test_spss_syntax_reads_the_csv_in_pspp_with_labels_and_every_missing_code(out, tmp_path):
-    syntax = (out / "representative_v1.sps").read_text(encoding="utf-8")
+    syntax = (out / "representative_v2.sps").read_text(encoding="utf-8")
     assert "GET DATA /TYPE=TXT" in syntax
     assert "MISSING VALUES feedback_how_soon (9)." in syntax
     job = out / "run.sps"
@@ -107,7 +107,7 @@ def test_spss_syntax_reads_the_csv_in_pspp_with_labels_and_every_missing_code(ou
     result = subprocess.run(["pspp", "-b", "-O", "format=txt", str(job)], cwd=out, capture_output=True, text=True, timeout=120)
     assert "error" not in (result.stdout + result.stderr).lower(), result.stdout + result.stderr
     frame, meta = pyreadstat.read_sav(tmp_path / "from_pspp.sav", user_missing=True)
-    direct, _ = pyreadstat.read_sav(out / "representative_v1.sav", user_missing=True)
+    direct, _ = pyreadstat.read_sav(out / "representative_v2.sav", user_missing=True)
     assert len(frame) == len(direct)
     assert meta.missing_ranges["feedback_how_soon"] == [{"lo": 9.0, "hi": 9.0}]
     assert meta.missing_ranges["trust_personal"] == [{"lo": 9.0, "hi": 9.0}]
@@ -117,7 +117,7 @@ def test_spss_syntax_reads_the_csv_in_pspp_with_labels_and_every_missing_code(ou
 
 
 def test_r_script_turns_dont_know_into_na_before_ordered_factors(out):
-    script = (out / "representative_v1.R").read_text(encoding="utf-8")
+    script = (out / "representative_v2.R").read_text(encoding="utf-8")
     lines = script.splitlines()
     na_line = 'd[["trust_personal"]][d[["trust_personal"]] %in% c(9)] <- NA  # don\'t know / unsure: NA, not a level'
     factor_line = [line for line in lines if line.startswith('d[["trust_personal"]] <- factor(')][0]
@@ -126,4 +126,4 @@ def test_r_script_turns_dont_know_into_na_before_ordered_factors(out):
     assert factor_line.endswith("ordered = TRUE)")
     screening = [line for line in lines if line.startswith('d[["screening_applicants__a"]] <- factor(')][0]
     assert 'labels = c("Ja", "Ja, med reservation", "Tveksam", "Nej"), ordered = TRUE' in screening
-    assert 'read.csv("representative_v1.csv"' in script
+    assert 'read.csv("representative_v2.csv"' in script

@@ -45,7 +45,7 @@ def test_python_m_research_exports_from_the_demo_without_loading_the_other_areas
     env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent)}
     result = subprocess.run([sys.executable, "-c", probe, served, str(tmp_path / "out")], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "out" / "candidate_v1.sav").exists()
+    assert (tmp_path / "out" / "candidate_v2.sav").exists()
 
 
 def test_medverkan_research_export_reads_the_configured_served_database(tmp_path, monkeypatch):
@@ -63,7 +63,7 @@ def test_medverkan_research_export_reads_the_configured_served_database(tmp_path
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["research", "export", "--out", str(out), "--format", "dta", "--no-per-process"])
     assert result.exit_code == 0, result.output
-    assert (out / "candidate_v1.dta").exists()
+    assert (out / "candidate_v2.dta").exists()
 
     missing = CliRunner().invoke(cli, ["research", "export", "--database", str(tmp_path / "nope.db"), "--out", str(out)])
     assert missing.exit_code == 2 and "medverkan init" in missing.output

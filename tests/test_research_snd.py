@@ -41,7 +41,7 @@ def test_frictionless_validates_the_bundle_with_types_and_foreign_keys(bundle):
     package = json.loads((bundle / "datapackage.json").read_text(encoding="utf-8"))
     answers = [r for r in package["resources"] if r["name"] == "answers"][0]["schema"]
     assert {"fields": ["response_key"], "reference": {"resource": "responses", "fields": ["response_key"]}} in answers["foreignKeys"]
-    wide = [r for r in package["resources"] if r["name"] == "wide_representative_v1"][0]["schema"]
+    wide = [r for r in package["resources"] if r["name"] == "wide_representative_v2"][0]["schema"]
     trust = [f for f in wide["fields"] if f["name"] == "trust_personal"][0]
     assert trust["type"] == "integer" and trust["missingValues"] == ["", "9"]
 
@@ -69,19 +69,19 @@ def test_ddi_codebook_has_the_required_elements_variables_and_missing_categories
     assert root.find(f"{DDI}stdyDscr/{DDI}citation/{DDI}titlStmt/{DDI}titl").text.startswith("Medverkan")
     assert root.find(f"{DDI}stdyDscr/{DDI}stdyInfo/{DDI}abstract") is not None
     files = {f.get("ID"): f.find(f"{DDI}fileTxt/{DDI}fileName").text for f in root.findall(f"{DDI}fileDscr")}
-    assert "data/wide_representative_v1.csv" in files.values()
+    assert "data/wide_representative_v2.csv" in files.values()
     variables = root.findall(f"{DDI}dataDscr/{DDI}var")
     assert len({v.get("ID") for v in variables}) == len(variables)
     for var in variables:
         assert var.get("files") in files and var.find(f"{DDI}labl").text
     trust = [v for v in variables if v.get("name") == "trust_personal"
-             and files[v.get("files")] == "data/wide_representative_v1.csv"][0]
+             and files[v.get("files")] == "data/wide_representative_v2.csv"][0]
     categories = {c.find(f"{DDI}catValu").text: c.get("missing") for c in trust.findall(f"{DDI}catgry")}
     assert categories == {"1": None, "2": None, "3": None, "4": None, "5": None, "9": "Y"}
     venue = [v for v in variables if v.get("name") == "venue_suitable"][0]
     assert "cand_met_representatives in (1)" in venue.find(f"{DDI}universe").text
-    wide = pd.read_csv(bundle / "data" / "wide_representative_v1.csv")
-    case_count = [f for f in root.findall(f"{DDI}fileDscr") if f.find(f"{DDI}fileTxt/{DDI}fileName").text.endswith("representative_v1.csv")][0]
+    wide = pd.read_csv(bundle / "data" / "wide_representative_v2.csv")
+    case_count = [f for f in root.findall(f"{DDI}fileDscr") if f.find(f"{DDI}fileTxt/{DDI}fileName").text.endswith("representative_v2.csv")][0]
     assert int(case_count.find(f"{DDI}fileTxt/{DDI}dimensns/{DDI}caseQnty").text) == len(wide)
 
 
@@ -111,7 +111,7 @@ def test_k_decides_the_stratum_level_and_suppresses_what_stays_small(demo_served
     assert report["suppressed"] == 5  # the five hired persons' follow-ups
     groups = set(pd.read_csv(tmp_path / "k6" / "data" / "responses.csv")["group_key"])
     assert "hired_followup" not in groups
-    assert not (tmp_path / "k6" / "data" / "wide_hired_followup_v1.csv").exists()
+    assert not (tmp_path / "k6" / "data" / "wide_hired_followup_v2.csv").exists()
 
 
 def test_choose_level_keeps_department_and_year_when_every_cell_is_large_enough():

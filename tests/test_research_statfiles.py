@@ -33,7 +33,7 @@ def _question_texts(served, key, version):
 
 def test_sav_carries_question_texts_as_variable_labels(exported):
     served, out = exported
-    _, meta = pyreadstat.read_sav(out / "representative_v1.sav", metadataonly=True)
+    _, meta = pyreadstat.read_sav(out / "representative_v2.sav", metadataonly=True)
     texts = _question_texts(served, "representative", 1)
     for key, text in texts.items():
         if key in meta.column_names_to_labels:
@@ -43,7 +43,7 @@ def test_sav_carries_question_texts_as_variable_labels(exported):
 
 def test_sav_declares_every_missing_code_of_the_codebook(exported):
     served, out = exported
-    _, meta = pyreadstat.read_sav(out / "representative_v1.sav", metadataonly=True, user_missing=True)
+    _, meta = pyreadstat.read_sav(out / "representative_v2.sav", metadataonly=True, user_missing=True)
     declared = served_rows(
         served,
         "select q.key, c.value, c.label_sv from question_choices c join questions q on q.id = c.question_id "
@@ -65,7 +65,7 @@ def q_is_grid(key: str) -> bool:
 
 def test_sav_screening_scale_labels_are_the_1_to_4_scale(exported):
     _, out = exported
-    _, meta = pyreadstat.read_sav(out / "representative_v1.sav", metadataonly=True)
+    _, meta = pyreadstat.read_sav(out / "representative_v2.sav", metadataonly=True)
     screening = [name for name in meta.column_names if name.startswith("screening_applicants__")]
     assert screening
     assert meta.variable_value_labels[screening[0]] == {1.0: "Ja", 2.0: "Ja, med reservation", 3.0: "Tveksam", 4.0: "Nej"}
@@ -74,7 +74,7 @@ def test_sav_screening_scale_labels_are_the_1_to_4_scale(exported):
 
 def test_sav_values_match_the_answers_table_per_process(exported):
     served, out = exported
-    frame, _ = pyreadstat.read_sav(out / "manager_v1.sav", user_missing=True)
+    frame, _ = pyreadstat.read_sav(out / "manager_v2.sav", user_missing=True)
     expected = Counter(
         {
             (code, key, value): n
@@ -99,14 +99,14 @@ def test_one_row_per_response_in_each_file(exported):
     for key, n in served_rows(
         served, "select i.key, count(*) from responses r join instruments i on i.id = r.instrument_id group by 1"
     ):
-        frame, _ = pyreadstat.read_sav(out / f"{key}_v1.sav")
+        frame, _ = pyreadstat.read_sav(out / f"{key}_v2.sav")
         assert len(frame) == n
         assert frame["response_key"].is_unique
 
 
 def test_dta_writes_dont_know_as_extended_missing_with_its_label(exported):
     served, out = exported
-    frame, meta = pyreadstat.read_dta(out / "representative_v1.dta", user_missing=True)
+    frame, meta = pyreadstat.read_dta(out / "representative_v2.dta", user_missing=True)
     # Stata stores the label of .a even when no one chose it; readstat lists
     # missing_user_values only for the codes present in the data.
     assert meta.variable_value_labels["feedback_how_soon"]["a"] == "Minns inte"
@@ -117,13 +117,13 @@ def test_dta_writes_dont_know_as_extended_missing_with_its_label(exported):
         "on i.id = q.instrument_id where i.key = 'representative' and q.key = 'trust_personal' and a.value_int = 9",
     )[0][0]
     assert list(frame["trust_personal"]).count("a") == nines
-    plain, _ = pyreadstat.read_dta(out / "representative_v1.dta")
+    plain, _ = pyreadstat.read_dta(out / "representative_v2.dta")
     assert plain["trust_personal"].isna().sum() >= nines
 
 
 def test_dta_names_fit_stata_and_keep_labels(exported):
     _, out = exported
-    _, meta = pyreadstat.read_dta(out / "candidate_v1.dta", metadataonly=True)
+    _, meta = pyreadstat.read_dta(out / "candidate_v2.dta", metadataonly=True)
     assert all(len(name) <= 32 for name in meta.column_names)
     assert len(set(meta.column_names)) == len(meta.column_names)
     assert meta.column_names_to_labels["group_key"] == "Svarsgrupp"
@@ -131,7 +131,7 @@ def test_dta_names_fit_stata_and_keep_labels(exported):
 
 def test_per_process_files_hold_only_that_process_and_its_applicants(exported):
     served, out = exported
-    frame, meta = pyreadstat.read_sav(out / "representative_v1__HBG-2017-GR.sav")
+    frame, meta = pyreadstat.read_sav(out / "representative_v2__HBG-2017-GR.sav")
     assert set(frame["process_code"]) == {"HBG-2017-GR"}
     applicants = {row[0] for row in served_rows(
         served, "select distinct item from answers a join processes p on p.id = a.process_id "
@@ -143,8 +143,8 @@ def test_per_process_files_hold_only_that_process_and_its_applicants(exported):
 
 def test_sav_and_dta_hold_the_same_values_row_by_row(exported):
     _, out = exported
-    sav, _ = pyreadstat.read_sav(out / "representative_v1.sav", user_missing=True)
-    dta, _ = pyreadstat.read_dta(out / "representative_v1.dta", user_missing=True)
+    sav, _ = pyreadstat.read_sav(out / "representative_v2.sav", user_missing=True)
+    dta, _ = pyreadstat.read_dta(out / "representative_v2.dta", user_missing=True)
     assert list(sav["response_key"]) == list(dta["response_key"])
     shared = [name for name in sav.columns if name in dta.columns]
     assert len(shared) > 40

@@ -21,14 +21,14 @@ def _read(path):
 
 def test_every_row_carries_process_code_department_year_and_version(demo_served, tmp_path):  # noqa: F811
     export_wide(demo_served, tmp_path, formats=("csv",), per_process=False, municipality="Helsingborg")
-    frame = _read(tmp_path / "union_v1.csv")
+    frame = _read(tmp_path / "union_v2.csv")
     processes = {code: (department, opened[:4]) for code, department, opened in served_rows(
         demo_served, "select code, department, opened_on from processes")}
     assert len(frame) == served_rows(demo_served, "select count(*) from responses where group_key = 'union'")[0][0]
     for _, row in frame.iterrows():
         assert (row["department"], row["year"]) == processes[row["process_code"]]
         assert row["municipality"] == "Helsingborg"
-        assert row["instrument_key"] == "union" and row["instrument_version"] == "1"
+        assert row["instrument_key"] == "union" and row["instrument_version"] == "2"
         # No structured post-level field exists yet: the column is there, empty.
         assert row["post_level"] == ""
     assert "submitted_on" not in frame.columns
@@ -36,7 +36,7 @@ def test_every_row_carries_process_code_department_year_and_version(demo_served,
 
 def test_screening_and_ranking_have_one_column_per_applicant(demo_served, tmp_path):  # noqa: F811
     export_wide(demo_served, tmp_path, formats=("csv",), per_process=False)
-    frame = _read(tmp_path / "representative_v1.csv")
+    frame = _read(tmp_path / "representative_v2.csv")
     stored = served_rows(
         demo_served,
         "select p.code, q.key, a.item, a.value_int from answers a join questions q on q.id = a.question_id "
@@ -55,8 +55,8 @@ def test_screening_and_ranking_have_one_column_per_applicant(demo_served, tmp_pa
 def test_response_keys_are_text_unique_and_unlinked_to_stored_ids(demo_served, tmp_path):  # noqa: F811
     export_wide(demo_served, tmp_path / "a", formats=("csv",), per_process=False)
     export_wide(demo_served, tmp_path / "b", formats=("csv",), per_process=False)
-    first = set(_read(tmp_path / "a" / "candidate_v1.csv")["response_key"])
-    second = set(_read(tmp_path / "b" / "candidate_v1.csv")["response_key"])
+    first = set(_read(tmp_path / "a" / "candidate_v2.csv")["response_key"])
+    second = set(_read(tmp_path / "b" / "candidate_v2.csv")["response_key"])
     stored = {str(row[0]) for row in served_rows(demo_served, "select id from responses")}
     assert len(first) == 20
     assert not first & stored
@@ -77,11 +77,11 @@ def test_response_keys_do_not_follow_stored_id_order():
 
 def test_excel_csv_has_bom_semicolons_and_opens_in_pandas(demo_served, tmp_path):  # noqa: F811
     export_wide(demo_served, tmp_path, formats=("csv",), per_process=False, excel=True)
-    raw = (tmp_path / "candidate_v1.excel.csv").read_bytes()
+    raw = (tmp_path / "candidate_v2.excel.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     header = raw[3:].split(b"\r\n")[0].decode("utf-8")
     assert header.startswith("response_key;municipality;process_code;")
-    frame = pd.read_csv(tmp_path / "candidate_v1.excel.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    frame = pd.read_csv(tmp_path / "candidate_v2.excel.csv", sep=";", encoding="utf-8-sig", dtype=str)
     assert len(frame) == 20
 
 
@@ -105,7 +105,7 @@ def test_formula_in_a_free_text_answer_is_neutralised(demo_served, tmp_path, exc
     connection.commit()
     connection.close()
     export_wide(demo_served, tmp_path, formats=("csv",), per_process=False, excel=excel)
-    name = "union_v1.excel.csv" if excel else "union_v1.csv"
+    name = "union_v2.excel.csv" if excel else "union_v2.csv"
     with open(tmp_path / name, encoding="utf-8-sig", newline="") as f:
         cells = [cell for row in csv.reader(f, delimiter=";" if excel else ",") for cell in row]
     assert "'=HYPERLINK(\"http://evil.test\",\"x\")" in cells

@@ -110,10 +110,26 @@ TENDENCIES = {
 }
 
 # Question-key keywords that override the theme's tendency ("*" = every group).
-KEY_OVERRIDES = {
-    "*": [(("late_change",), 4.0)],  # "did anything change at the last minute?" yes = a problem
-    "representative": [(("written",), 1.8)],
+KEY_OVERRIDES: dict[str, list] = {"*": []}
+
+# The contested items (conflict of interest, staff safety, later encounters,
+# applicants' information) are worded in both directions, so a group's
+# tendency depends on the direction: agreeing that there is a risk is the
+# critical answer, agreeing that it was or can be handled the reassured one.
+# Mean agreement with a *risk* statement; a reassuring one gets 6 - mean.
+# The report: union representatives critical ("jävs- och säkerhetsproblem"),
+# managers positive; the representatives and candidates are not reported on
+# these and get milder, plausible views (representatives least worried).
+CONTESTED_RISK_AGREEMENT = {
+    "union": 4.4,
+    "manager": 2.1,
+    "representative": 1.8,
+    "candidate": 2.6,
+    "hired_followup": 2.3,
 }
+RISK_KEYWORDS = ("risk", "concern")
+REASSURING_KEYWORDS = ("handled", "protected", "manageable")
+CONTESTED_THEMES = {"conflict_of_interest", "staff_safety", "authority_encounters", "applicant_privacy"}
 
 # Free text written for the demo, by group and theme family ("any" = fallback).
 FREE_TEXT = {
@@ -206,18 +222,43 @@ class AnswerGenerator:
         for keywords, value in KEY_OVERRIDES["*"] + KEY_OVERRIDES.get(group_key, []):
             if any(keyword in question.key for keyword in keywords):
                 mean = value
+        contested = self._contested_direction(question)
+        if contested is not None and group_key in CONTESTED_RISK_AGREEMENT:
+            risk = CONTESTED_RISK_AGREEMENT[group_key]
+            mean = risk if contested == "risk" else 6 - risk
         return mean
+
+    @staticmethod
+    def _contested_direction(question) -> str | None:
+        """"risk" or "reassuring" for a contested item, else None."""
+        if any(keyword in question.key for keyword in REASSURING_KEYWORDS):
+            if question.theme in CONTESTED_THEMES or question.key.split("_")[0] in {"conflict", "applicant", "staff", "authority"}:
+                return "reassuring"
+        if question.theme in CONTESTED_THEMES and any(keyword in question.key for keyword in RISK_KEYWORDS):
+            return "risk"
+        return None
 
     def answers(self, instrument, group_key: str, context: dict) -> dict:
         """A plausible set of answers to ``instrument`` for ``group_key``.
 
         ``context`` has ``applicants`` and ``finalists`` (pseudonyms) and
         optionally fixed ``screening`` (applicant -> 1-4) and ``ranking``
-        (finalists in order) for a representative of the 2017 case.
+        (finalists in order) for a representative of the 2017 case, and
+        ``fixed`` (question key -> answer) for the process's facts.
         """
         answers: dict = {}
+        fixed = context.get("fixed") or {}
         for question in instrument.questions:
             if not condition_met(question, answers):
+                continue
+            if question.key in fixed:
+                # A fact of the process (offered the post, told who got it ...):
+                # never drawn, never skipped.
+                answers[question.key] = fixed[question.key]
+                continue
+            if question.type in ("screening", "ranking") and context.get(question.type):
+                # The 2017 representatives' own ratings and rankings are facts too.
+                answers[question.key] = self.value(question, group_key, context)
                 continue
             if not question.required and self.rng.random() < SKIP_OPTIONAL_SHARE:
                 continue

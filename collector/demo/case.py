@@ -10,7 +10,10 @@ Everything the report does *not* give is synthesised and flagged
 ``is_synthetic = 1``: which pseudonymised applicants reached which stage, each
 party's ranking at the analysis meeting (the report only says every finalist
 was both preferred and not preferred), the participants, and every
-questionnaire answer. A few later recruitments (2018-2019, entirely
+questionnaire answer. Answers that state a fact of the recruitment (offered
+the post, met the representatives, told who got it and how soon ...) are not
+drawn: they are ``answer_facts`` in case_2017.yaml, each with its source
+sentence, and the synthetic processes fix theirs once per process. A few later recruitments (2018-2019, entirely
 synthetic) are added so that cross-process aggregates have groups of at
 least five respondents, which management views need before they show a cell.
 
@@ -143,6 +146,7 @@ def _write_participants_and_responses(served, contacts, process_id, plan, genera
         instrument_id = instrument_for(served, process_id, group_key)
         instrument = load_registered(served, instrument_id)
         dates = _spread_dates(generator.rng, *plan.answer_window[group_key], answered)
+        fixed = plan.fixed_answers.get(group_key, [])
         for number in range(1, invited + 1):
             participant_id = _add_participant(contacts, process_id, group_key, code, number)
             create_invitation(contacts, process_id, group_key, participant_id=participant_id, language="sv")
@@ -160,6 +164,7 @@ def _write_participants_and_responses(served, contacts, process_id, plan, genera
                 "ranking": plan.representative_rankings[number - 1]
                 if group_key == "representative" and number <= len(plan.representative_rankings)
                 else None,
+                "fixed": fixed[number - 1] if number <= len(fixed) else {},
             }
             answers = generator.answers(instrument, group_key, context)
             store_response(

@@ -31,6 +31,7 @@ FINALISTS_2017 = CASE_2017["finalists"]
 RANKINGS_2017 = CASE_2017["rankings"]
 REPRESENTATIVE_RANKINGS_2017 = CASE_2017["representative_rankings"]
 PROCESS_2017 = CASE_2017["process"]
+ANSWER_FACTS_2017 = CASE_2017["answer_facts"]
 
 
 @dataclass
@@ -49,6 +50,92 @@ class ProcessPlan:
     # group -> (first, last) submission date
     answer_window: dict[str, tuple[str, str]]
     representative_rankings: list[list[str]] = field(default_factory=list)
+    # group -> one dict per answering respondent: question key -> the answer
+    # that is a fact of the process, not drawn (offered the post, met the
+    # representatives, told who got it ...).
+    fixed_answers: dict[str, list[dict]] = field(default_factory=dict)
+
+
+def fixed_answers_from_facts(facts: dict) -> dict[str, list[dict]]:
+    """``answer_facts`` of case_2017.yaml as one dict of fixed answers per respondent."""
+    fixed = {}
+    for group_key, group in facts.items():
+        respondents = group["respondents"]
+        per_respondent = [{} for _ in respondents]
+        for key, fact in group["questions"].items():
+            values = fact["values"] if "values" in fact else [fact["value"]] * len(respondents)
+            if len(values) != len(respondents):
+                raise ValueError(f"{group_key}.{key}: {len(values)} values for {len(respondents)} respondents")
+            for answers, value in zip(per_respondent, values):
+                answers[key] = value
+        fixed[group_key] = per_respondent
+    return fixed
+
+
+def _synthetic_facts(
+    code: str, applicants: dict[str, str], finalists: list[str], participation: dict[str, tuple[int, int]]
+) -> dict[str, list[dict]]:
+    """The factual answers of a synthetic process, the same for everyone who knows them.
+
+    Drawn once per process (from their own seeded generator, so the
+    attitudes drawn elsewhere stay as they were): whether anything changed at
+    the last minute, whether the representatives got a written introduction,
+    whether the union was consulted, whether the hire is still in post.
+    Exactly one answering candidate, the appointed one, was offered the post;
+    the finalists met the representatives; feedback went out three days after
+    the decision, so everyone was told who and why within a week.
+    """
+    rng = random.Random(f"{SEED}:{code}:facts")
+    late_change = 1 if rng.random() < 0.4 else 2
+    written_intro = 1 if rng.random() < 0.6 else 2
+    union_consulted = 1 if rng.random() < 0.5 else 2
+    confidentiality = 1 if rng.random() < 0.7 else 2
+    still_in_post = 1 if rng.random() < 0.8 else 2
+    appointed = next(name for name, stage in applicants.items() if stage == "appointed")
+    others = [name for name, stage in applicants.items() if stage in ("interviewed", "finalist")]
+    rng.shuffle(others)
+    candidates = [appointed] + others  # invited: every interviewed applicant
+    n_candidates = participation["candidate"][1]
+    n_managers = participation["manager"][1]
+    representative = {
+        "rep_tasks": [1, 2, 3],
+        "framing_written_intro": written_intro,
+        "time_late_changes": late_change,
+        "feedback_told_outcome": 1,
+        "feedback_told_why_chosen": 1,
+        "feedback_how_soon": 1,
+        "dialog_met_officials": 1,
+    }
+    return {
+        "representative": [dict(representative) for _ in range(participation["representative"][1])],
+        "candidate": [
+            {
+                "cand_offered_post": 1 if name == appointed else 2,
+                "cand_met_representatives": 1 if name in finalists else 2,
+            }
+            for name in candidates[:n_candidates]
+        ],
+        "manager": [
+            {
+                "mgr_role": role,
+                "framing_gave_introduction": written_intro,
+                "feedback_reps_told_outcome": 1,
+                "feedback_reps_told_why": 1,
+                "feedback_reps_told_when": 1,
+            }
+            for role in ([1, 3] + [2] * n_managers)[:n_managers]
+        ],
+        "union": [
+            {
+                "union_consulted_beforehand": union_consulted,
+                "union_told_outcome": 1,
+                "union_told_why": 1,
+                "applicant_privacy_confidentiality": confidentiality,
+            }
+            for _ in range(participation["union"][1])
+        ],
+        "hired_followup": [{"still_in_post": still_in_post}],
+    }
 
 
 def _synthetic_process(
@@ -106,6 +193,13 @@ def _synthetic_process(
         ("Beslut", "Decision", 56, 63, 0),
     ]
     follow_up = (decided + datetime.timedelta(days=182)).isoformat()
+    participation = {
+        "representative": (3, 3),
+        "candidate": (n_interviewed, max(2, n_interviewed - 1)),
+        "manager": (5, 4),
+        "union": (3, 2),
+        "hired_followup": (1, 1),
+    }
     return ProcessPlan(
         process={
             "code": code,
@@ -145,13 +239,7 @@ def _synthetic_process(
         screening=screening,
         screening_synthetic=True,
         rankings=rankings,
-        participation={
-            "representative": (3, 3),
-            "candidate": (n_interviewed, max(2, n_interviewed - 1)),
-            "manager": (5, 4),
-            "union": (3, 2),
-            "hired_followup": (1, 1),
-        },
+        participation=participation,
         answer_window={
             "representative": (day(65), day(90)),
             "candidate": (day(65), day(80)),
@@ -159,6 +247,7 @@ def _synthetic_process(
             "union": (day(65), day(90)),
             "hired_followup": (follow_up, follow_up),
         },
+        fixed_answers=_synthetic_facts(code, applicants, finalists, participation),
     )
 
 
@@ -189,9 +278,10 @@ def demo_plans(seed: int = SEED) -> list[ProcessPlan]:
                 "candidate": ("2017-07-10", "2017-08-25"),
                 "manager": ("2017-09-04", "2017-10-27"),
                 "union": ("2017-09-11", "2017-10-20"),
-                "hired_followup": ("2018-01-15", "2018-01-15"),
+                "hired_followup": (ANSWER_FACTS_2017["hired_followup"]["answered_on"],) * 2,
             },
             representative_rankings=[list(order) for order in REPRESENTATIVE_RANKINGS_2017],
+            fixed_answers=fixed_answers_from_facts(ANSWER_FACTS_2017),
         ),
         _synthetic_process(
             rng,
