@@ -116,7 +116,7 @@ def participants_import(process_id):
     ), status
 
 
-# --- invitations, printed links, reminders ----------------------------------------------------
+# --- printed links (invitations and reminders: sending_pages) ----------------------------------------------------
 
 
 def _require_open(process: dict) -> None:
@@ -130,32 +130,6 @@ def _require_collecting(process: dict) -> None:
     if process["status"] != "collecting":
         flash(_("Start collecting answers before sending links."), "error")
         abort(redirect(url_for(".process_view", process_id=process["id"])))
-
-
-@bp.route("/processes/<int:process_id>/invite", methods=["POST"])
-@workspace
-def invite(process_id):
-    process = load_process(process_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    _require_collecting(process)
-    outcome = outreach.send_invitations(get_db(), get_contacts_db(), current_app.config, process, actor(), today())
-    flash_outcome(outcome, _("Invitations sent: %(num)s.", num=outcome.sent))
-    return redirect(url_for(".process_view", process_id=process_id))
-
-
-@bp.route("/processes/<int:process_id>/remind", methods=["POST"])
-@workspace
-def remind(process_id):
-    process = load_process(process_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if process["status"] != "collecting":
-        flash(_("Reminders can be sent only while the process is collecting answers."), "error")
-        return redirect(url_for(".process_view", process_id=process_id))
-    outcome = outreach.send_reminders(get_db(), get_contacts_db(), current_app.config, process, actor(), today())
-    flash_outcome(outcome, _("Reminders sent: %(num)s.", num=outcome.sent))
-    return redirect(url_for(".process_view", process_id=process_id))
 
 
 @bp.route("/processes/<int:process_id>/print", methods=["GET", "POST"])
