@@ -83,7 +83,12 @@ def participant_delete(process_id, participant_id):
 @bp.route("/processes/<int:process_id>/import", methods=["GET", "POST"])
 @workspace
 def participants_import(process_id):
-    """Paste or upload CSV -> preview with per-row errors -> confirm. Nothing is saved before confirming."""
+    """Paste or upload CSV -> preview with per-row errors and marked duplicates -> confirm.
+
+    Nothing is saved before confirming. Duplicates (the same address earlier in
+    the file, or already a participant) are skipped, not errors: one repeated
+    row must not reject the whole list.
+    """
     process = load_process(process_id)
     contacts = get_contacts_db()
     form = ImportForm()
@@ -101,13 +106,18 @@ def participants_import(process_id):
         if form.confirm.data == "yes" and preview.ok and process["status"] != "closed":
             count = participant_store.add_participants(
                 contacts, process_id,
-                [{"name": r.name, "email": r.email, "group_key": r.group_key, "language": r.language} for r in preview.rows],
+                [{"name": r.name, "email": r.email, "group_key": r.group_key, "language": r.language} for r in preview.valid_rows],
             )
-            audit.record(contacts, actor(), "participants_add", process_id, f"{count} participants (import)")
+            skipped = len(preview.duplicate_rows)
+            audit.record(contacts, actor(), "participants_add", process_id, f"{count} participants (import, {skipped} duplicates skipped)")
             flash(ngettext("%(num)s participant was imported.", "%(num)s participants were imported.", count), "success")
+            if skipped:
+                flash(ngettext("%(num)s duplicate row was skipped.", "%(num)s duplicate rows were skipped.", skipped), "success")
             return redirect(url_for(".participants", process_id=process_id))
         if not text.strip():
             preview.file_errors = [_("Paste a list or choose a file.")]
+        elif preview.rows and not preview.file_errors and not preview.error_rows and not preview.valid_rows:
+            preview.file_errors = [_("Everyone in the list is already a participant: there is no one new to import.")]
         status = 200 if preview.ok else 400
     elif form.errors:
         status = 400
