@@ -99,3 +99,14 @@ def c003_reserved_receipt_code(db):
     ``collector.respondent.submission``.
     """
     db["pending_submissions"].add_column("receipt_code", str)
+
+
+@contacts()
+def c004_invitation_short_code_hash(db):
+    """Printed invitations get a short code to type on the start page.
+
+    Only its keyed hash is stored (``collector.short_codes``); NULL for
+    emailed links. Unique, so a look-up finds at most one invitation.
+    """
+    db["invitations"].add_column("short_code_hash", str)
+    db["invitations"].create_index(["short_code_hash"], unique=True)

@@ -127,6 +127,11 @@ class ImportForm(FlaskForm):
 
 class PrintForm(FlaskForm):
     group_key = SelectField(_l("Group for unnamed links"))
+    language = SelectField(
+        _l("Language of the unnamed slips"),
+        description=_l("Participants you added get their slip in their own language."),
+        choices=LANGUAGE_CHOICES, default="sv",
+    )
     count = IntegerField(
         _l("Number of unnamed links"),
         description=_l("People without an email address who are participants get their own link as well."),

@@ -22,6 +22,7 @@ from flask import render_template
 from flask_babel import force_locale
 
 from collector import invitations
+from collector import short_codes
 from collector.coordinator import audit
 from collector.coordinator.mail import Outgoing
 from collector.coordinator.mail import send_all
@@ -120,9 +121,12 @@ def send_invitations(served_db, contacts_db, config, process, actor: str | None,
     return outcome
 
 
-def print_links(contacts_db, process, group_key: str, count: int, actor: str | None, today: datetime.date) -> list[dict]:
-    """Mint links for a printed sheet: ``count`` unnamed links for ``group_key``
-    plus one for each participant without an email address or invitation."""
+def print_links(contacts_db, process, group_key: str, count: int, actor: str | None, today: datetime.date,
+                language: str = "sv") -> list[dict]:
+    """Mint links for a printed sheet: ``count`` unnamed links for ``group_key`` (in ``language``)
+    plus one for each participant without an email address or invitation (in their language).
+
+    Each link also gets a short code to type on the start page (``collector.short_codes``)."""
     links = []
     with immediate_transaction(contacts_db):
         emailless = list(
@@ -137,13 +141,17 @@ def print_links(contacts_db, process, group_key: str, count: int, actor: str | N
                 contacts_db, process["id"], participant["group_key"], participant["id"],
                 language=participant["language"], today=today,
             )
-            links.append({"group_key": participant["group_key"], "name": participant["name"], "url": invitation_url(token), "token": token})
+            links.append({"group_key": participant["group_key"], "name": participant["name"],
+                          "language": participant["language"] or "sv", "url": invitation_url(token), "token": token})
         for _ in range(count):
-            token = create_invitation(contacts_db, process["id"], group_key, None, today=today)
-            links.append({"group_key": group_key, "name": None, "url": invitation_url(token), "token": token})
+            token = create_invitation(contacts_db, process["id"], group_key, None, language=language, today=today)
+            links.append({"group_key": group_key, "name": None, "language": language, "url": invitation_url(token), "token": token})
         for link in links:
+            token = link.pop("token")
             # Handed out on paper today: counts as sent, so reminders and rates see it.
-            invitations.mark_sent_by_token(contacts_db, link.pop("token"), today)
+            invitations.mark_sent_by_token(contacts_db, token, today)
+            link["short_code"] = short_codes.display(invitations.attach_short_code(contacts_db, token))
+            link["expires_on"] = invitations.id_and_expiry(contacts_db, token)[1]
         audit.record(contacts_db, actor, "print_links", process["id"], f"{len(links)} links")
     return links
 

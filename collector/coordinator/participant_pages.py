@@ -11,6 +11,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
@@ -23,6 +24,7 @@ from collector.coordinator.forms import ImportForm
 from collector.coordinator.forms import ParticipantForm
 from collector.coordinator.forms import PrintForm
 from collector.coordinator.labels import group_choices
+from collector.coordinator.labels import group_label
 from collector.coordinator.participants import decode_upload
 from collector.coordinator.workspace import PREVIEW_ROWS
 from collector.coordinator.workspace import actor
@@ -153,9 +155,32 @@ def print_links(process_id):
         import segno  # only here: QR codes for printed sheets; no other page or worker start needs it
 
         links = outreach.print_links(
-            get_contacts_db(), process, form.group_key.data, form.count.data or 0, actor(), today()
+            get_contacts_db(), process, form.group_key.data, form.count.data or 0, actor(), today(),
+            language=form.language.data,
         )
+        address = start_page_address()
         for link in links:
             link["qr"] = Markup(segno.make(link["url"], error="m").svg_inline(scale=3, svgclass="qr"))
+            link["texts"] = slip_texts(process, link, address)
         return render_template("coordinator/print_sheet.html", process=process, links=links)
     return render_template("coordinator/print_form.html", form=form, process=process), 400 if form.errors else 200
+
+
+def start_page_address() -> str:
+    """The start page's address as printed: the public base URL without ``https://``."""
+    base = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
+    return base.split("://", 1)[-1]
+
+
+def slip_texts(process: dict, link: dict, address: str) -> dict:
+    """A slip's words in the participant's language (the sheet itself is in the coordinator's)."""
+    with force_locale(link["language"]):
+        return {
+            "title": _("Your view on the recruitment: %(post)s", post=process["post_title"]),
+            "group": group_label(link["group_key"]),
+            "scan": _("Scan the QR code with your phone's camera."),
+            "type": _("Or go to %(address)s and type this code:", address=address),
+            "deadline": _("Answer by %(date)s.", date=link["expires_on"]),
+            "privacy": _("Your answers are stored without your name. The code is personal: do not share it."),
+            "code_label": _("Code"),
+        }
