@@ -72,6 +72,8 @@ def test_no_feedback_before_the_decision_nor_to_the_uninvited(app, coordinator_c
     response = _post(coordinator_client, url + "/confirm", action="send")
     assert response.status_code == 302
     assert sorted(m["rcpt"][0] for m in smtp_server.messages) == sorted(f"p{i}@example.se" for i in range(9))
+    # Sent to everyone: the draft is gone (nothing kept that is no longer needed).
+    assert contacts_db.execute("select count(*) from feedback_drafts").fetchone()[0] == 0
 
 
 def test_no_reminder_sooner_than_the_minimum_after_the_invitation(app, make_process, contacts_db, served_db, smtp_server):

@@ -132,4 +132,9 @@ def send_feedback(served_db, contacts_db, config, process, draft, actor, today: 
         with immediate_transaction(served_db):
             served_db.execute("update processes set feedback_sent_on = ? where id = ?", [today.isoformat(), process["id"]])
         audit.record(contacts_db, actor, "feedback", process["id"], f"{len(sent)} sent, {len(failed)} failed")
+    if sent and not failed:
+        # Sent to everyone: the draft has done its job (and a coordinator may have typed a name in it).
+        # Kept after a failure, so the retry sends the same words.
+        with immediate_transaction(contacts_db):
+            contacts_db.execute("delete from feedback_drafts where process_id = ?", [process["id"]])
     return Outcome(sent=len(sent), failed=[m.to for m in failed])

@@ -29,12 +29,10 @@ from collector.coordinator.participants import decode_upload
 from collector.coordinator.workspace import PREVIEW_ROWS
 from collector.coordinator.workspace import actor
 from collector.coordinator.workspace import bp
-from collector.coordinator.workspace import flash_outcome
 from collector.coordinator.workspace import load_process
 from collector.coordinator.workspace import today
 from collector.coordinator.workspace import workspace
 from collector.db import get_contacts_db
-from collector.db import get_db
 
 
 @bp.route("/processes/<int:process_id>/participants", methods=["GET", "POST"])
