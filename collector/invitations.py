@@ -27,6 +27,7 @@ from flask import has_app_context
 
 from collector import clock
 from collector import settings as default_config
+from collector import short_codes
 from collector.db import immediate_transaction
 from collector.tokens import hash_secret
 from collector.tokens import new_token
@@ -102,6 +103,27 @@ def invitation_where(contacts_db, column: str, value) -> dict | None:
     return dict(zip((column[0] for column in cursor.description), row))
 
 
+def by_short_code(contacts_db, typed: str) -> dict | None:
+    """The invitation whose printed short code ``typed`` is (any case, dashes or not), or None."""
+    code = short_codes.normalise(typed)
+    if code is None:
+        return None
+    for key in _secret_keys():
+        row = contacts_db.execute(
+            "select id from invitations where short_code_hash = ?", [short_codes.hash_short_code(code, key)]
+        ).fetchone()
+        if row is not None:
+            return invitation_where(contacts_db, "id", row[0])
+    return None
+
+
+def _secret_keys() -> list[str]:
+    """The app's secret key first, then its fallbacks (a rotated key's slips keep working)."""
+    fallbacks = current_app.config.get("SECRET_KEY_FALLBACKS") if has_app_context() else None
+    keys = [_config("SECRET_KEY")] + list(fallbacks or [])
+    return [str(key) for key in keys if key]
+
+
 def id_and_expiry(contacts_db, token: str) -> tuple[int, str]:
     """(id, expires_on) of the invitation a just-minted ``token`` belongs to."""
     return tuple(contacts_db.execute("select id, expires_on from invitations where token_hash = ?", [hash_secret(token)]).fetchone())
@@ -120,6 +142,24 @@ def mark_sent(contacts_db, invitation_id: int, today: datetime.date) -> None:
 
 def mark_sent_by_token(contacts_db, token: str, today: datetime.date) -> None:
     contacts_db.execute("update invitations set sent_on = ? where token_hash = ?", [today.isoformat(), hash_secret(token)])
+
+
+def attach_short_code(contacts_db, token: str) -> str:
+    """Give the printed invitation of ``token`` a short code; return it (shown once, printed).
+
+    Runs in the caller's transaction. A collision with a live code (about
+    one in 10^11 per code) just draws again.
+    """
+    key = _secret_keys()[0]
+    while True:
+        code = short_codes.new_short_code()
+        code_hash = short_codes.hash_short_code(code, key)
+        if contacts_db.execute("select 1 from invitations where short_code_hash = ?", [code_hash]).fetchone():
+            continue
+        contacts_db.execute(
+            "update invitations set short_code_hash = ? where token_hash = ?", [code_hash, hash_secret(token)]
+        )
+        return code
 
 
 def discard(contacts_db, invitation_id: int) -> None:

@@ -141,3 +141,14 @@ def c005_authoring_checked_uploads(db):
         ) WITHOUT ROWID
         """
     )
+
+
+@contacts()
+def c006_invitation_short_code_hash(db):
+    """Printed invitations get a short code to type on the start page.
+
+    Only its keyed hash is stored (``collector.short_codes``); NULL for
+    emailed links. Unique, so a look-up finds at most one invitation.
+    """
+    db["invitations"].add_column("short_code_hash", str)
+    db["invitations"].create_index(["short_code_hash"], unique=True)

@@ -41,9 +41,21 @@ def test_per_row_errors():
     assert errors[2] == ["Not a valid email address."]
     assert errors[3] == ["Unknown group."]
     assert errors[4] == []
-    assert errors[5] == ["Duplicate: this email address appears earlier in the file."]
-    assert errors[6] == ["Duplicate: this person is already a participant of the process."]
+    # Duplicates are marked, not errors (see test_a_duplicate_row_does_not_reject_the_file).
+    assert errors[5] == [] and preview.rows[3].duplicate_of_line == 4
+    assert errors[6] == [] and preview.rows[4].already_participant
     assert errors[7] == ["Email address missing."]
+    assert [row.line for row in preview.valid_rows] == [4]
+
+
+def test_a_duplicate_row_does_not_reject_the_file():
+    text = "namn;e-post;grupp\nÅsa;asa@example.se;brukare\nÅsa igen;ASA@example.se;brukare\nOld;old@example.se;chef\nBo;bo@example.se;chef\n"
+    preview = parse_csv(text, {"old@example.se"})
+    assert preview.ok
+    assert [row.email for row in preview.valid_rows] == ["asa@example.se", "bo@example.se"]
+    assert [(row.line, row.duplicate_of_line, row.already_participant) for row in preview.duplicate_rows] == [
+        (3, 2, False), (4, None, True),
+    ]
 
 
 def test_excel_separator_hint_line():
@@ -120,3 +132,25 @@ def test_garbage_upload_gives_a_message_not_a_500(coordinator_client, make_proce
     )
     assert response.status_code == 400
     assert "Det finns ett problem" in response.get_data(as_text=True)
+
+
+def test_import_page_marks_duplicates_and_imports_the_rest(coordinator_client, make_process, contacts_reader, contacts_db):
+    from collector.coordinator import participants as participant_store
+
+    process_id = make_process()
+    participant_store.add_participants(contacts_db, process_id, [{"name": "Old", "email": "old@example.se", "group_key": "manager"}])
+    url = f"/coordinator/processes/{process_id}/import"
+    token = csrf_from(coordinator_client, url)
+    text = "namn;e-post;grupp\nÅsa;asa@example.se;brukare\nÅsa igen;asa@example.se;brukare\nOld;old@example.se;chef\nBo;bo@example.se;chef\n"
+    response = coordinator_client.post(url, data={"csrf_token": token, "csv_text": text})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "error-summary" not in page
+    assert "Dubbletter: de här raderna hoppas över" in page
+    assert "Samma e-postadress som rad 2." in page and "Redan deltagare i processen." in page
+    assert "2 deltagare läggs till." in page and "Bekräfta och spara" in page
+    response = coordinator_client.post(url, data={"csrf_token": token, "csv_text": text, "confirm": "yes"})
+    assert response.status_code == 302
+    emails = [r[0] for r in contacts_reader.execute("select email from participants order by id")]
+    assert emails == ["old@example.se", "asa@example.se", "bo@example.se"]
+    page = coordinator_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2 deltagare importerades." in page and "2 dubblettrader hoppades över." in page

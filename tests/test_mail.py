@@ -24,8 +24,9 @@ def _add_people(contacts_db, process_id, rows):
 
 
 def _invite(client, process_id):
-    token = csrf_from(client, f"/coordinator/processes/{process_id}")
-    return client.post(f"/coordinator/processes/{process_id}/invite", data={"csrf_token": token})
+    """Confirm the invitations on their confirmation page (the real send)."""
+    token = csrf_from(client, f"/coordinator/processes/{process_id}/stages")
+    return client.post(f"/coordinator/processes/{process_id}/invite", data={"csrf_token": token, "action": "send"})
 
 
 def test_invitations_arrive_in_each_language(app, coordinator_client, make_process, contacts_db, smtp_server):
@@ -89,6 +90,9 @@ def test_reminders_only_to_non_responders_never_twice(app, make_process, contact
         first_hash = {r["id"]: r["token_hash"] for r in contacts_db.query("select * from invitations")}
         contacts_db.execute("update invitations set status = 'answered' where participant_id = 1")
 
+        # Not on the day of the invitation (REMINDER_MIN_DAYS, see test_sending_safely) ...
+        assert outreach.send_reminders(served_db, contacts_db, app.config, process, "coord", today).sent == 0
+        today = today + datetime.timedelta(days=app.config["REMINDER_MIN_DAYS"])
         outcome = outreach.send_reminders(served_db, contacts_db, app.config, process, "coord", today)
         assert outcome.sent == 2
         reminded = sorted(m["rcpt"][0] for m in smtp_server.messages[3:])
@@ -149,16 +153,21 @@ def test_decision_and_feedback(app, coordinator_client, make_process, contacts_d
     process = served_db.execute("select appointed_applicant, decision_rationale from processes").fetchone()
     assert process == ("B", "Bäst på samtal.")
 
+    _invite(coordinator_client, process_id)
+    smtp_server.messages.clear()
     url = f"/coordinator/processes/{process_id}/feedback"
     page = coordinator_client.get(url).get_data(as_text=True)
-    assert "B fick tjänsten." in page
-    response = coordinator_client.post(
-        url, data={"csrf_token": token, "message_sv": "B fick tjänsten.\n\nBäst på samtal.", "message_en": "B got the job."}
-    )
+    assert "fick tjänsten" not in page and "Bäst på samtal." in page  # no pseudonym, the rationale offered
+    response = coordinator_client.post(url, data={
+        "csrf_token": token, "message_representative_sv": "Tjänsten är tillsatt.\n\nBäst på samtal.",
+        "message_union_sv": "Tjänsten är tillsatt.", "message_union_en": "The post has been filled.",
+    })
+    assert response.status_code == 302 and smtp_server.messages == []
+    response = coordinator_client.post(url + "/confirm", data={"csrf_token": token, "action": "send"})
     assert response.status_code == 302
     by_rcpt = {m["rcpt"][0]: m["message"] for m in smtp_server.messages}
     assert "Bäst på samtal." in _parts(by_rcpt["asa@example.se"])[0]
-    assert "B got the job." in _parts(by_rcpt["sam@example.se"])[1]
+    assert "The post has been filled." in _parts(by_rcpt["sam@example.se"])[1]
     assert by_rcpt["sam@example.se"]["Subject"].strip().startswith("Outcome of the recruitment")
     assert served_db.execute("select feedback_sent_on from processes").fetchone()[0] == datetime.date.today().isoformat()
     page = coordinator_client.get(f"/coordinator/processes/{process_id}").get_data(as_text=True)

@@ -1,4 +1,5 @@
-"""Closing a recruitment: the decision, feedback to the representatives and
+"""Closing a recruitment: the decision, feedback to the participants (written
+per group, then confirmed like every send: see ``sending_pages``) and
 closing (links stop working, the hired person's follow-up is scheduled).
 """
 
@@ -6,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 
+from flask import abort
 from flask import current_app
 from flask import flash
 from flask import redirect
@@ -17,12 +19,17 @@ from flask_babel import ngettext
 
 from collector.coordinator import audit
 from collector.coordinator import followups
+from collector.coordinator import feedback as feedback_store
+from collector.coordinator import sending
 from collector.coordinator import outreach
 from collector.coordinator import retention
 from collector.coordinator import processes as process_store
 from collector.coordinator.forms import ConfirmForm
 from collector.coordinator.forms import DecisionForm
-from collector.coordinator.forms import FeedbackForm
+from collector.coordinator.forms import feedback_form
+from collector.coordinator.labels import group_label
+from collector.coordinator.sending_pages import confirm_page
+from collector.coordinator.sending_pages import send_test_to_myself
 from collector.coordinator.workspace import actor
 from collector.coordinator.workspace import bp
 from collector.coordinator.workspace import flash_outcome
@@ -32,6 +39,7 @@ from collector.coordinator.workspace import workspace
 from collector.db import get_contacts_db
 from collector.db import immediate_transaction
 from collector.db import get_db
+from forms.vocabulary import LANGUAGES
 
 
 # --- decision, feedback, closing ---------------------------------------------------------------
@@ -73,26 +81,61 @@ def decision(process_id):
 @bp.route("/processes/<int:process_id>/feedback", methods=["GET", "POST"])
 @workspace
 def feedback(process_id):
+    """Write the feedback per group (prefilled with plain default words); saving leads to the confirmation."""
     process = load_process(process_id)
-    form = FeedbackForm()
-    if request.method == "GET" and process["appointed_applicant"]:
-        form.message_sv.data = (
-            f"{process['appointed_applicant']} fick tjänsten.\n\n{process['decision_rationale'] or ''}".strip()
-        )
-    if form.validate_on_submit():
-        outcome = outreach.send_feedback(
-            get_db(), get_contacts_db(), current_app.config, process,
-            form.message_sv.data.strip(), (form.message_en.data or "").strip(), actor(), today(),
-        )
-        flash_outcome(outcome, _("Feedback messages sent: %(num)s.", num=outcome.sent))
-        if outcome.sent or not outcome.failed:
-            return redirect(url_for(".process_view", process_id=process_id))
-    recipients = get_contacts_db().execute(
-        "select count(*) from participants where process_id = ? and email is not null", [process_id]
-    ).fetchone()[0]
+    contacts = get_contacts_db()
+    refused = feedback_store.refusal(process)
+    if refused and request.method == "POST":
+        flash(refused, "error")
+        return redirect(url_for(".process_view", process_id=process_id))
+    people = feedback_store.recipients(contacts, process_id)
+    groups = feedback_store.groups_present(people)
+    form = feedback_form(groups, feedback_store.field_name, group_label)
+    if request.method == "GET":
+        draft = feedback_store.load_draft(contacts, process_id)
+        for group in groups:
+            for language in LANGUAGES:
+                text = draft.get((group, language))
+                if text is None:
+                    text = feedback_store.default_message(group, language, process)
+                form[feedback_store.field_name(group, language)].data = text
+    if not refused and groups and form.validate_on_submit():
+        messages = {
+            (group, language): (form[feedback_store.field_name(group, language)].data or "").strip()
+            for group in groups for language in LANGUAGES
+        }
+        feedback_store.save_draft(contacts, process_id, messages, actor(), today())
+        return redirect(url_for(".feedback_confirm", process_id=process_id))
+    counts = {group: sum(1 for p in people if p["group_key"] == group) for group in groups}
     return render_template(
-        "coordinator/feedback.html", form=form, process=process, recipients=recipients
+        "coordinator/feedback.html", form=form, process=process, groups=groups, counts=counts,
+        recipients=len(people), refused=refused, field_name=feedback_store.field_name,
     ), 400 if form.errors else 200
+
+
+@bp.route("/processes/<int:process_id>/feedback/confirm", methods=["GET", "POST"])
+@workspace
+def feedback_confirm(process_id):
+    """Show the feedback exactly as each group gets it; POST sends a test to myself or sends it."""
+    process = load_process(process_id)
+    contacts = get_contacts_db()
+    refused = feedback_store.refusal(process)
+    if refused:
+        flash(refused, "error")
+        return redirect(url_for(".process_view", process_id=process_id))
+    draft = feedback_store.load_draft(contacts, process_id)
+    if not draft:
+        return redirect(url_for(".feedback", process_id=process_id))
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        if request.form.get("action") == "test":
+            send_test_to_myself(sending.feedback_samples(contacts, process, draft))
+            return redirect(url_for(".feedback_confirm", process_id=process_id))
+        outcome = feedback_store.send_feedback(get_db(), contacts, current_app.config, process, draft, actor(), today())
+        flash_outcome(outcome, _("Feedback messages sent: %(num)s.", num=outcome.sent))
+        return redirect(url_for(".process_view", process_id=process_id))
+    return confirm_page(process, "feedback", sending.feedback_samples(contacts, process, draft))
 
 
 @bp.route("/processes/<int:process_id>/close", methods=["GET", "POST"])

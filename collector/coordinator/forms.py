@@ -127,6 +127,11 @@ class ImportForm(FlaskForm):
 
 class PrintForm(FlaskForm):
     group_key = SelectField(_l("Group for unnamed links"))
+    language = SelectField(
+        _l("Language of the unnamed slips"),
+        description=_l("Participants you added get their slip in their own language."),
+        choices=LANGUAGE_CHOICES, default="sv",
+    )
     count = IntegerField(
         _l("Number of unnamed links"),
         description=_l("People without an email address who are participants get their own link as well."),
@@ -142,12 +147,34 @@ class DecisionForm(FlaskForm):
     hire_starts_on = DateField(_l("The hired person's start date"), validators=[Optional()])
 
 
-class FeedbackForm(FlaskForm):
-    message_sv = TextAreaField(_l("Message in Swedish"), validators=[InputRequired(), Length(max=6000)])
-    message_en = TextAreaField(
-        _l("Message in English"),
-        description=_l("Sent to participants who chose English. Leave empty to send the Swedish message to everyone."),
-        validators=[Optional(), Length(max=6000)],
+def feedback_form(groups: list[str], field_name, group_label) -> FlaskForm:
+    """A feedback form with a Swedish and an English message per group present among the recipients.
+
+    Built per request because the groups depend on the process; ``field_name``
+    and ``group_label`` come from the caller so this module stays free of them.
+    """
+
+    class FeedbackForm(FlaskForm):
+        pass
+
+    for group in groups:
+        setattr(FeedbackForm, field_name(group, "sv"), TextAreaField(
+            _l("%(group)s: message in Swedish", group=group_label(group)),
+            validators=[InputRequired(), Length(max=6000)],
+        ))
+        setattr(FeedbackForm, field_name(group, "en"), TextAreaField(
+            _l("%(group)s: message in English", group=group_label(group)),
+            description=_l("Sent to those who chose English. Leave empty to send them the Swedish message."),
+            validators=[Optional(), Length(max=6000)],
+        ))
+    return FeedbackForm()
+
+
+class DeleteProcessForm(FlaskForm):
+    code = StringField(
+        _l("The process's reference code"),
+        description=_l("Type the code to confirm that this process, and everything recorded for it, is deleted."),
+        validators=[InputRequired(), Length(max=40)],
     )
 
 

@@ -128,3 +128,19 @@ def k004_hire_start_dates(db):
         pk="process_id",
         not_null={"starts_on"},
     )
+
+
+@migrations()
+def k005_feedback_drafts(db):
+    """The coordinator's edited feedback texts, per group and language.
+
+    Saved when the feedback form is submitted and read by the confirmation
+    page and the send step, so what is shown is exactly what is sent (and a
+    coordinator who leaves the page loses nothing typed). No names: the
+    texts are written to groups.
+    """
+    db["feedback_drafts"].create(
+        {"process_id": int, "group_key": str, "language": str, "message": str, "saved_by": str, "saved_on": str},
+        pk=("process_id", "group_key", "language"),
+        not_null={"message"},
+    )

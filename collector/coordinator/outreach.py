@@ -1,4 +1,4 @@
-"""Invitations, reminders, feedback, closing and follow-ups.
+"""Invitations, reminders, closing and follow-ups (feedback: feedback.py; purging: retention.py).
 
 These are the actions that reach participants or change what their links
 can do. Each works on both databases but writes names and emails only to
@@ -7,8 +7,9 @@ the contacts database. Functions take the databases, the app config and
 the web pages and the tests drive the same code.
 
 Tokens are never stored, so a reminder cannot repeat the original link: it
-mints a new token for the *same* invitation row (the old link stops working,
-a half-filled draft is kept because drafts belong to the invitation).
+mints a new token for the *same* invitation row. The old link keeps working
+(its hash moves to ``earlier_links``), and a half-filled draft is kept
+because drafts belong to the invitation.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from flask import render_template
 from flask_babel import force_locale
 
 from collector import invitations
+from collector import short_codes
 from collector.coordinator import audit
 from collector.coordinator import followups
 from collector.coordinator.mail import Outgoing
@@ -60,7 +62,8 @@ def render_mail(kind: str, language: str, **context) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def _invitation_mail(kind, served_db, process, participant, link, expires_on) -> Outgoing:
+def invitation_mail(kind, served_db, process, participant, link, expires_on) -> Outgoing:
+    """The invitation, reminder or follow-up message to one participant (also rendered for previews)."""
     subject, text, html = render_mail(
         kind,
         participant["language"],
@@ -71,6 +74,9 @@ def _invitation_mail(kind, served_db, process, participant, link, expires_on) ->
         name=participant.get("name"),
     )
     return Outgoing(participant["email"], subject, text, html, participant["language"])
+
+
+_invitation_mail = invitation_mail
 
 
 # --- invitations ----------------------------------------------------------------
@@ -117,9 +123,12 @@ def send_invitations(served_db, contacts_db, config, process, actor: str | None,
     return outcome
 
 
-def print_links(contacts_db, process, group_key: str, count: int, actor: str | None, today: datetime.date) -> list[dict]:
-    """Mint links for a printed sheet: ``count`` unnamed links for ``group_key``
-    plus one for each participant without an email address or invitation."""
+def print_links(contacts_db, process, group_key: str, count: int, actor: str | None, today: datetime.date,
+                language: str = "sv") -> list[dict]:
+    """Mint links for a printed sheet: ``count`` unnamed links for ``group_key`` (in ``language``)
+    plus one for each participant without an email address or invitation (in their language).
+
+    Each link also gets a short code to type on the start page (``collector.short_codes``)."""
     links = []
     with immediate_transaction(contacts_db):
         emailless = list(
@@ -134,13 +143,17 @@ def print_links(contacts_db, process, group_key: str, count: int, actor: str | N
                 contacts_db, process["id"], participant["group_key"], participant["id"],
                 language=participant["language"], today=today,
             )
-            links.append({"group_key": participant["group_key"], "name": participant["name"], "url": invitation_url(token), "token": token})
+            links.append({"group_key": participant["group_key"], "name": participant["name"],
+                          "language": participant["language"] or "sv", "url": invitation_url(token), "token": token})
         for _ in range(count):
-            token = create_invitation(contacts_db, process["id"], group_key, None, today=today)
-            links.append({"group_key": group_key, "name": None, "url": invitation_url(token), "token": token})
+            token = create_invitation(contacts_db, process["id"], group_key, None, language=language, today=today)
+            links.append({"group_key": group_key, "name": None, "language": language, "url": invitation_url(token), "token": token})
         for link in links:
+            token = link.pop("token")
             # Handed out on paper today: counts as sent, so reminders and rates see it.
-            invitations.mark_sent_by_token(contacts_db, link.pop("token"), today)
+            invitations.mark_sent_by_token(contacts_db, token, today)
+            link["short_code"] = short_codes.display(invitations.attach_short_code(contacts_db, token))
+            link["expires_on"] = invitations.id_and_expiry(contacts_db, token)[1]
         audit.record(contacts_db, actor, "print_links", process["id"], f"{len(links)} links")
     return links
 
@@ -149,6 +162,7 @@ def print_links(contacts_db, process, group_key: str, count: int, actor: str | N
 
 
 def reminder_candidates(contacts_db, process_id: int, min_days: int, today: datetime.date) -> list[dict]:
+    """Open invitations whose first email went out at least ``min_days`` ago, and not reminded since then."""
     cutoff = (today - datetime.timedelta(days=min_days)).isoformat()
     return list(
         contacts_db.query(
@@ -156,8 +170,8 @@ def reminder_candidates(contacts_db, process_id: int, min_days: int, today: date
             "join participants p on p.id = i.participant_id "
             "where i.process_id = ? and i.status = 'open' and i.sent_on is not null and p.email is not null "
             "and i.expires_on >= ? and (i.last_reminded_on is null or i.last_reminded_on <= ?) "
-            "and (i.sent_on <= ?) order by i.id",
-            [process_id, today.isoformat(), cutoff, today.isoformat()],
+            "and i.sent_on <= ? order by i.id",
+            [process_id, today.isoformat(), cutoff, cutoff],
         )
     )
 
@@ -235,30 +249,7 @@ def response_rates(contacts_db, process_id: int) -> list[dict]:
     return rates
 
 
-# --- feedback, closing, follow-up, purge ------------------------------------------------
-
-
-def send_feedback(served_db, contacts_db, config, process, message_sv: str, message_en: str, actor, today) -> Outcome:
-    """Send the coordinator's feedback message to every participant with an email address."""
-    participants = list(
-        contacts_db.query(
-            "select * from participants where process_id = ? and email is not null order by id", [process["id"]]
-        )
-    )
-    pending = []
-    for participant in participants:
-        language = participant["language"]
-        message = message_en if language == "en" and message_en.strip() else message_sv
-        subject, text, html = render_mail(
-            "feedback", language, process=process, message=message, name=participant.get("name")
-        )
-        pending.append(Outgoing(participant["email"], subject, text, html, language))
-    sent, failed = send_all(config, pending)
-    if sent:
-        with immediate_transaction(served_db):
-            served_db.execute("update processes set feedback_sent_on = ? where id = ?", [today.isoformat(), process["id"]])
-        audit.record(contacts_db, actor, "feedback", process["id"], f"{len(sent)} sent, {len(failed)} failed")
-    return Outcome(sent=len(sent), failed=[m.to for m in failed])
+# --- closing, follow-up, purge (feedback: collector.coordinator.feedback) ------------------------------------------------
 
 
 def close_process(served_db, contacts_db, config, process, actor, today: datetime.date) -> int:

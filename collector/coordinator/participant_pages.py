@@ -11,6 +11,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
@@ -23,16 +24,15 @@ from collector.coordinator.forms import ImportForm
 from collector.coordinator.forms import ParticipantForm
 from collector.coordinator.forms import PrintForm
 from collector.coordinator.labels import group_choices
+from collector.coordinator.labels import group_label
 from collector.coordinator.participants import decode_upload
 from collector.coordinator.workspace import PREVIEW_ROWS
 from collector.coordinator.workspace import actor
 from collector.coordinator.workspace import bp
-from collector.coordinator.workspace import flash_outcome
 from collector.coordinator.workspace import load_process
 from collector.coordinator.workspace import today
 from collector.coordinator.workspace import workspace
 from collector.db import get_contacts_db
-from collector.db import get_db
 
 
 @bp.route("/processes/<int:process_id>/participants", methods=["GET", "POST"])
@@ -83,7 +83,12 @@ def participant_delete(process_id, participant_id):
 @bp.route("/processes/<int:process_id>/import", methods=["GET", "POST"])
 @workspace
 def participants_import(process_id):
-    """Paste or upload CSV -> preview with per-row errors -> confirm. Nothing is saved before confirming."""
+    """Paste or upload CSV -> preview with per-row errors and marked duplicates -> confirm.
+
+    Nothing is saved before confirming. Duplicates (the same address earlier in
+    the file, or already a participant) are skipped, not errors: one repeated
+    row must not reject the whole list.
+    """
     process = load_process(process_id)
     contacts = get_contacts_db()
     form = ImportForm()
@@ -101,13 +106,18 @@ def participants_import(process_id):
         if form.confirm.data == "yes" and preview.ok and process["status"] != "closed":
             count = participant_store.add_participants(
                 contacts, process_id,
-                [{"name": r.name, "email": r.email, "group_key": r.group_key, "language": r.language} for r in preview.rows],
+                [{"name": r.name, "email": r.email, "group_key": r.group_key, "language": r.language} for r in preview.valid_rows],
             )
-            audit.record(contacts, actor(), "participants_add", process_id, f"{count} participants (import)")
+            skipped = len(preview.duplicate_rows)
+            audit.record(contacts, actor(), "participants_add", process_id, f"{count} participants (import, {skipped} duplicates skipped)")
             flash(ngettext("%(num)s participant was imported.", "%(num)s participants were imported.", count), "success")
+            if skipped:
+                flash(ngettext("%(num)s duplicate row was skipped.", "%(num)s duplicate rows were skipped.", skipped), "success")
             return redirect(url_for(".participants", process_id=process_id))
         if not text.strip():
             preview.file_errors = [_("Paste a list or choose a file.")]
+        elif preview.rows and not preview.file_errors and not preview.error_rows and not preview.valid_rows:
+            preview.file_errors = [_("Everyone in the list is already a participant: there is no one new to import.")]
         status = 200 if preview.ok else 400
     elif form.errors:
         status = 400
@@ -116,7 +126,7 @@ def participants_import(process_id):
     ), status
 
 
-# --- invitations, printed links, reminders ----------------------------------------------------
+# --- printed links (invitations and reminders: sending_pages) ----------------------------------------------------
 
 
 def _require_open(process: dict) -> None:
@@ -132,32 +142,6 @@ def _require_collecting(process: dict) -> None:
         abort(redirect(url_for(".process_view", process_id=process["id"])))
 
 
-@bp.route("/processes/<int:process_id>/invite", methods=["POST"])
-@workspace
-def invite(process_id):
-    process = load_process(process_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    _require_collecting(process)
-    outcome = outreach.send_invitations(get_db(), get_contacts_db(), current_app.config, process, actor(), today())
-    flash_outcome(outcome, _("Invitations sent: %(num)s.", num=outcome.sent))
-    return redirect(url_for(".process_view", process_id=process_id))
-
-
-@bp.route("/processes/<int:process_id>/remind", methods=["POST"])
-@workspace
-def remind(process_id):
-    process = load_process(process_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if process["status"] != "collecting":
-        flash(_("Reminders can be sent only while the process is collecting answers."), "error")
-        return redirect(url_for(".process_view", process_id=process_id))
-    outcome = outreach.send_reminders(get_db(), get_contacts_db(), current_app.config, process, actor(), today())
-    flash_outcome(outcome, _("Reminders sent: %(num)s.", num=outcome.sent))
-    return redirect(url_for(".process_view", process_id=process_id))
-
-
 @bp.route("/processes/<int:process_id>/print", methods=["GET", "POST"])
 @workspace
 def print_links(process_id):
@@ -169,9 +153,32 @@ def print_links(process_id):
         import segno  # only here: QR codes for printed sheets; no other page or worker start needs it
 
         links = outreach.print_links(
-            get_contacts_db(), process, form.group_key.data, form.count.data or 0, actor(), today()
+            get_contacts_db(), process, form.group_key.data, form.count.data or 0, actor(), today(),
+            language=form.language.data,
         )
+        address = start_page_address()
         for link in links:
             link["qr"] = Markup(segno.make(link["url"], error="m").svg_inline(scale=3, svgclass="qr"))
+            link["texts"] = slip_texts(process, link, address)
         return render_template("coordinator/print_sheet.html", process=process, links=links)
     return render_template("coordinator/print_form.html", form=form, process=process), 400 if form.errors else 200
+
+
+def start_page_address() -> str:
+    """The start page's address as printed: the public base URL without ``https://``."""
+    base = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
+    return base.split("://", 1)[-1]
+
+
+def slip_texts(process: dict, link: dict, address: str) -> dict:
+    """A slip's words in the participant's language (the sheet itself is in the coordinator's)."""
+    with force_locale(link["language"]):
+        return {
+            "title": _("Your view on the recruitment: %(post)s", post=process["post_title"]),
+            "group": group_label(link["group_key"]),
+            "scan": _("Scan the QR code with your phone's camera."),
+            "type": _("Or go to %(address)s and type this code:", address=address),
+            "deadline": _("Answer by %(date)s.", date=link["expires_on"]),
+            "privacy": _("Your answers are stored without your name. The code is personal: do not share it."),
+            "code_label": _("Code"),
+        }

@@ -95,6 +95,13 @@ class ImportRow:
     group_key: str | None
     language: str
     errors: list[str] = field(default_factory=list)  # English msgids, translated when shown
+    # A duplicate is not an error: it is skipped and the rest is imported.
+    duplicate_of_line: int | None = None  # the same address earlier in the file
+    already_participant: bool = False  # the address is already a participant of the process
+
+    @property
+    def duplicate(self) -> bool:
+        return self.duplicate_of_line is not None or self.already_participant
 
 
 @dataclass
@@ -105,15 +112,22 @@ class ImportPreview:
 
     @property
     def valid_rows(self) -> list[ImportRow]:
-        return [row for row in self.rows if not row.errors]
+        """The rows that are imported: no error and not a duplicate."""
+        return [row for row in self.rows if not row.errors and not row.duplicate]
 
     @property
     def error_rows(self) -> list[ImportRow]:
         return [row for row in self.rows if row.errors]
 
     @property
+    def duplicate_rows(self) -> list[ImportRow]:
+        """Rows skipped as duplicates (within the file or of existing participants), marked in the preview."""
+        return [row for row in self.rows if row.duplicate and not row.errors]
+
+    @property
     def ok(self) -> bool:
-        return not self.file_errors and not self.error_rows and bool(self.rows)
+        """Importable: no file or row errors and at least one new person. Duplicates alone do not block."""
+        return not self.file_errors and not self.error_rows and bool(self.valid_rows)
 
 
 def _sniff_separator(header_line: str) -> str:
@@ -142,7 +156,7 @@ def parse_csv(text: str, existing_emails: set[str]) -> ImportPreview:
     header: list[str] | None = None
     columns: dict[str, int] = {}
     rows: list[ImportRow] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # email -> the line it first appears on
     try:
         for record in reader:
             line = reader.line_num + line_offset
@@ -183,14 +197,14 @@ def parse_csv(text: str, existing_emails: set[str]) -> ImportPreview:
             elif not valid_email(email):
                 row.errors.append("Not a valid email address.")
             elif email in seen:
-                row.errors.append("Duplicate: this email address appears earlier in the file.")
+                row.duplicate_of_line = seen[email]
             elif email in existing_emails:
-                row.errors.append("Duplicate: this person is already a participant of the process.")
+                row.already_participant = True
             if row.group_key is None:
                 row.errors.append("Unknown group.")
             if language_text not in LANGUAGE_ALIASES:
                 row.errors.append("Unknown language (use sv or en).")
-            seen.add(email)
+            seen.setdefault(email, line)
             rows.append(row)
     except csv.Error:
         return ImportPreview(rows, ["The file could not be read as CSV."], separator)

@@ -20,10 +20,12 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from collector.coordinator import audit
+from collector.coordinator import feedback as feedback_store
 from collector.coordinator import outreach
 from collector.coordinator import retention
 from collector.coordinator import participants as participant_store
 from collector.coordinator import processes as process_store
+from collector.coordinator import sending
 from collector.coordinator.forms import ApplicantsForm
 from collector.coordinator.forms import ConfirmForm
 from collector.coordinator.forms import ProcessForm
@@ -112,6 +114,7 @@ def process_view(process_id):
     feedback_entry = next(
         (e for e in audit.entries(contacts, process_id=process_id) if e["action"] == "feedback"), None
     )
+    min_days = int(current_app.config["REMINDER_MIN_DAYS"])
     purged = contacts.execute("select purged_on from purged_processes where process_id = ?", [process_id]).fetchone()
     return render_template(
         "coordinator/process.html",
@@ -123,7 +126,9 @@ def process_view(process_id):
         rates=outreach.response_rates(contacts, process_id),
         participant_count=len(people),
         uninvited=len(outreach.uninvited_participants(contacts, process_id)),
-        reminder_count=len(outreach.reminder_candidates(contacts, process_id, int(current_app.config["REMINDER_MIN_DAYS"]), today())),
+        reminder_count=len(outreach.reminder_candidates(contacts, process_id, min_days, today())),
+        next_reminder_on=sending.next_reminder_on(contacts, process_id, min_days, today()),
+        feedback_refused=feedback_store.refusal(process),
         followups=[p for p in people if p["followup_due_on"]],
         feedback_entry=feedback_entry,
         purge_on=retention.purge_due_on(process["closed_on"], current_app.config),
@@ -146,21 +151,6 @@ def process_start(process_id):
         audit.record(get_contacts_db(), actor(), "process_update", process_id, "status collecting")
         flash(_("The process is now collecting answers. Send the invitations."), "success")
     return redirect(url_for(".process_view", process_id=process_id))
-
-
-@bp.route("/processes/<int:process_id>/delete", methods=["POST"])
-@workspace
-def process_delete(process_id):
-    process = load_process(process_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if process["status"] != "planning" or not process_store.deletable(get_db(), get_contacts_db(), process_id):
-        flash(_("Only a process that is still being planned and has sent no links can be deleted."), "error")
-        return redirect(url_for(".process_view", process_id=process_id))
-    process_store.delete_process(get_db(), get_contacts_db(), process_id)
-    audit.record(get_contacts_db(), actor(), "process_delete", process_id, process["code"])
-    flash(_("The process was deleted."), "success")
-    return redirect(url_for(".index"))
 
 
 # --- stages and applicants --------------------------------------------------------------

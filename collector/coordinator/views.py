@@ -3,7 +3,8 @@ invitations, reminders, response rates, decision, feedback and closing.
 
 All pages are routes of one blueprint, ``workspace.bp`` (endpoints
 ``coordinator.*``, URLs under ``/coordinator``), split by area into
-``process_pages``, ``participant_pages`` and ``closing_pages``. This module
+``process_pages``, ``participant_pages``, ``sending_pages`` (confirmation
+steps) and ``closing_pages``. This module
 gathers them: importing it is what registers every page on the blueprint,
 so ``create_app`` registers ``views.bp``.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 from collector.coordinator import closing_pages  # noqa: F401  (adds its routes to bp)
 from collector.coordinator import participant_pages  # noqa: F401  (adds its routes to bp)
 from collector.coordinator import process_pages  # noqa: F401  (adds its routes to bp)
+from collector.coordinator import sending_pages  # noqa: F401  (adds its routes to bp)
 from collector.coordinator.workspace import bp
 
 __all__ = ["bp"]

@@ -144,7 +144,11 @@ def start_session(invitation: dict):
 
 def enter_with_token(token: str):
     """Shared by the link and the typed code: check the invitation and start."""
-    invitation = invitation_by_token(token)
+    return enter_invitation(invitation_by_token(token))
+
+
+def enter_invitation(invitation: dict | None):
+    """Start answering ``invitation`` (found by a link, a typed link or a printed short code), or say why not."""
     state = invitation_state(invitation)
     if state == "unknown":
         note_failed_token_lookup()

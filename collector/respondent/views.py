@@ -38,6 +38,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from wtforms import StringField
 
+from collector import invitations
+from collector import short_codes
 from collector.db import get_contacts_db
 from collector.db import get_db
 from collector.i18n import current_language
@@ -54,6 +56,7 @@ from collector.respondent.page_flow import newly_applicable
 from collector.respondent.page_flow import page_url
 from collector.respondent.page_flow import render_page
 from collector.respondent.links import current_invitation
+from collector.respondent.links import enter_invitation
 from collector.respondent.links import enter_with_token
 from collector.respondent.links import invitation_by_token
 from collector.respondent.links import state_page
@@ -141,6 +144,8 @@ def enter_code():
     form.validate()
     if token_guesses_exceeded():
         abort(429)
+    if short_codes.looks_like_short_code(form.code.data):
+        return _enter_short_code(form)
     code = _code_from_typed(form.code.data)
     if not code:
         errors = [("code", _("Enter the code from your letter"))]
@@ -151,6 +156,20 @@ def enter_code():
         errors = [("code", _("We could not find that code. Check that you typed it exactly as in the letter"))]
         return render_template("respondent/landing.html", form=form, errors=errors), 404
     return enter_with_token(code)
+
+
+def _enter_short_code(form):
+    """A printed slip's short code (see collector.short_codes). A typing error,
+    caught by the check symbol, is said as such and is not counted as a guess."""
+    if short_codes.normalise(form.code.data) is None:
+        errors = [("code", _("The code has a typing error. Check each character against your letter"))]
+        return render_template("respondent/landing.html", form=form, errors=errors), 400
+    invitation = invitations.by_short_code(get_contacts_db(), form.code.data)
+    if invitation is None:
+        note_failed_token_lookup()
+        errors = [("code", _("We could not find that code. Check that you typed it exactly as in the letter"))]
+        return render_template("respondent/landing.html", form=form, errors=errors), 404
+    return enter_invitation(invitation)
 
 
 # --- the questionnaire ----------------------------------------------------------------
