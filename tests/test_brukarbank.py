@@ -141,7 +141,7 @@ def test_picked_representatives_get_the_normal_invitation(coordinator_client, ma
     process_id = make_process(status="collecting")
     member_id = member_id_from(register(coordinator_client, "Åsa Lind", "asa@example.se"))
     pick(coordinator_client, process_id, [member_id])
-    token = csrf_from(coordinator_client, f"/coordinator/processes/{process_id}")
+    token = csrf_from(coordinator_client, f"/coordinator/processes/{process_id}/invite")  # the confirmation page
     assert coordinator_client.post(f"/coordinator/processes/{process_id}/invite", data={"csrf_token": token}).status_code == 302
     assert [m["rcpt"] for m in smtp_server.messages] == [["asa@example.se"]]
 

@@ -98,13 +98,13 @@ def test_a_recruitment_year_the_followup_reaches_the_hire_and_contacts_go_on_tim
         config["TODAY"] = today.isoformat()
 
         if number == INVITE:
-            token = csrf_from(coordinator_client, url)
+            token = csrf_from(coordinator_client, f"{url}/invite")  # the confirmation page
             assert coordinator_client.post(f"{url}/invite", data={"csrf_token": token}).status_code == 302
             assert sorted(m["rcpt"][0] for m in smtp_server.messages) == ["rep1@example.se", "rep2@example.se", "union@example.se"]
             rep1 = next(m["message"] for m in smtp_server.messages if m["rcpt"] == ["rep1@example.se"])
             assert _answer_through_link(app.test_client(), _link(rep1))
         if number == REMIND:
-            token = csrf_from(coordinator_client, url)
+            token = csrf_from(coordinator_client, f"{url}/remind")
             assert coordinator_client.post(f"{url}/remind", data={"csrf_token": token}).status_code == 302
             assert sorted(m["rcpt"][0] for m in smtp_server.messages[3:]) == ["rep2@example.se", "union@example.se"]
         if number == DECIDE:
@@ -122,9 +122,15 @@ def test_a_recruitment_year_the_followup_reaches_the_hire_and_contacts_go_on_tim
             assert response.status_code == 302, response.get_data(as_text=True)
         if number == FEEDBACK:
             feedback = f"{url}/feedback"
+            page = coordinator_client.get(feedback).get_data(as_text=True)
+            fields = set(re.findall(r'name="(message_[a-z_]+_(?:sv|en))"', page))
+            assert fields, "the feedback form has a text per group and language"
             token = csrf_from(coordinator_client, feedback)
-            response = coordinator_client.post(feedback, data={"csrf_token": token, "message_sv": "B fick tjänsten.", "message_en": "B got the job."})
-            assert response.status_code == 302
+            response = coordinator_client.post(feedback, data={"csrf_token": token, **{name: "Beslutet är fattat." for name in fields}})
+            assert response.status_code == 302  # to the confirmation page
+            confirm = f"{feedback}/confirm"
+            token = csrf_from(coordinator_client, confirm)
+            assert coordinator_client.post(confirm, data={"csrf_token": token, "action": "send"}).status_code == 302
         if number == CLOSE:
             close = f"{url}/close"
             token = csrf_from(coordinator_client, close)
