@@ -43,6 +43,7 @@ from collector.db import immediate_transaction
 from collector.instruments.registry import cached_question_ids
 from collector.instruments.registry import instrument_for
 from collector.instruments.registry import load_registered
+from collector.respondent import erasure
 from collector.tokens import hash_receipt
 from collector.tokens import new_receipt_code
 from collector.tokens import new_response_id
@@ -326,7 +327,9 @@ def withdraw(served_db, contacts_db, receipt_code: str) -> bool:
     Counts are decremented exactly (rows reaching zero are removed, so
     ``answer_counts`` always equals a GROUP BY over ``answers``) in the same
     served transaction as the delete; the receipt is then marked withdrawn
-    so response rates can show withdrawals per group.
+    so response rates can show withdrawals per group. Nothing of the
+    response stays readable (``erasure``): the full-text index is merged
+    and the WAL truncated before this returns.
     """
     receipt_hash = hash_receipt(receipt_code)
     row = contacts_db.execute(
@@ -354,8 +357,14 @@ def withdraw(served_db, contacts_db, receipt_code: str) -> bool:
                 "update response_counts set n = n - 1 where process_id = ? and group_key = ?", [process_id, group_key]
             )
             conn.execute("delete from response_counts where process_id = ? and group_key = ? and n <= 0", [process_id, group_key])
+            had_text = conn.execute(
+                "select 1 from answers where response_id = ? and value_text is not null limit 1", [response_id]
+            ).fetchone()
             conn.execute("delete from answers where response_id = ?", [response_id])
             conn.execute("delete from responses where id = ?", [response_id])
+            if had_text:
+                erasure.forget_free_text(conn)
+    erasure.truncate_wal(served_db.conn)
     with immediate_transaction(contacts_db):
         updated = contacts_db.execute(
             "update receipts set withdrawn_on = ? where receipt_hash = ? and withdrawn_on is null",
