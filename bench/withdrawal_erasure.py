@@ -8,7 +8,8 @@ vocabulary of 20,000 made-up words, indexed by the real FTS5 triggers),
 then withdraws 10 responses as ``collector.respondent.submission.withdraw``
 does (delete, FTS 'optimize', WAL checkpoint+truncate, secure_delete on)
 and, for comparison, 10 with the delete alone. Prints the median time of
-each and the size of the full-text index.
+each and the size of the full-text index; then times 10 submissions with
+free text with and without the index merge of issue 10 part 2.
 """
 
 from __future__ import annotations
@@ -70,10 +71,30 @@ def _withdraw(conn, response_id: int, erase: bool) -> float:
     conn.execute("delete from answers where response_id = ?", [response_id])
     conn.execute("delete from responses where id = ?", [response_id])
     if erase:
-        erasure.forget_free_text(conn)
+        erasure.merge_full_text_index(conn)
     conn.execute("COMMIT")
     if erase:
         erasure.truncate_wal(conn)
+    return time.perf_counter() - started
+
+
+def _submit_text(conn, response_id: int, merge: bool) -> float:
+    """One response with one free-text answer, as store_response writes it."""
+    instrument_id, group_key = conn.execute("select instrument_id, group_key from responses limit 1").fetchone()
+    question_id = conn.execute("select question_id from answers limit 1").fetchone()[0]
+    started = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute(
+        "insert into responses (id, process_id, group_key, instrument_id, language, submitted_on) values (?, 1, ?, ?, 'sv', '2026')",
+        [response_id, group_key, instrument_id],
+    )
+    conn.execute(
+        "insert into answers (rowid, response_id, question_id, item, value_text, process_id, group_key) values (?, ?, ?, '', ?, 1, ?)",
+        [random.getrandbits(62), response_id, question_id, "ett nytt svar med några ord", group_key],
+    )
+    if merge:
+        erasure.merge_full_text_index(conn)
+    conn.execute("COMMIT")
     return time.perf_counter() - started
 
 
@@ -93,6 +114,10 @@ def main() -> None:
     plain = [_withdraw(conn, response_id, False) for response_id in ids[10:]]
     print(f"withdrawal with erasure: median {statistics.median(erased) * 1000:.0f} ms, max {max(erased) * 1000:.0f} ms")
     print(f"delete only (old code):  median {statistics.median(plain) * 1000:.1f} ms")
+    merged = [_submit_text(conn, 10**12 + n, True) for n in range(10)]
+    unmerged = [_submit_text(conn, 2 * 10**12 + n, False) for n in range(10)]
+    print(f"submission with free text, index merged: median {statistics.median(merged) * 1000:.0f} ms")
+    print(f"submission with free text, not merged (old code): median {statistics.median(unmerged) * 1000:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ terms of the deleted text stay in ``answers_fts_data`` (readable with SQL)
 until a merge drops them; freed b-tree pages keep the old cell bytes; and
 the WAL keeps earlier page images until it is reset.
 
-So, in the withdrawal's own transaction, :func:`forget_free_text` merges
+So, in the withdrawal's own transaction, :func:`merge_full_text_index` merges
 the whole full-text index into one segment ('optimize'), which drops every
 deleted entry, and every connection runs with ``PRAGMA secure_delete = ON``
 (``collector.db.connect``) so deleted cells and freed pages are zeroed.
@@ -24,12 +24,16 @@ import time
 _log = logging.getLogger(__name__)
 
 
-def forget_free_text(conn) -> None:
-    """Merge the full-text index so deleted answers' terms leave its storage.
+def merge_full_text_index(conn) -> None:
+    """Merge the full-text index into one segment.
 
-    Call inside the transaction that deleted the answers. 'optimize' writes
-    one new segment from the live entries only; the old segments' pages
-    are freed (and zeroed by secure_delete).
+    After a withdrawal (in its transaction): 'optimize' writes one new
+    segment from the live entries only, so deleted answers' terms leave
+    its storage; the old segments' pages are freed (and zeroed by
+    secure_delete). After a submission with free text: FTS5 writes one
+    segment per transaction and merges segments by age, so which segment
+    a docid sits in would tell how recent its answer is (issue 10 part 2);
+    one segment tells nothing.
     """
     conn.execute("insert into answers_fts(answers_fts) values ('optimize')")
 
