@@ -22,6 +22,7 @@ _PLUGIN_HOOKS = (
     "extra_template_vars",
     "forbidden",
     "get_metadata",
+    "handle_exception",
     "menu_links",
     "permission_allowed",
     "register_routes",

@@ -38,6 +38,15 @@ def forbidden(datasette, request, message):
 
 
 @hookimpl
+def handle_exception(datasette, request, exception):
+    """A malformed row address (``/medverkan/answers/1`` for a three-column
+    key) or an id past 64 bits is a 404 in the reader's language, not a 500."""
+    from datasette_plugins import bad_addresses
+
+    return bad_addresses.not_found_for(datasette, request, exception)
+
+
+@hookimpl
 def register_routes(datasette):
     return [
         (r"^/-/medverkan-login$", pages.login),
