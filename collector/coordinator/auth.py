@@ -134,10 +134,17 @@ def _throttling_enabled() -> bool:
 
 
 def _limits(username: str):
+    """Failed sign-ins counted per account *and address*, and per address.
+
+    Never per account alone: then anyone could lock a named person out
+    with ten wrong passwords (issue 10 part 5). A guesser is slowed per
+    address; the account's owner, from another address, signs in.
+    """
     config = current_app.config
+    address = request.remote_addr or "unknown"
     return [
-        (parse_limit(config["SIGNIN_LIMIT_PER_ACCOUNT"]), "signin-account/" + username.strip().lower()),
-        (parse_limit(config["SIGNIN_LIMIT_PER_ADDRESS"]), "signin-address/" + (request.remote_addr or "unknown")),
+        (parse_limit(config["SIGNIN_LIMIT_PER_ACCOUNT"]), f"signin-account/{username.strip().lower()}/{address}"),
+        (parse_limit(config["SIGNIN_LIMIT_PER_ADDRESS"]), "signin-address/" + address),
     ]
 
 
