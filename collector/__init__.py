@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # package and its submodules import each other.
     from collector import db
     from collector import i18n
+    from collector import input_guard
     from collector import limiter
     from collector import security
     from collector.authoring import views as authoring
@@ -72,7 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     csrf.init_app(app)
     # Cross-cutting behaviour, in this order.
-    for extension in (db, i18n, limiter, security, backup, submission):
+    for extension in (input_guard, db, i18n, limiter, security, backup, submission):
         extension.init_app(app)
     # Blueprints in registration order.
     for blueprint_module in (respondent, auth, coordinator, admin, authoring, brukarbank):

@@ -13,7 +13,9 @@ There are two databases on purpose:
 Every connection gets the same pragmas: WAL (a persistent property of the
 file, set by the first migration), ``synchronous=FULL`` so an acknowledged
 submission survives a power loss, ``foreign_keys=ON`` (SQLite's default is
-off) and a ``busy_timeout`` so short lock waits queue instead of failing.
+off), a ``busy_timeout`` so short lock waits queue instead of failing, and
+``secure_delete=ON`` so deleted rows and freed pages are zeroed, not left
+readable in the file.
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ def connect(path: str, *, register_functions: bool = True) -> sqlite_utils.Datab
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+    # Deleted content is overwritten with zeros (withdrawals, purges): see
+    # collector.respondent.erasure.
+    conn.execute("PRAGMA secure_delete = ON")
     db = sqlite_utils.Database(conn)
     if register_functions:
         # Statistics functions are registered on every connection, the

@@ -350,3 +350,48 @@ def m005_municipality(db):
     Datasette and the research exports can show it.
     """
     db.execute("CREATE TABLE municipality (id INTEGER PRIMARY KEY CHECK (id = 1), municipality_name TEXT NOT NULL)")
+
+
+# A random positive 62-bit rowid in SQL (``collector.tokens.new_row_id`` in Python).
+_RANDOM_ROWID = "((random() & 4611686018427387903) + 1)"
+
+
+def _reinsert_in_random_order(db, table: str) -> None:
+    """Give every row of ``table`` a random rowid, written in a random order.
+
+    Delete and re-insert (not UPDATE of rowid) so the table's triggers keep
+    what they maintain exact; secure_delete (``collector.db``) zeroes the
+    freed pages that held the old order.
+    """
+    columns = ", ".join(f'"{row[1]}"' for row in db.execute(f'pragma table_info("{table}")').fetchall())
+    db.execute(f"create temp table shuffled_rows as select {columns} from \"{table}\"")
+    db.execute(f'delete from "{table}"')
+    db.execute(
+        f'insert into "{table}" (rowid, {columns}) select {_RANDOM_ROWID}, {columns} from temp.shuffled_rows order by random()'
+    )
+    db.execute("drop table temp.shuffled_rows")
+
+
+@served()
+def m006_no_arrival_order(db):
+    """Nothing in the served database follows the order responses arrived in (issue 10 part 2).
+
+    ``answers``, ``answer_counts`` and ``response_counts`` got rowids that
+    grew with every insert (visible to SQL, and as the full-text docids and
+    ``free_text_answers.answer_rowid``): they are rewritten with random
+    rowids, and from now on every insert gives one
+    (``collector.respondent.submission``). ``responses.submitted_on`` kept
+    the day, which ordered responses and matched the contacts side's
+    ``answered_on``: it becomes the year of the process's first response,
+    the same for all its responses. The full-text index, when it exists,
+    is rebuilt from the shuffled rows and merged into one segment.
+    """
+    for table in ("answers", "answer_counts", "response_counts"):
+        _reinsert_in_random_order(db, table)
+    db.execute(
+        "update responses set submitted_on = (select substr(min(first.submitted_on), 1, 4) from responses first "
+        "where first.process_id = responses.process_id)"
+    )
+    if db.execute("select 1 from sqlite_master where name = 'answers_fts'").fetchone():
+        db.execute("insert into answers_fts(answers_fts) values ('rebuild')")
+        db.execute("insert into answers_fts(answers_fts) values ('optimize')")

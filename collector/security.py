@@ -12,9 +12,13 @@ Why each piece exists:
   message: every 4xx/5xx gets a short page in the user's language.
 * **Token guesses.** Tokens carry 192 bits, so guessing is hopeless, but a
   client that hammers ``/s/<random>`` is an attack or a broken script either
-  way; after ``TOKEN_GUESS_LIMIT`` failed look-ups from one address every
-  token URL answers 429. Only *failed* look-ups count, so a respondent moving
-  between pages of a questionnaire is never throttled.
+  way; after ``TOKEN_GUESS_LIMIT`` failed look-ups from one address its
+  unknown tokens answer 429. Only *failed* look-ups count and a valid link
+  is never refused, so neither a respondent moving between pages nor one
+  sharing an address (a municipality's NAT) with a guesser is throttled.
+* **Client address.** Behind ``TRUSTED_PROXY_HOPS`` proxies the address is
+  read from ``X-Forwarded-For`` (Werkzeug's ``ProxyFix``); otherwise every
+  client would share the proxy's address and one guesser would block all.
 * **Logs.** Access and error logs must never contain a token, an answer or an
   email address (ASVS 16.2.5): :class:`RedactingFilter` scrubs every record.
 """
@@ -141,17 +145,37 @@ def token_guesses_exceeded() -> bool:
     return not limiter.limiter.test(_guess_limit(), _client_key())
 
 
-def _refuse_when_guessing() -> None:
-    """Answer 429 to any token URL from an address that has guessed too much."""
-    if request.view_args and "token" in request.view_args and token_guesses_exceeded():
-        raise TooManyRequests()
+def _note_budget_before_the_view() -> None:
+    """Remember whether this address had used up its budget before this request."""
+    if request.view_args and "token" in request.view_args:
+        g._guesses_exceeded_before = token_guesses_exceeded()
 
 
 def _count_unknown_tokens(response):
-    """A 404 on a URL carrying a token is a failed look-up, whoever forgot to count it."""
-    if response.status_code == 404 and request.view_args and "token" in request.view_args:
+    """A 404 on a URL carrying a token is a failed look-up, whoever forgot to count it.
+
+    A failed look-up from an address past its budget answers 429 instead.
+    The look-up itself (one indexed query) runs first, so a valid link from
+    a throttled address (a colleague behind the same NAT or proxy) still
+    works: only failures are refused.
+    """
+    if not (request.view_args and "token" in request.view_args):
+        return response
+    failed = response.status_code == 404 or g.get("_token_failure_noted")
+    if response.status_code == 404:
         note_failed_token_lookup()
+    if failed and g.get("_guesses_exceeded_before"):
+        return current_app.make_response(_handle_http_exception(TooManyRequests()))
     return response
+
+
+def trust_proxy_headers(app) -> None:
+    """Read the client's address and scheme from ``TRUSTED_PROXY_HOPS`` proxies' headers."""
+    hops = int(app.config.get("TRUSTED_PROXY_HOPS") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 # --- headers ----------------------------------------------------------------
@@ -241,7 +265,9 @@ def _handle_http_exception(error: HTTPException):
 def init_app(app) -> None:
     """Attach headers, error pages, throttling and log redaction to ``app``."""
     app.config.setdefault("TOKEN_GUESS_LIMIT", DEFAULT_TOKEN_GUESS_LIMIT)
-    app.before_request(_refuse_when_guessing)
+    app.config.setdefault("TRUSTED_PROXY_HOPS", settings.TRUSTED_PROXY_HOPS)
+    trust_proxy_headers(app)
+    app.before_request(_note_budget_before_the_view)
     app.after_request(_count_unknown_tokens)
     app.after_request(_set_headers)
     # Unhandled exceptions become InternalServerError (after Flask logs them)

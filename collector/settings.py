@@ -59,9 +59,18 @@ RATELIMIT_ENABLED = True
 RATELIMIT_STORAGE_URI = "memory://"
 # Unknown personal-link tokens per address before further guesses are refused.
 TOKEN_GUESS_LIMIT = "20 per 10 minutes"
-# Failed sign-ins per account and per address.
+# Failed sign-ins per account *from one address* (so nobody elsewhere can
+# lock a named person out), and per address over all accounts.
 SIGNIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
 SIGNIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+# Behind a reverse proxy every request comes from the proxy's address, and
+# throttles keyed by address would then hit everyone at once. Set this to
+# the number of proxies in front of the collector that append to
+# X-Forwarded-For / X-Forwarded-Proto (1 for one TLS proxy): the client's
+# address is then taken from that header (Werkzeug's ProxyFix). 0 (the
+# default) trusts no header: right when clients connect directly, and the
+# only safe value when they can, since the header is set by the client.
+TRUSTED_PROXY_HOPS = 0
 
 # --- the coordinator workspace ---------------------------------------------------
 

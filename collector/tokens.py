@@ -47,6 +47,11 @@ def hash_receipt(code: str) -> str:
     return hash_secret("receipt:" + normalise_receipt_code(code))
 
 
+def new_row_id() -> int:
+    """A random positive 62-bit rowid for served rows whose rowid would otherwise count inserts."""
+    return secrets.randbelow(2**62) + 1
+
+
 def new_response_id() -> int:
     """Return a random positive 63-bit id, so ids do not reveal submission order."""
     return secrets.randbelow(2**62) + 1

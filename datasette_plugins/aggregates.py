@@ -99,6 +99,35 @@ def processes(conn) -> list[dict]:
     return [dict(zip(("id", "code", "post_title", "department"), row)) for row in cursor]
 
 
+def closing_order(conn) -> dict[int, int]:
+    """process id -> position in the order processes closed, for closed processes only.
+
+    Management and coordinators see a process's answers only once its
+    collection has closed (issue 10 part 3): while it collects, a figure
+    taken before and after one named participant's status flips to
+    "answered" would differ by exactly that person's answers.
+    """
+    cursor = conn.execute("select id from processes where status = 'closed' order by coalesce(closed_on, ''), id")
+    return {row[0]: position for position, row in enumerate(cursor)}
+
+
+def released_small_cells(cells: list[tuple[int, dict]], k: int) -> list[dict]:
+    """The small cells of one group that may join a figure, released in batches of at least k.
+
+    ``cells`` are (closing position, value counts), each under k answers.
+    In closing order they wait until together they reach k, then are
+    released together: every change of a figure over time adds at least k
+    answers from at least two processes, never one process's small cell.
+    """
+    released, pending = [], []
+    for _position, counts in sorted(cells, key=lambda cell: cell[0]):
+        pending.append(counts)
+        if sum(sum(c.values()) for c in pending) >= k:
+            released += pending
+            pending = []
+    return released
+
+
 def likert_cells(conn, process_id=None, process_ids=None):
     """(key, item, text_sv, text_en, theme, process_id, group_key, value, n) for core Likert items.
 
@@ -178,6 +207,11 @@ def attitude_figures(conn, *, lang="sv", process_id=None, process_ids=None, k=5,
     """
     if process_id is None and process_ids is None:
         return _figures_over_all_processes(conn, lang=lang, k=k, suppress=suppress)
+    closed = closing_order(conn) if suppress else {}
+    if suppress and process_id is not None and process_id not in closed:
+        return []  # still collecting: nothing until it closes
+    if suppress and process_ids is not None:
+        process_ids = [pid for pid in process_ids if pid in closed]
     cells = defaultdict(lambda: defaultdict(int))  # (key, item, process, group) -> value -> n
     texts, order = {}, []
     for key, item, text_sv, text_en, theme, pid, group_key, value, n in likert_cells(conn, process_id, process_ids):
@@ -186,18 +220,18 @@ def attitude_figures(conn, *, lang="sv", process_id=None, process_ids=None, k=5,
             order.append((key, item))
         cells[(key, item, pid, group_key)][value] += n
     by_item = defaultdict(list)
-    for (key, item, _pid, group_key), counts in cells.items():
-        by_item[(key, item)].append((group_key, counts))
+    for (key, item, pid, group_key), counts in cells.items():
+        by_item[(key, item)].append((pid, group_key, counts))
     group_list = groups(conn, lang)
     figures = []
     for key, item in order:
         rows = {g: GroupRow(g, label) for g, label in group_list}
         small = defaultdict(list)  # group -> suppressed process cells
-        for group_key, counts in by_item[(key, item)]:
+        for pid, group_key, counts in by_item[(key, item)]:
             if group_key not in rows:
                 continue
             if suppress and sum(counts.values()) < k:
-                small[group_key].append(counts)
+                small[group_key].append((closed.get(pid, 0), counts))
                 continue
             _add(rows[group_key].counts, counts)
         _pool_small_cells(rows, small, k)
@@ -219,10 +253,21 @@ def _figures_over_all_processes(conn, *, lang, k, suppress) -> list[ItemFigures]
             texts[(key, item)] = (text_en if lang == "en" else text_sv, theme)
             order.append((key, item))
         totals[(key, item)][group_key][value] = n
-    small = defaultdict(lambda: defaultdict(list))  # (key, item) -> group -> [counts]
+    small = defaultdict(lambda: defaultdict(list))  # (key, item) -> group -> [(closing position, counts)]
+    withheld = defaultdict(lambda: defaultdict(list))  # (key, item) -> group -> [counts] left out
     if suppress:
-        for (key, item, _pid, group_key), counts in small_cells(conn, k).items():
-            small[(key, item)][group_key].append(counts)
+        closed = closing_order(conn)
+        collecting = [row[0] for row in conn.execute("select id from processes where status != 'closed'")]
+        for key, item, _t1, _t2, _theme, _pid, group_key, value, n in likert_cells(conn, process_ids=collecting):
+            withheld[(key, item)][group_key].append({value: n})
+        for (key, item, pid, group_key), counts in small_cells(conn, k).items():
+            if pid in closed:
+                small[(key, item)][group_key].append((closed[pid], counts))
+        for (key, item), by_group in small.items():
+            for group_key, cells in by_group.items():
+                released = released_small_cells(cells, k)
+                unreleased = [counts for _position, counts in cells if not any(counts is r for r in released)]
+                withheld[(key, item)][group_key] += unreleased
     group_list = groups(conn, lang)
     figures = []
     for key, item in order:
@@ -230,8 +275,8 @@ def _figures_over_all_processes(conn, *, lang, k, suppress) -> list[ItemFigures]
         for group_key, counts in totals[(key, item)].items():
             if group_key in rows:
                 rows[group_key].counts = dict(counts)
-        for group_key, cells in small[(key, item)].items():
-            if group_key not in rows or sum(sum(c.values()) for c in cells) >= k:
+        for group_key, cells in withheld[(key, item)].items():
+            if group_key not in rows or not cells:
                 continue
             row = rows[group_key]
             for counts in cells:
@@ -245,14 +290,15 @@ def _figures_over_all_processes(conn, *, lang, k, suppress) -> list[ItemFigures]
 
 def _pool_small_cells(rows: dict, small: dict, k: int) -> None:
     for group_key, suppressed_cells in small.items():
-        # Pooled small cells of one group over several processes join the
-        # group's figure only when together they reach k (secondary
-        # suppression): the difference from the per-process figures is
-        # then that pool of at least k, never one process's cell.
-        if sum(sum(c.values()) for c in suppressed_cells) >= k:
-            for counts in suppressed_cells:
-                _add(rows[group_key].counts, counts)
-        else:
+        # Small cells of one group over several processes join the group's
+        # figure only in released batches of at least k (secondary
+        # suppression that also holds over time): the difference from
+        # the per-process figures, or from yesterday's figure, is then a
+        # batch of at least k, never one process's cell.
+        released = released_small_cells(suppressed_cells, k)
+        for counts in released:
+            _add(rows[group_key].counts, counts)
+        if len(released) < len(suppressed_cells):
             rows[group_key].partial = True
 
 

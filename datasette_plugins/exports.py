@@ -17,7 +17,7 @@ FIXED_VARIABLES = [
     ("process_id", "Rekryteringens id", "Recruitment process id"),
     ("group_key", "Svarsgrupp", "Respondent group"),
     ("language", "Formulärets språk", "Language of the questionnaire"),
-    ("submitted_on", "Datum då svaret lämnades", "Date the response was submitted"),
+    ("submitted_on", "Insamlingsår (året för processens första svar)", "Collection year (the year of the process's first response)"),
     ("is_synthetic", "1 = syntetiskt demosvar", "1 = synthetic demo response"),
 ]
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -75,6 +75,8 @@ SWEDISH = {
     "Language": "Språk",
     "Chart": "Diagram",
     "The same figures as a table follow the chart.": "Samma siffror finns i tabellen efter diagrammet.",
+    "There is no such row: the address is not a row of this table.": "Det finns ingen sådan rad: adressen är inte en rad i den här tabellen.",
+    "Not found.": "Hittades inte.",
     "Evaluation": "Utvärdering",
     "Unknown process.": "Okänd rekrytering.",
     "Raw data and SQL": "Rådata och SQL",

@@ -65,12 +65,18 @@ async def login(request, datasette):
     return await _render(datasette, request, "medverkan_login.html", {"sign_in_url": sign_in_url})
 
 
+def _storable_id(value: str) -> int:
+    """An id from the URL, or 0 (no such row) past SQLite's 64-bit range: 404, not OverflowError."""
+    number = int(value[:30])
+    return number if len(value) <= 20 and -(2**63) <= number <= 2**63 - 1 else 0
+
+
 def _int_arg(request, name):
     value = request.args.get(name)
     if value is None or value == "":
         return None
     try:
-        return int(value)
+        return _storable_id(value.strip()) or -1
     except ValueError:
         return -1
 
@@ -178,7 +184,7 @@ async def process(request, datasette):
         return await _deny(request, datasette)
     lang = i18n.language(request)
     _ = i18n.translator(lang)
-    process_id = int(request.url_vars["process_id"])
+    process_id = _storable_id(request.url_vars["process_id"])
     database = _database(datasette)
 
     def compute(conn):
@@ -259,7 +265,7 @@ async def export_file(request, datasette):
     if not access.has_full_access(request.actor):
         return await _deny(request, datasette)
     kind = request.url_vars["kind"]
-    instrument_id = int(request.url_vars["instrument_id"])
+    instrument_id = _storable_id(request.url_vars["instrument_id"])
     if kind not in EXPORT_KINDS:
         return await _error(datasette, request, 404)
     content_type, make = EXPORT_KINDS[kind]

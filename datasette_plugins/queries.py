@@ -9,7 +9,9 @@ version under the same name (hook results replace metadata's):
   instead of five exact percentages and a median, so the query gives away
   no more than the attitudes page (issue 10, part 11);
 * for a coordinator both queries answer only for a process of their own
-  department (scope.py, issue 10, part 4).
+  department (scope.py, issue 10, part 4);
+* ``core_items_by_group`` answers only for a process whose collection has
+  closed (issue 10, part 3: no differencing while statuses change).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ PROTECTED_CORE_ITEMS_SQL = """with cells as (
     sum(case when ac.value_int = 5 then ac.n else 0 end) as v5
   from answer_counts ac join questions q on q.id = ac.question_id
   where q.core = 1 and q.type = 'likert' and ac.process_id = :process_id
+    and ac.process_id in (select id from processes where status = 'closed')
   group by q.key, ac.item, ac.group_key
 )
 select question, text_sv, text_en, item, group_key, answered,

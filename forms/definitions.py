@@ -79,7 +79,7 @@ def parse_instrument(data: Any, source: str, core: dict[str, Question] | None = 
             raise where.fail(f"missing required field '{required_field}'")
     key = check_key(data["key"], "instrument key", where, None)
     version = data["version"]
-    if not is_int(version) or version < 1:
+    if not is_int(version) or not 1 <= version <= 999_999_999:  # stored as a 64-bit integer
         raise where.fail(f"'version' must be a positive integer, not {version!r}")
     group = data["group"]
     groups = respondent_group_keys()

@@ -139,19 +139,34 @@ class AllowedValues:
             raise ValidationError(self.message)
 
 
+# Whole-number answers are stored as SQLite 64-bit integers and summed by
+# the statistics pages: a question with no maximum (XLSForm allows it)
+# still gets this one, so 99999999999999999999999 is an error message,
+# not an OverflowError at submit (issue 10 part 7).
+LARGEST_WHOLE_NUMBER = 999_999_999
+
+
 class WholeNumberInRange:
     def __init__(self, minimum: int | None, maximum: int | None, language: str):
-        self.minimum = minimum
-        self.maximum = maximum
+        # An unset bound becomes the storable limit only where the number
+        # passes it, so messages keep naming the question's own range.
+        self.minimum = minimum if minimum is None or minimum > -LARGEST_WHOLE_NUMBER else -LARGEST_WHOLE_NUMBER
+        self.maximum = maximum if maximum is None or maximum < LARGEST_WHOLE_NUMBER else LARGEST_WHOLE_NUMBER
         self.language = language
 
     def __call__(self, form, field):
         raw = str(field.data).strip().replace(" ", "").replace("\u2212", "-")
         try:
-            number = int(raw)
+            number = int(raw[:40])
+            if len(raw) > 40:
+                number = LARGEST_WHOLE_NUMBER + 1  # far too large: no need to parse it all
         except ValueError:
             raise StopValidation(message("whole_number", self.language)) from None
         low, high = self.minimum, self.maximum
+        if high is None and number > LARGEST_WHOLE_NUMBER:
+            high = LARGEST_WHOLE_NUMBER
+        if low is None and number < -LARGEST_WHOLE_NUMBER:
+            low = -LARGEST_WHOLE_NUMBER
         if (low is not None and number < low) or (high is not None and number > high):
             if low is not None and high is not None:
                 raise ValidationError(message("number_range", self.language, min=low, max=high))

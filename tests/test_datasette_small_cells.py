@@ -126,6 +126,9 @@ def tiny_db(cells):
         create table respondent_groups (key, label_sv, label_en, position);
         create table questions (id, key, text_sv, text_en, theme, type, core, position);
         create table answer_counts (process_id, group_key, question_id, item, value_int, n);
+        create table processes (id, status, closed_on);
+        insert into processes values (1, 'closed', '2026-01-01'), (2, 'closed', '2026-02-01'),
+                                     (3, 'closed', '2026-03-01'), (4, 'closed', '2026-04-01');
         insert into questions values (1, 'q', 'Fråga', 'Question', 'attitude', 'likert', 1, 1);
         insert into questions values (2, 'q', 'Fråga', 'Question', 'attitude', 'likert', 1, 1);
         """
@@ -147,12 +150,18 @@ def reference_overall(cells, k):
         cell[value] = cell.get(value, 0) + n
     result = {}
     for group in GROUPS:
-        cells_of_group = [c for (g, _p), c in per_process.items() if g == group]
+        cells_of_group = [c for (g, _p), c in sorted(per_process.items(), key=lambda item: item[0][1]) if g == group]
         small = [c for c in cells_of_group if sum(c.values()) < k]
-        pooled = sum(sum(c.values()) for c in small) >= k
+        # Small cells are released in closing order (here process order),
+        # in batches that reach k (issue 10 part 3).
+        released, pending = [], []
+        for cell in small:
+            pending.append(cell)
+            if sum(sum(c.values()) for c in pending) >= k:
+                released, pending = released + pending, []
         counts = {}
         for cell in cells_of_group:
-            if pooled or cell not in small:
+            if any(cell is r for r in released) or not any(cell is c for c in small):
                 for value, n in cell.items():
                     counts[value] = counts.get(value, 0) + n
         if counts or small:

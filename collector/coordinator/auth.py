@@ -134,10 +134,17 @@ def _throttling_enabled() -> bool:
 
 
 def _limits(username: str):
+    """Failed sign-ins counted per account *and address*, and per address.
+
+    Never per account alone: then anyone could lock a named person out
+    with ten wrong passwords (issue 10 part 5). A guesser is slowed per
+    address; the account's owner, from another address, signs in.
+    """
     config = current_app.config
+    address = request.remote_addr or "unknown"
     return [
-        (parse_limit(config["SIGNIN_LIMIT_PER_ACCOUNT"]), "signin-account/" + username.strip().lower()),
-        (parse_limit(config["SIGNIN_LIMIT_PER_ADDRESS"]), "signin-address/" + (request.remote_addr or "unknown")),
+        (parse_limit(config["SIGNIN_LIMIT_PER_ACCOUNT"]), f"signin-account/{username.strip().lower()}/{address}"),
+        (parse_limit(config["SIGNIN_LIMIT_PER_ADDRESS"]), "signin-address/" + address),
     ]
 
 
@@ -157,20 +164,38 @@ def note_failed_sign_in(username: str) -> None:
 # --- next= -------------------------------------------------------------------
 
 
+def _has_control_or_space(target: str) -> bool:
+    """Tabs, CR/LF, NUL, DEL, any whitespace: browsers drop or act on them
+    ("/\t/evil.example" becomes "//evil.example"), and CR/LF would split
+    the Location header."""
+    return any(ord(ch) < 0x21 or ord(ch) == 0x7F or ch.isspace() for ch in target)
+
+
 def safe_next(target: str | None) -> str | None:
-    """Return ``target`` if it is a local path or under DATASETTE_URL, else None."""
-    if not target:
+    """Return ``target`` if it is a same-origin path or under DATASETTE_URL, else None.
+
+    A local path starts with one "/" followed by anything but "/" or "\\"
+    (scheme-relative "//host", "/\\host"), holds no backslash (browsers
+    read it as "/"), no control character or whitespace, and parses with
+    no scheme or host. Everything else (``javascript:``, ``http://...``,
+    ``//evil``, ``/\t/evil``, ``/%09/evil`` once decoded) is ignored and the
+    user lands on their home page.
+    """
+    if not target or len(target) > 2000 or "\\" in target or _has_control_or_space(target):
         return None
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    candidate = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//"):
+        if not candidate.scheme and not candidate.netloc:
+            return target
+        return None
     datasette = (current_app.config.get("DATASETTE_URL") or "").rstrip("/")
     if datasette:
-        base, candidate = urlsplit(datasette), urlsplit(target)
+        base = urlsplit(datasette)
         if (
             candidate.scheme == base.scheme
             and candidate.netloc == base.netloc
+            and "@" not in candidate.netloc
             and (candidate.path + "/").startswith(base.path + "/")
-            and "\\" not in target
         ):
             return target
     return None

@@ -10,6 +10,7 @@ from collector.i18n import current_language
 from collector.respondent.drafts import Context
 from forms import builder
 from forms.model import condition_met
+from forms.validators import LARGEST_WHOLE_NUMBER
 
 
 def error_list(form) -> list[tuple[str, str]]:
@@ -41,15 +42,28 @@ def only_input_errors(form):
     return form
 
 
+def _unstorable(value) -> bool:
+    try:
+        return value is not None and abs(int(value)) > LARGEST_WHOLE_NUMBER
+    except (TypeError, ValueError):
+        return True
+
+
 def missing_required(context: Context, answers: dict | None = None) -> int | None:
     """The first page (1-based) with a required, shown question left unanswered.
 
     ``answers`` are the applicable answers when the caller has them already.
+    A whole number too large to store (a draft saved before the page
+    checked it) also sends the respondent back to its page, where the
+    page's check says what to do, instead of failing at submit.
     """
     if answers is None:
         answers = builder.applicable_answers(context.instrument, context.answers)
     for index, page_def in enumerate(context.instrument.pages):
         for question in page_def.questions:
+            value = answers.get(question.key)
+            if question.type == "integer" and _unstorable(value):
+                return index + 1
             if not question.required or not condition_met(question, answers):
                 continue
             if question.type in ("screening", "ranking"):

@@ -44,9 +44,11 @@ from collector.db import immediate_transaction
 from collector.instruments.registry import cached_question_ids
 from collector.instruments.registry import instrument_for
 from collector.instruments.registry import load_registered
+from collector.respondent import erasure
 from collector.tokens import hash_receipt
 from collector.tokens import new_receipt_code
 from collector.tokens import new_response_id
+from collector.tokens import new_row_id
 from forms.model import Instrument
 from forms.model import answer_rows
 
@@ -79,8 +81,9 @@ def store_response(
     """Insert one response with its answers and counts in one served transaction.
 
     ``answers`` maps question keys to values in the shapes of
-    ``forms.model``. ``submitted_on`` must be a date (``YYYY-MM-DD``): a time
-    of day could be matched against mail logs. When ``response_id`` already
+    ``forms.model``. ``submitted_on`` must be a date (``YYYY-MM-DD``); only
+    the year of the process's first response is stored (a day would order
+    responses and match the contacts side's ``answered_on``). When ``response_id`` already
     exists nothing is written (a retry of step 2) and the id is returned.
     The instrument is frozen in the same transaction (its first answer).
     """
@@ -98,36 +101,44 @@ def store_response(
     frozen = served_db.__dict__.setdefault("_medverkan_frozen_instruments", set())
     with immediate_transaction(served_db):
         conn = served_db.conn
+        # The date is kept only as the process's collection year, the same
+        # for all its responses (issue 10 part 2): a day would order them
+        # and match the contacts side's answered_on.
         inserted = conn.execute(
             "insert into responses (id, process_id, group_key, instrument_id, language, submitted_on, is_synthetic) "
-            "values (?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing",
-            [response_id, process_id, group_key, instrument_id, language, submitted_on, 1 if is_synthetic else 0],
+            "values (?, ?, ?, ?, ?, coalesce((select submitted_on from responses where process_id = ? limit 1), ?), ?) "
+            "on conflict (id) do nothing",
+            [response_id, process_id, group_key, instrument_id, language, process_id, submitted_on[:4], 1 if is_synthetic else 0],
         ).rowcount
         if not inserted:
             return response_id  # a retry of step 2: already stored
+        # Random rowids (also the full-text docids) and a merged full-text
+        # index: no rowid, docid or segment follows arrival (erasure.py).
         conn.executemany(
-            "insert into answers (response_id, question_id, item, value_int, value_text, process_id, group_key) "
-            "values (?, ?, ?, ?, ?, ?, ?)",
+            "insert into answers (rowid, response_id, question_id, item, value_int, value_text, process_id, group_key) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (response_id, question_id, row.item, row.value_int, row.value_text, process_id, group_key)
+                (new_row_id(), response_id, question_id, row.item, row.value_int, row.value_text, process_id, group_key)
                 for question_id, row in rows
             ],
         )
         conn.executemany(
-            "insert into answer_counts (process_id, group_key, question_id, item, value_int, n) "
-            "values (?, ?, ?, ?, ?, 1) "
+            "insert into answer_counts (rowid, process_id, group_key, question_id, item, value_int, n) "
+            "values (?, ?, ?, ?, ?, ?, 1) "
             "on conflict (process_id, group_key, question_id, item, value_int) do update set n = n + 1",
             [
-                (process_id, group_key, question_id, row.item, row.value_int)
+                (new_row_id(), process_id, group_key, question_id, row.item, row.value_int)
                 for question_id, row in rows
                 if row.value_int is not None
             ],
         )
         conn.execute(
-            "insert into response_counts (process_id, group_key, n) values (?, ?, 1) "
+            "insert into response_counts (rowid, process_id, group_key, n) values (?, ?, ?, 1) "
             "on conflict (process_id, group_key) do update set n = n + 1",
-            [process_id, group_key],
+            [new_row_id(), process_id, group_key],
         )
+        if any(row.value_text is not None for _question_id, row in rows):
+            erasure.merge_full_text_index(conn)
         # Answers always point at the exact version they were given: from
         # the first answer on, this version must never change (and a frozen
         # version never thaws, so each connection freezes it once).
@@ -327,7 +338,9 @@ def withdraw(served_db, contacts_db, receipt_code: str) -> bool:
     Counts are decremented exactly (rows reaching zero are removed, so
     ``answer_counts`` always equals a GROUP BY over ``answers``) in the same
     served transaction as the delete; the receipt is then marked withdrawn
-    so response rates can show withdrawals per group.
+    so response rates can show withdrawals per group. Nothing of the
+    response stays readable (``erasure``): the full-text index is merged
+    and the WAL truncated before this returns.
     """
     receipt_hash = hash_receipt(receipt_code)
     row = contacts_db.execute(
@@ -355,8 +368,14 @@ def withdraw(served_db, contacts_db, receipt_code: str) -> bool:
                 "update response_counts set n = n - 1 where process_id = ? and group_key = ?", [process_id, group_key]
             )
             conn.execute("delete from response_counts where process_id = ? and group_key = ? and n <= 0", [process_id, group_key])
+            had_text = conn.execute(
+                "select 1 from answers where response_id = ? and value_text is not null limit 1", [response_id]
+            ).fetchone()
             conn.execute("delete from answers where response_id = ?", [response_id])
             conn.execute("delete from responses where id = ?", [response_id])
+            if had_text:
+                erasure.merge_full_text_index(conn)
+    erasure.truncate_wal(served_db.conn)
     with immediate_transaction(contacts_db):
         updated = contacts_db.execute(
             "update receipts set withdrawn_on = ? where receipt_hash = ? and withdrawn_on is null",

@@ -215,14 +215,19 @@ class _Walk:
         if not KEY_RE.match(key):
             self.log.fail("settings", 2, "form_id %(key)r must match [a-z][a-z0-9_]*", key=form_id)
         version_text = Sheet.get(self.settings, "version") or "1"
-        if not version_text.isdigit():
+        if not version_text.isdecimal():
             self.log.fail("settings", 2, "version %(version)r must be a whole number", version=version_text)
+        elif not 1 <= int(version_text[:12]) <= 999_999_999 or len(version_text) > 12:  # stored as a 64-bit integer
+            self.log.fail("settings", 2, "version %(version)r must be a whole number from 1 to 999999999", version=version_text[:40])
+            version_text = "1"
         group = Sheet.get(self.settings, "medverkan_group") or self.group or ""
         if not group:
             self.log.fail("settings", None, "medverkan_group (who answers: the respondent group) is missing")
         minutes_text = Sheet.get(self.settings, "minutes")
-        if minutes_text and not minutes_text.isdigit():
+        if minutes_text and not minutes_text.isdecimal():
             self.log.fail("settings", 2, "minutes %(minutes)r must be a whole number", minutes=minutes_text)
+        elif minutes_text and (len(minutes_text) > 3 or int(minutes_text) > 600):
+            self.log.fail("settings", 2, "minutes %(minutes)r must be a whole number from 1 to 600", minutes=minutes_text[:40])
         if not self.pages and not self.log.problems:
             self.log.fail("survey", None, "no questions")
         if self.log.problems:

@@ -1,0 +1,124 @@
+"""Cost of erasing a withdrawal's residue (issue 10 part 1), run by hand.
+
+    python bench/withdrawal_erasure.py /tmp/erase.db --responses 20000
+
+Builds a served database with the real migrations, loads ``--responses``
+synthetic responses with three free-text answers of 20 words each (a
+vocabulary of 20,000 made-up words, indexed by the real FTS5 triggers),
+then withdraws 10 responses as ``collector.respondent.submission.withdraw``
+does (delete, FTS 'optimize', WAL checkpoint+truncate, secure_delete on)
+and, for comparison, 10 with the delete alone. Prints the median time of
+each and the size of the full-text index; then times 10 submissions with
+free text with and without the index merge of issue 10 part 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from collector.db import connect  # noqa: E402
+from collector.migrations import migrate_served  # noqa: E402
+from collector.respondent import erasure  # noqa: E402
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice("abcdefghijklmnoprstuvyåäö") for _ in range(rng.randint(3, 11)))
+
+
+def generate(path: str, responses: int, seed: int = 10) -> None:
+    db = connect(path)
+    migrate_served(db)
+    from collector.instruments.registry import sync_builtin_instruments
+
+    sync_builtin_instruments(db)
+    conn = db.conn
+    instrument_id, group_key = conn.execute("select id, group_key from instruments order by id limit 1").fetchone()
+    text_questions = [row[0] for row in conn.execute("select id from questions where instrument_id = ? and type = 'text'", [instrument_id])]
+    text_questions = (text_questions * 3)[:3]
+    conn.execute("insert into processes (id, code, post_title, status) values (1, 'BENCH', 'Tjänst', 'closed')")
+    rng = random.Random(seed)
+    vocabulary = [_word(rng) for _ in range(20000)]
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("BEGIN")
+    for response_id in range(1, responses + 1):
+        conn.execute(
+            "insert into responses (id, process_id, group_key, instrument_id, language, submitted_on) values (?, 1, ?, ?, 'sv', '2026')",
+            [response_id, group_key, instrument_id],
+        )
+        for item, question_id in enumerate(text_questions):
+            text = " ".join(rng.choice(vocabulary) for _ in range(20))
+            conn.execute(
+                "insert into answers (rowid, response_id, question_id, item, value_text, process_id, group_key) values (?, ?, ?, ?, ?, 1, ?)",
+                [rng.getrandbits(62), response_id, question_id, str(item), text, group_key],
+            )
+    conn.execute("COMMIT")
+    conn.execute("insert into answers_fts(answers_fts) values ('optimize')")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def _withdraw(conn, response_id: int, erase: bool) -> float:
+    started = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("delete from answers where response_id = ?", [response_id])
+    conn.execute("delete from responses where id = ?", [response_id])
+    if erase:
+        erasure.merge_full_text_index(conn)
+    conn.execute("COMMIT")
+    if erase:
+        erasure.truncate_wal(conn)
+    return time.perf_counter() - started
+
+
+def _submit_text(conn, response_id: int, merge: bool) -> float:
+    """One response with one free-text answer, as store_response writes it."""
+    instrument_id, group_key = conn.execute("select instrument_id, group_key from responses limit 1").fetchone()
+    question_id = conn.execute("select question_id from answers limit 1").fetchone()[0]
+    started = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute(
+        "insert into responses (id, process_id, group_key, instrument_id, language, submitted_on) values (?, 1, ?, ?, 'sv', '2026')",
+        [response_id, group_key, instrument_id],
+    )
+    conn.execute(
+        "insert into answers (rowid, response_id, question_id, item, value_text, process_id, group_key) values (?, ?, ?, '', ?, 1, ?)",
+        [random.getrandbits(62), response_id, question_id, "ett nytt svar med några ord", group_key],
+    )
+    if merge:
+        erasure.merge_full_text_index(conn)
+    conn.execute("COMMIT")
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("path")
+    parser.add_argument("--responses", type=int, default=20000)
+    args = parser.parse_args()
+    if not os.path.exists(args.path):
+        generate(args.path, args.responses)
+    conn = connect(args.path).conn
+    fts_bytes = conn.execute("select sum(length(block)) from answers_fts_data").fetchone()[0]
+    responses = conn.execute("select count(*) from responses").fetchone()[0]
+    print(f"{responses:,} responses, {os.path.getsize(args.path) / 1e6:.1f} MB file, FTS data {fts_bytes / 1e6:.1f} MB")
+    ids = [row[0] for row in conn.execute("select id from responses order by random() limit 20")]
+    erased = [_withdraw(conn, response_id, True) for response_id in ids[:10]]
+    plain = [_withdraw(conn, response_id, False) for response_id in ids[10:]]
+    print(f"withdrawal with erasure: median {statistics.median(erased) * 1000:.0f} ms, max {max(erased) * 1000:.0f} ms")
+    print(f"delete only (old code):  median {statistics.median(plain) * 1000:.1f} ms")
+    merged = [_submit_text(conn, 10**12 + n, True) for n in range(10)]
+    unmerged = [_submit_text(conn, 2 * 10**12 + n, False) for n in range(10)]
+    print(f"submission with free text, index merged: median {statistics.median(merged) * 1000:.0f} ms")
+    print(f"submission with free text, not merged (old code): median {statistics.median(unmerged) * 1000:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
