@@ -10,7 +10,7 @@ import sqlite3
 
 import pytest
 
-from collector.demo import run_demo
+from collector.demo.case import run_demo
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from collector.demo import run_demo
+from collector.demo.case import run_demo
 from datasette_plugins import aggregates, disclosure
 
 K = 5

@@ -31,7 +31,7 @@ def test_modules_stay_small():
 
 
 def test_python_m_research_exports_from_the_demo_without_loading_the_other_areas(tmp_path):
-    from collector.demo import run_demo
+    from collector.demo.case import run_demo
 
     served = str(tmp_path / "served.db")
     run_demo(served, str(tmp_path / "contacts.db"), base_url="http://demo.test")
