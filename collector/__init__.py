@@ -15,9 +15,14 @@ from flask_wtf.csrf import CSRFProtect
 csrf = CSRFProtect()
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Create and configure the collector app."""
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(test_config: dict | None = None, *, instance_path: str | None = None) -> Flask:
+    """Create and configure the collector app.
+
+    ``instance_path`` replaces Flask's default (``instance/`` next to the
+    package): tests give each app its own, so nothing is written into the
+    source tree and parallel tests never share compiled catalogues.
+    """
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     app.config.from_object("collector.settings")
     app.config["DATABASE"] = os.path.join(app.instance_path, "medverkan.db")
     app.config["CONTACTS_DATABASE"] = os.path.join(app.instance_path, "contacts.db")
@@ -38,6 +43,9 @@ def create_app(test_config: dict | None = None) -> Flask:
             "Set SECRET_KEY (instance/config.py or MEDVERKAN_SECRET_KEY) before serving Medverkan."
         )
 
+    if app.config["ARGON2_PROFILE"] != "production" and not app.testing:
+        raise RuntimeError("ARGON2_PROFILE other than 'production' is for the test suite only (set TESTING).")
+
     # Imported here, not at the top: every ``import collector.x`` runs this
     # package first, so top-level imports would load the whole app (views,
     # forms, mail) for a command or test that needs one module, and make the
@@ -54,6 +62,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from collector.respondent import submission
     from collector.respondent import views as respondent
 
+    from collector.coordinator import users
+
+    users.use_argon2_profile(app.config["ARGON2_PROFILE"])
     csrf.init_app(app)
     # Cross-cutting behaviour, in this order.
     for extension in (db, i18n, limiter, security, backup, submission):
