@@ -57,12 +57,11 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     from collector.authoring import views as authoring
     from collector.coordinator import admin
     from collector.coordinator import auth
+    from collector.coordinator import users
     from collector.coordinator import views as coordinator
     from collector.ops import backup
     from collector.respondent import submission
     from collector.respondent import views as respondent
-
-    from collector.coordinator import users
 
     users.use_argon2_profile(app.config["ARGON2_PROFILE"])
     csrf.init_app(app)

@@ -36,7 +36,10 @@ from tests.fixtures.respondent import send
 COLLECTOR = Path(__file__).resolve().parents[1] / "collector"
 KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None, "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
 # Words Swedish writes exactly as English does.
-SAME_IN_BOTH = {"Pseudonym", "Version", "Process", "Problem", "Status", "Medverkan", "Svenska", "English", "OK", "CSV", "E-post", "Variant: %(name)s"}
+SAME_IN_BOTH = {
+    "Pseudonym", "Version", "Process", "Problem", "Status", "Medverkan", "Svenska", "English", "OK", "CSV", "E-post",
+    "Variant: %(name)s",
+}
 
 
 def used_messages() -> dict[str | tuple, list[str]]:
@@ -231,5 +234,6 @@ def test_staff_pages_show_no_untranslated_text(app, make_user, make_process, ser
     client = app.test_client()
     assert client.get("/staff/login", query_string={"lang": "sv"}).status_code == 200
     assert sign_in(client, "staffer").status_code == 302
-    found = untranslated(client, ["/staff/login", "/staff", f"/staff/processes/{process_id}"], data_words(served_db, contacts_db), at_least=8)
+    start = ["/staff/login", "/staff", f"/staff/processes/{process_id}"]
+    found = untranslated(client, start, data_words(served_db, contacts_db), at_least=8)
     assert not found, "English shown on Swedish staff pages:\n" + "\n".join(f"{p}: {t}" for p, t in found.items())
