@@ -13,6 +13,9 @@ is the quick loop.
 
 from __future__ import annotations
 
+import functools
+import inspect
+
 import pytest
 
 from collector import create_app
@@ -53,10 +56,28 @@ def pytest_configure(config):
     user_store.use_argon2_profile("testing")
 
 
+# Helpers that start real server processes from a test's body: a test module
+# that imports one, or calls subprocess.Popen itself, is "slow" as a whole.
+SERVER_STARTERS = ("start_gunicorn", "start_datasette", "start_process")
+
+
+@functools.cache
+def _starts_servers(module) -> bool:
+    if any(hasattr(module, name) for name in SERVER_STARTERS):
+        return True
+    try:
+        return "subprocess.Popen(" in inspect.getsource(module)
+    except (OSError, TypeError):
+        return False
+
+
 def pytest_collection_modifyitems(config, items):
     """Mark each test from the fixtures it uses (``item.fixturenames`` is the closure)."""
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
+        module = getattr(item, "module", None)
+        if module is not None and _starts_servers(module):
+            names.add("gunicorn_server")
         for fixture, marks in FIXTURE_MARKS.items():
             if fixture in names:
                 for mark in marks:
