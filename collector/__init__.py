@@ -28,9 +28,14 @@ def instance_folder() -> str:
     return Flask(__name__, instance_relative_config=True).instance_path
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Create and configure the collector app."""
-    app = Flask(__name__, instance_relative_config=True, instance_path=instance_folder())
+def create_app(test_config: dict | None = None, *, instance_path: str | None = None) -> Flask:
+    """Create and configure the collector app.
+
+    ``instance_path`` replaces the instance folder (``instance_folder()``):
+    tests give each app its own, so nothing is written into the source tree
+    and parallel tests never share compiled catalogues.
+    """
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path or instance_folder())
     app.config.from_object("collector.settings")
     app.config["DATABASE"] = os.path.join(app.instance_path, "medverkan.db")
     app.config["CONTACTS_DATABASE"] = os.path.join(app.instance_path, "contacts.db")
@@ -53,6 +58,9 @@ def create_app(test_config: dict | None = None) -> Flask:
             "or set MEDVERKAN_SECRET_KEY."
         )
 
+    if app.config["ARGON2_PROFILE"] != "production" and not app.testing:
+        raise RuntimeError("ARGON2_PROFILE other than 'production' is for the test suite only (set TESTING).")
+
     # Imported here, not at the top: every ``import collector.x`` runs this
     # package first, so top-level imports would load the whole app (views,
     # forms, mail) for a command or test that needs one module, and make the
@@ -66,11 +74,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from collector.brukarbank import views as brukarbank
     from collector.coordinator import admin
     from collector.coordinator import auth
+    from collector.coordinator import users
     from collector.coordinator import views as coordinator
     from collector.ops import backup
     from collector.respondent import submission
     from collector.respondent import views as respondent
 
+    users.use_argon2_profile(app.config["ARGON2_PROFILE"])
     csrf.init_app(app)
     # Cross-cutting behaviour, in this order.
     for extension in (input_guard, db, i18n, limiter, security, backup, submission):

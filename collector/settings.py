@@ -74,6 +74,11 @@ TRUSTED_PROXY_HOPS = 0
 
 # --- the coordinator workspace ---------------------------------------------------
 
+# Cost of staff password hashes: "production" (argon2-cffi's defaults, RFC 9106
+# low-memory) or "testing" (the cheapest parameters, for the test suite only;
+# create_app refuses it unless TESTING is set).
+ARGON2_PROFILE = "production"
+
 # Outgoing mail. SMTP_SSL = implicit TLS (port 465); SMTP_STARTTLS upgrades a plain connection.
 SMTP_HOST = "localhost"
 SMTP_PORT = 25

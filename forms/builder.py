@@ -39,6 +39,7 @@ from wtforms import SelectField
 from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from forms.model import DONT_KNOW
 from forms.model import Instrument
@@ -89,12 +90,12 @@ class QuestionView:
 RADIO_TYPES = ("likert", "yesno", "single")
 
 
-def _choices(question: Question, language: str) -> list[tuple[int, str]]:
+def _choices(question: Question, language: str) -> list[SelectChoice]:
     labels = question.value_labels()
     ordered = sorted(labels, key=lambda value: (value == DONT_KNOW and question.type in ("likert", "yesno"), value))
     if question.type == "single":
         ordered = list(labels)  # the definition's order
-    return [(value, text_in(labels[value], language)) for value in ordered]
+    return [SelectChoice(value, text_in(labels[value], language)) for value in ordered]
 
 
 def _answer_label(question: Question, value: Any, language: str) -> str:
@@ -125,7 +126,7 @@ def _fields_for(question: Question, language: str, items: dict, gate: list) -> t
     kind_by_type = {"likert": "radio", "yesno": "radio", "single": "radio", "multiple": "checkbox"}
     if question.type in RADIO_TYPES or question.type == "multiple":
         choices = _choices(question, language)
-        allowed = [value for value, _ in choices]
+        allowed = [choice.value for choice in choices]
         multiple = question.type == "multiple"
         required = Answered(
             question.required,
@@ -163,11 +164,12 @@ def _fields_for(question: Question, language: str, items: dict, gate: list) -> t
                     validators=[
                         *gate,
                         Answered(question.required, required_text or message("choose_for", language, item=item), not gate),
-                        AllowedValues([v for v, _ in choices], message("invalid_choice", language)),
+                        AllowedValues([choice.value for choice in choices], message("invalid_choice", language)),
                     ],
                 )
             else:
-                ranks = [("", message("rank_placeholder", language))] + [(str(n), str(n)) for n in range(1, len(names) + 1)]
+                ranks = [SelectChoice("", message("rank_placeholder", language))]
+                ranks += [SelectChoice(str(n), str(n)) for n in range(1, len(names) + 1)]
                 fields[name] = SelectField(
                     choices=ranks,
                     coerce=_int_or_raw,

@@ -1,14 +1,27 @@
 """Shared fixtures: an app on fresh databases per test, its clients and
 direct handles on both databases. Area-specific fixtures live in
-``tests/fixtures/`` and are registered below."""
+``tests/fixtures/`` and are registered below.
+
+Speed (issue 15): the databases are copies of one migrated template per test
+process (``tests/fixtures/databases.py``); staff passwords are hashed with
+the cheapest Argon2 parameters (``ARGON2_PROFILE = "testing"``, refused
+outside TESTING); each app gets its instance folder before ``create_app``
+runs. Tests are marked ``browser`` / ``slow`` from the fixtures they use
+(:func:`pytest_collection_modifyitems`), so ``-m "not browser and not slow"``
+is the quick loop.
+"""
 
 from __future__ import annotations
+
+import functools
+import inspect
 
 import pytest
 
 from collector import create_app
+from collector.coordinator import users as user_store
 from collector.db import connect
-from collector.migrations import init_databases
+from tests.fixtures.databases import migrated_copy
 
 pytest_plugins = [
     "tests.fixtures.respondent",
@@ -18,30 +31,78 @@ pytest_plugins = [
     "tests.fixtures.servers",
 ]
 
+# Settings every test app shares; a test adds or overrides keys.
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret",
+    "RATELIMIT_ENABLED": False,
+    "ARGON2_PROFILE": "testing",
+}
+
+# Fixture name -> the marks a test using it (directly or through another
+# fixture) gets. Real Chromium is "browser"; real server processes are "slow".
+FIXTURE_MARKS = {
+    "browser": ("browser", "slow"),
+    "demo_site": ("slow",),
+    "gunicorn_server": ("slow",),
+    "live_databases": ("slow",),
+    "datasette_server": ("slow",),
+}
+
+
+def pytest_configure(config):
+    # Fixtures that hash without an app (make_user on contacts_db) use the
+    # cheap parameters too; create_app sets the profile of each test app.
+    user_store.use_argon2_profile("testing")
+
+
+# Helpers that start real server processes from a test's body: a test module
+# that imports one, or calls subprocess.Popen itself, is "slow" as a whole.
+SERVER_STARTERS = ("start_gunicorn", "start_datasette", "start_process")
+
+
+@functools.cache
+def _starts_servers(module) -> bool:
+    if any(hasattr(module, name) for name in SERVER_STARTERS):
+        return True
+    try:
+        return "subprocess.Popen(" in inspect.getsource(module)
+    except (OSError, TypeError):
+        return False
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark each test from the fixtures it uses (``item.fixturenames`` is the closure)."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        module = getattr(item, "module", None)
+        if module is not None and _starts_servers(module):
+            names.add("gunicorn_server")
+        for fixture, marks in FIXTURE_MARKS.items():
+            if fixture in names:
+                for mark in marks:
+                    if mark not in {m.name for m in item.iter_markers()}:
+                        item.add_marker(getattr(pytest.mark, mark))
+
 
 @pytest.fixture
 def db_paths(tmp_path):
     """Paths of a freshly migrated served and contacts database."""
-    served = str(tmp_path / "medverkan.db")
-    contacts = str(tmp_path / "contacts.db")
-    init_databases(served, contacts)
-    return served, contacts
+    return migrated_copy(str(tmp_path / "medverkan.db"), str(tmp_path / "contacts.db"))
+
+
+def make_test_app(db_paths, tmp_path, **config):
+    """A collector app on ``db_paths`` with its own instance folder under ``tmp_path``."""
+    served, contacts = db_paths
+    return create_app(
+        {**TEST_CONFIG, "DATABASE": served, "CONTACTS_DATABASE": contacts, **config},
+        instance_path=str(tmp_path / "instance"),
+    )
 
 
 @pytest.fixture
 def app(db_paths, tmp_path):
-    served, contacts = db_paths
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "DATABASE": served,
-            "CONTACTS_DATABASE": contacts,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    app.instance_path = str(tmp_path / "instance")
-    yield app
+    yield make_test_app(db_paths, tmp_path)
 
 
 @pytest.fixture

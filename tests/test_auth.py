@@ -1,6 +1,7 @@
 """Staff sign-in: sessions, the Datasette cookie, next=, throttling, roles."""
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -162,7 +163,8 @@ def throttled_app(db_paths, **limits):
     served, contacts = db_paths
     return create_app(
         {"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": served, "CONTACTS_DATABASE": contacts,
-         "RATELIMIT_ENABLED": True, **limits}
+         "RATELIMIT_ENABLED": True, "ARGON2_PROFILE": "testing", **limits},
+        instance_path=str(Path(served).parent / "instance"),
     )
 
 

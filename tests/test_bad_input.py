@@ -78,7 +78,9 @@ def hostile_app(demo_files, tmp_path):
             "DATABASE": served,
             "CONTACTS_DATABASE": contacts,
             "RATELIMIT_ENABLED": False,
-        }
+            "ARGON2_PROFILE": "testing",
+        },
+        instance_path=str(tmp_path / "instance"),
     )
 
     def invite(group="representative"):

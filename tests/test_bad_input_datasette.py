@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from collector.migrations import init_databases
+from tests.fixtures.databases import migrated_copy
 from tests.fixtures.datasette import actor_cookie
 from tests.fixtures.datasette import fill_served
 from tests.fixtures.datasette import make_datasette
@@ -25,7 +25,7 @@ def hostile_ds(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("MEDVERKAN_DS_LOGIN_URL", "http://collector.test/staff/login")
     served, contacts = str(tmp_path / "medverkan.db"), str(tmp_path / "contacts.db")
-    init_databases(served, contacts)
+    migrated_copy(served, contacts)
     fill_served(served)
     conn = sqlite3.connect(served)
     with conn:

@@ -29,8 +29,29 @@ def test_responses_store_a_date_but_no_time(served_db):
     assert not {"submitted_at", "created_at", "time"} & columns
 
 
-def test_migrations_are_idempotent(db_paths):
+def snapshot(path: str) -> dict:
+    """Every schema object's SQL and every table's rows, order-independent."""
+    conn = sqlite3.connect(path)
+    try:
+        schema = sorted(conn.execute("select type, name, tbl_name, sql from sqlite_master where name not like 'sqlite_%'").fetchall())
+        tables = [name for kind, name, _, sql in schema if kind == "table" and not (sql or "").upper().startswith("CREATE VIRTUAL")]
+        rows = {table: sorted(map(repr, conn.execute(f'select * from "{table}"').fetchall())) for table in tables}
+        return {"schema": schema, "rows": rows}
+    finally:
+        conn.close()
+
+
+def test_migrations_are_idempotent(tmp_path):
+    """Running every migration again changes neither schema nor rows (instruments included)."""
     from collector.migrations import init_databases
 
-    init_databases(*db_paths)
-    init_databases(*db_paths)
+    paths = str(tmp_path / "medverkan.db"), str(tmp_path / "contacts.db")
+    init_databases(*paths)
+    first = [snapshot(path) for path in paths]
+    assert first[0]["rows"]["instruments"] and first[0]["rows"]["_sqlite_migrations"]
+    init_databases(*paths)
+    init_databases(*paths)
+    again = [snapshot(path) for path in paths]
+    for before, after, name in zip(first, again, ("served", "contacts")):
+        assert after["schema"] == before["schema"], f"{name}: schema changed on a second run"
+        assert after["rows"] == before["rows"], f"{name}: rows changed on a second run"

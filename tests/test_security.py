@@ -62,7 +62,9 @@ def limited_app(db_paths, tmp_path):
             "TOKEN_GUESS_LIMIT": "5 per 10 minutes",
             "MAX_CONTENT_LENGTH": 64 * 1024,
             "WTF_CSRF_ENABLED": False,
-        }
+            "ARGON2_PROFILE": "testing",
+        },
+        instance_path=str(tmp_path / "instance"),
     )
     _probe_routes(app)
     return app

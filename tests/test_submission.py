@@ -199,7 +199,7 @@ def test_start_up_finishes_stored_submissions_nobody_came_back_to(app, survey, m
         with pytest.raises(RuntimeError):
             client.post("/svar/skicka", data={"csrf_token": csrf_token(review.get_data(as_text=True))})
     assert survey.invitation(link)["status"] == "open"
-    create_app(dict(app.config))  # a restart
+    create_app(dict(app.config), instance_path=app.instance_path)  # a restart
     assert survey.invitation(link)["status"] == "answered"
     assert survey.contacts.execute("select count(*) from pending_submissions").fetchone()[0] == 0
     assert survey.contacts.execute("select count(*) from receipts").fetchone()[0] == 1

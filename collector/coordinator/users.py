@@ -1,7 +1,8 @@
 """Staff accounts: coordinators, evaluators, management and admins.
 
 Passwords are hashed with Argon2id (argon2-cffi's current defaults, the
-OWASP first choice). Verification re-hashes transparently when the library's
+OWASP first choice; the ``ARGON2_PROFILE`` setting may lower the cost under
+``TESTING`` only, see :func:`use_argon2_profile`). Verification re-hashes transparently when the library's
 parameters change. A disabled account keeps its row (the audit log refers
 to its username) but can no longer sign in.
 """
@@ -12,6 +13,7 @@ import re
 import secrets
 
 from argon2 import PasswordHasher
+from argon2 import profiles
 from argon2.exceptions import InvalidHashError
 from argon2.exceptions import VerificationError
 
@@ -22,10 +24,40 @@ ROLES = ("coordinator", "evaluator", "management", "admin")
 MIN_PASSWORD_LENGTH = 12
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
-_hasher = PasswordHasher()
+# ARGON2_PROFILE -> parameters. "production" is argon2-cffi's default
+# (RFC 9106 low-memory: 3 passes, 64 MiB, 4 lanes); "testing" is the cheapest
+# the library allows, so a test suite that signs in hundreds of times does
+# not spend minutes hashing. create_app refuses "testing" outside TESTING.
+ARGON2_PROFILES = {
+    "production": PasswordHasher(),
+    "testing": PasswordHasher.from_parameters(profiles.CHEAPEST),
+}
+_hasher = ARGON2_PROFILES["production"]
 # Verified against when the username is unknown, so that a wrong username
 # takes as long as a wrong password (no account enumeration by timing).
-_DUMMY_HASH = _hasher.hash("not-a-real-password-0000")
+# Made on first use with the hasher in force, not at import: an import
+# (a CLI command, a test collection) should not pay for a hash.
+_dummy_hashes: dict[int, str] = {}
+
+
+def use_argon2_profile(name: str) -> None:
+    """Hash and verify with the named parameters from now on (process-wide)."""
+    global _hasher
+    if name not in ARGON2_PROFILES:
+        raise ValueError(f"Unknown ARGON2_PROFILE {name!r}; use one of {sorted(ARGON2_PROFILES)}")
+    _hasher = ARGON2_PROFILES[name]
+
+
+def password_hasher() -> PasswordHasher:
+    """The hasher in force (its parameters are what new hashes use)."""
+    return _hasher
+
+
+def _dummy_hash() -> str:
+    key = id(_hasher)
+    if key not in _dummy_hashes:
+        _dummy_hashes[key] = _hasher.hash("not-a-real-password-0000")
+    return _dummy_hashes[key]
 
 
 def _password_stamp() -> str:
@@ -143,7 +175,7 @@ def authenticate(contacts_db, username: str, password: str) -> dict | None:
     user = get_user_by_username(contacts_db, username or "")
     if user is None or not user["is_active"]:
         try:
-            _hasher.verify(_DUMMY_HASH, password or "")
+            _hasher.verify(_dummy_hash(), password or "")
         except VerificationError:
             pass
         return None

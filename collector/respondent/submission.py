@@ -305,7 +305,7 @@ def init_app(app) -> None:
     """At start-up, finish submissions a crash or power cut left half-done.
 
     Skipped while the databases do not exist or are not migrated yet
-    (``medverkan init-db`` creates and migrates them).
+    (``medverkan init`` creates and migrates them).
     """
     served_path, contacts_path = app.config["DATABASE"], app.config["CONTACTS_DATABASE"]
     if not (os.path.exists(served_path) and os.path.exists(contacts_path)):
