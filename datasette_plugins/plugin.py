@@ -67,7 +67,7 @@ def menu_links(datasette, actor, request):
     _ = i18n.translator(i18n.language(request) if request else "sv")
     if not access.may_see_aggregates(actor):
         return [{"href": "/-/medverkan-login", "label": _("Sign in")}]
-    links = [{"href": "/-/medverkan/attitudes", "label": _("Attitudes")}]
+    links = [{"href": "/-/medverkan/attitudes", "label": _("Attitudes")}, {"href": "/-/medverkan/influence", "label": _("Influence")}]
     if access.has_full_access(actor):
         links += [
             {"href": "/-/medverkan/search", "label": _("Search free-text answers")},
