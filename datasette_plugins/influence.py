@@ -172,14 +172,20 @@ def overview(results: list[ProcessInfluence]) -> Overview:
     return total
 
 
-def influence_counts(conn, process_ids=None) -> list[dict]:
+def influence_counts(conn, process_ids=None, k=None) -> list[dict]:
     """The representatives' answers to the ``influence`` items: per item key,
-    text and {value: n}, summed over every version of the questionnaire."""
+    text and {value: n}, summed over every version of the questionnaire.
+
+    With ``k`` (aggregate roles), the attitudes page's pooling rule
+    (aggregates.py): a process whose representatives gave fewer than k
+    answers to an item joins the sum only when such small cells together
+    reach k, so the sum never differs from another shown sum by one small group.
+    """
     sql = """
-        select q.key, min(q.text_sv), min(q.text_en), ac.value_int, sum(ac.n)
+        select q.key, min(q.text_sv), min(q.text_en), ac.process_id, ac.value_int, sum(ac.n)
         from answer_counts ac join questions q on q.id = ac.question_id
         where q.theme = ? and q.type = 'likert' and ac.group_key = ? and ac.n > 0 {filter}
-        group by q.key, ac.value_int order by min(q.position), q.key
+        group by q.key, ac.process_id, ac.value_int order by min(q.position), q.key
     """
     params = [INFLUENCE_THEME, REPRESENTATIVE_GROUP]
     where = ""
@@ -187,11 +193,24 @@ def influence_counts(conn, process_ids=None) -> list[dict]:
         ids = [int(i) for i in process_ids] or [-1]
         where = "and ac.process_id in (" + ",".join("?" * len(ids)) + ")"
         params += ids
-    items = {}
-    for key, text_sv, text_en, value, n in conn.execute(sql.format(filter=where), params):
-        item = items.setdefault(key, {"key": key, "text_sv": text_sv, "text_en": text_en, "counts": {}})
-        item["counts"][value] = item["counts"].get(value, 0) + n
-    return list(items.values())
+    items, cells = {}, defaultdict(dict)
+    for key, text_sv, text_en, process_id, value, n in conn.execute(sql.format(filter=where), params):
+        items.setdefault(key, {"key": key, "text_sv": text_sv, "text_en": text_en, "counts": {}})
+        cell = cells[(key, process_id)]
+        cell[value] = cell.get(value, 0) + n
+    for key, item in items.items():
+        small = {}
+        for (cell_key, _process), counts in cells.items():
+            if cell_key != key:
+                continue
+            target = small if k is not None and sum(counts.values()) < k else item["counts"]
+            for value, n in counts.items():
+                target[value] = target.get(value, 0) + n
+        if small and sum(small.values()) >= k:
+            for value, n in small.items():
+                item["counts"][value] = item["counts"].get(value, 0) + n
+        item["partial"] = bool(small) and sum(small.values()) < k
+    return [item for item in items.values() if item["counts"] or item["partial"]]
 
 
 def synthetic_answers(conn, process_ids=None) -> bool:

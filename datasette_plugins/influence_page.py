@@ -56,7 +56,7 @@ async def influence_page(request, datasette):
             if chosen is None:
                 return None
         in_scope = None if department is None else ids
-        answers = influence.influence_counts(conn, in_scope)
+        answers = influence.influence_counts(conn, in_scope, k if suppress else None)
         chosen_answers = influence.influence_counts(conn, [chosen.id]) if chosen else None
         synthetic_answers = influence.synthetic_answers(conn, in_scope)
         return results, chosen, answers, chosen_answers, synthetic_answers

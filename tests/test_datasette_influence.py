@@ -217,6 +217,16 @@ async def test_management_reads_the_influence_answers_through_the_small_value_la
     assert "Det jag tyckte spelade roll" not in (await get(site, "/-/medverkan/influence", "chef")).text
 
 
+def test_a_process_with_fewer_than_k_representative_answers_is_left_out_of_management_sums(influence_db):
+    """Process 1 has 3 answers, process 2 has 8: with k = 4 process 1 alone is a small cell
+    and cannot be pooled with another, so management's sum is process 2's; evaluators' is both."""
+    with connection(influence_db) as conn:
+        [protected] = influence.influence_counts(conn, k=4)
+        [everything] = influence.influence_counts(conn)
+    assert protected["counts"] == INFLUENCE_ANSWERS[2] and protected["partial"]
+    assert everything["counts"] == {2: 1, 4: 7, 5: 3}
+
+
 def test_a_small_funnel_count_is_not_shown_to_management_in_table_or_chart():
     view = influence_page._funnel(6, {"interviewed": 5, "finalist": 5, "appointed": 1}, "sv", 5, True, "t", "T")
     assert dict(view["rows"])["Fick tjänsten"] == "färre än 5"
