@@ -264,6 +264,7 @@ SWEDISH.update({
     "No ranking by the representatives: agreement cannot be computed.": "Brukarna har ingen rangordning: samstämmigheten kan inte beräknas.",
     "The representatives' own sense of influence": "Brukarnas egen upplevelse av inflytande",
     "Process by process": "Rekrytering för rekrytering",
+    "Parties that ranked in fewer than {k} processes are not shown": "Parter som rangordnade i färre än {k} rekryteringar visas inte",
     "Did it matter? Influence in this process": "Spelade det roll? Inflytandet i den här rekryteringen",
 })
 

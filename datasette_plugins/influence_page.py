@@ -119,8 +119,15 @@ def _overview_view(total, lang, k, suppress):
     parties = sorted(set(total.ranks) | set(total.agreement))
     ranks = [(p, total.mean_rank(p), len([r for r in total.ranks.get(p, []) if r is not None])) for p in parties if p in total.ranks]
     agreement = [(p, total.mean_w(p), len([w for w in total.agreement[p] if w is not None])) for p in sorted(total.agreement)]
+    left_out = []
+    if suppress:
+        # A party named in fewer than k processes (say, "HR-avdelningen" only in
+        # 2017) would show that process's own rank and W: leave it out.
+        left_out = sorted({p for p, _v, n in ranks + agreement if n < k})
+        ranks = [row for row in ranks if row[2] >= k]
+        agreement = [row for row in agreement if row[2] >= k]
     chart = _agreement_chart([(p, w) for p, w, _n in agreement], lang, "influence-all-w", _("Mean agreement with the representatives (Kendall's W)"))
-    return {"funnel": funnel, "ranks": ranks, "agreement": agreement, "agreement_chart": chart}
+    return {"funnel": funnel, "ranks": ranks, "agreement": agreement, "agreement_chart": chart, "left_out": left_out}
 
 
 def _answers_view(items, lang, k, suppress, suffix):

@@ -196,6 +196,10 @@ async def test_management_sees_only_the_aggregate_never_a_process(site, monkeypa
     }
     assert "HBG-2017-GR" not in page and "HBG-2024-XX" not in page
     assert (await get(site, "/-/medverkan/influence?process=1", "chef")).status_code == 403
+    # Only the representatives ranked in both processes; every other party in one:
+    # its mean rank or W would be that process's own, so it is named as left out, no figure.
+    assert "<td>0,25</td>" not in page and "Enhetschefer</th>" not in page
+    assert "Parter som rangordnade i färre än 2 rekryteringar visas inte" in page
 
 
 @pytest.mark.asyncio
