@@ -229,6 +229,44 @@ SWEDISH.update({
 })
 
 
+# The influence page ("did it matter?", influence_page.py).
+SWEDISH.update({
+    "Did it matter?": "Spelade det roll?",
+    "What became of the applicants the service-user representatives said yes to, how the appointed applicant was ranked by each party, and how far the representatives' ranking agreed with each other party's, next to the representatives' own sense of influence.": "Vad som hände med de sökande som brukarrepresentanterna sa ja till, hur den som fick tjänsten rangordnades av varje part och hur väl brukarnas rangordning stämde med de andra parternas, bredvid brukarnas egen upplevelse av inflytande.",
+    "\"Said yes to\": more than half of the representatives who rated the applicant gave 1 (yes) or 2 (yes with reservation) in the screening.": "”Sa ja till”: mer än hälften av de brukarrepresentanter som bedömde den sökande gav 1 (ja) eller 2 (ja med reservation) i urvalet.",
+    "Kendall's W runs from 0 (no agreement) to 1 (the same order), per pair of parties over the finalists both ranked.": "Kendalls W går från 0 (ingen samstämmighet) till 1 (samma ordning), per par av parter över de slutkandidater båda rangordnade.",
+    "Over all processes": "Över alla rekryteringar",
+    "Shown when at least {k} processes have screening or ranking data, so that no figure is one process's own outcome.": "Visas när minst {k} rekryteringar har urvals- eller rangordningsdata, så att ingen siffra är en enskild rekryterings utfall.",
+    "No screening or ranking data yet.": "Inga urvals- eller rangordningsdata ännu.",
+    "Processes with data": "Rekryteringar med data",
+    "Includes synthetic data.": "Innehåller syntetiska data.",
+    "The representatives' answers include synthetic data.": "Brukarnas svar innehåller syntetiska data.",
+    "synthetic data": "syntetiska data",
+    "real": "verkliga",
+    "Data": "Data",
+    "Counts from 1 to {m} are not shown.": "Antal från 1 till {m} visas inte.",
+    "What became of the applicants the representatives said yes to": "Vad som hände med de sökande brukarna sa ja till",
+    "Applicants": "Sökande",
+    "Number": "Antal",
+    "Said yes to by the representatives": "Brukarna sa ja till",
+    "Went to interview": "Gick till intervju",
+    "Reached the final round": "Kom till slutomgången",
+    "Were appointed": "Fick tjänsten",
+    "Appointed": "Fick tjänsten",
+    "The appointed applicant's mean rank with each party": "Medelrang för den som fick tjänsten, per part",
+    "The appointed applicant's rank with each party": "Rang för den som fick tjänsten, per part",
+    "Mean rank": "Medelrang",
+    "Mean agreement with the representatives (Kendall's W)": "Genomsnittlig samstämmighet med brukarna (Kendalls W)",
+    "Agreement with the representatives (Kendall's W)": "Samstämmighet med brukarna (Kendalls W)",
+    "Finalists compared": "Jämförda slutkandidater",
+    "No ranking by the representatives: agreement cannot be computed.": "Brukarna har ingen rangordning: samstämmigheten kan inte beräknas.",
+    "The representatives' own sense of influence": "Brukarnas egen upplevelse av inflytande",
+    "Process by process": "Rekrytering för rekrytering",
+    "Parties that ranked in fewer than {k} processes are not shown": "Parter som rangordnade i färre än {k} rekryteringar visas inte",
+    "Did it matter? Influence in this process": "Spelade det roll? Inflytandet i den här rekryteringen",
+})
+
+
 NARROW_NO_BREAK_SPACE = "\u202f"  # a thin space that never breaks a figure in two
 
 

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from datasette_plugins import access, config, described, hardening, i18n, landing, pages, queries
+from datasette_plugins import access, config, described, hardening, i18n, influence_page, landing, pages, queries
 
 
 @hookimpl
@@ -45,6 +45,7 @@ def register_routes(datasette):
         (r"^/$", landing.home),
         (r"^/-/medverkan/attitudes$", pages.attitudes),
         (r"^/-/medverkan/process/(?P<process_id>\d+)$", pages.process),
+        (r"^/-/medverkan/influence$", influence_page.influence_page),
         (r"^/-/medverkan/search$", pages.search),
         (r"^/-/medverkan/exports$", pages.exports_page),
         (r"^/-/medverkan/export/(?P<instrument_id>\d+)/(?P<kind>[a-z_]+\.[a-zA-Z]+)$", pages.export_file),
@@ -66,7 +67,7 @@ def menu_links(datasette, actor, request):
     _ = i18n.translator(i18n.language(request) if request else "sv")
     if not access.may_see_aggregates(actor):
         return [{"href": "/-/medverkan-login", "label": _("Sign in")}]
-    links = [{"href": "/-/medverkan/attitudes", "label": _("Attitudes")}]
+    links = [{"href": "/-/medverkan/attitudes", "label": _("Attitudes")}, {"href": "/-/medverkan/influence", "label": _("Influence")}]
     if access.has_full_access(actor):
         links += [
             {"href": "/-/medverkan/search", "label": _("Search free-text answers")},

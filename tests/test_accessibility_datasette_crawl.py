@@ -195,7 +195,7 @@ def test_every_page_a_role_reaches_passes_axe_and_reflows_at_320px(browser, data
 
 ONE_OF_EACH_TEMPLATE = [
     "/", "/medverkan", "/medverkan/answers", "/medverkan/processes/1", "/medverkan/wide_manager_v1",
-    "/medverkan/no_such_table", "/-/medverkan/exports", "/-/medverkan/process/1", "/-/medverkan-login?next=/",
+    "/medverkan/no_such_table", "/-/medverkan/exports", "/-/medverkan/process/1", "/-/medverkan/influence?process=1", "/-/medverkan-login?next=/",
 ]
 
 

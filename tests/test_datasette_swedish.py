@@ -163,7 +163,7 @@ async def test_home_suppresses_small_groups_for_management(ds):
 async def test_home_gives_evaluators_every_way_in(ds):
     response = await get(ds, "/")
     assert response.status_code == 200
-    for href in ("/-/medverkan/attitudes", "/-/medverkan/process/1", "/-/medverkan/process/1#rank-h",
+    for href in ("/-/medverkan/attitudes", "/-/medverkan/process/1", "/-/medverkan/influence", "/-/medverkan/influence?process=1",
                  "/-/medverkan/search", "/-/medverkan/exports", "/medverkan/questions", "/medverkan"):
         assert f'href="{href}"' in response.text, href
 
