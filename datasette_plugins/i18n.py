@@ -9,6 +9,10 @@ from __future__ import annotations
 SWEDISH = {
     "Compare two groups": "Jämför två grupper",
     "Compare": "Jämför",
+    "p method": "p-metod",
+    "exact": "exakt",
+    "asymptotic": "asymptotisk",
+    "p is exact (all ways to split the answers between the two groups, ties included) when n A × n B is at most 400, otherwise from the normal approximation with tie correction.": "p är exakt (alla sätt att fördela svaren mellan de två grupperna, lika värden medräknade) när n A × n B är högst 400, annars från normalapproximationen med korrektion för lika värden.",
     "Statement": "Påstående",
     "Both groups need answers.": "Båda grupperna behöver svar.",
     "Mann-Whitney U test per statement, two-sided, \"don't know\" left out. r is the effect size (about 0.1 small, 0.3 medium, 0.5 large); with few respondents even a large difference can be chance.": "Mann–Whitneys U-test per påstående, tvåsidigt, ”vet inte” utelämnat. r är effektstorleken (ungefär 0,1 liten, 0,3 medel, 0,5 stor); med få svarande kan även en stor skillnad vara slump.",
@@ -232,6 +236,15 @@ SWEDISH.update({
 
 
 NARROW_NO_BREAK_SPACE = "\u202f"  # a thin space that never breaks a figure in two
+
+
+def format_p(value, lang: str = "sv") -> str:
+    """A p-value with three decimals, but "< 0,001" below 0.0005: never "0,000", which reads as impossible."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if value < 0.0005:
+        return "< " + format_number(0.001, lang, 3)
+    return format_number(value, lang, 3)
 
 
 def format_number(value, lang: str = "sv", decimals: int | None = None) -> str:

@@ -8,8 +8,10 @@ Aggregates (all ignore NULL; Likert ones also ignore 9, "don't know"):
 * ``krippendorff_alpha(unit, rater, value[, level])`` — level nominal
   (default), ordinal or interval;
 * ``kendall_w(rater, item, rank)``;
-* ``mann_whitney(value, in_first_group)`` — JSON with u, p, n1, n2,
-  rank_biserial and r; read parts with ``json_extract``.
+* ``mann_whitney(value, in_first_group[, method])`` — JSON with u, p, method,
+  n1, n2, rank_biserial and r; read parts with ``json_extract``. method is
+  "auto" (default: the exact p when n1 * n2 <= 400, ties included, else the
+  normal approximation), "exact" or "asymptotic"; the JSON says which was used.
 
 Scalar: ``small_cell_k()`` — the configured suppression threshold, so
 canned queries for management suppress small cells in SQL;
@@ -81,7 +83,8 @@ class MannWhitney(_Collect):
     def compute(self, rows):
         first = [r[0] for r in rows if r[0] is not None and r[1]]
         second = [r[0] for r in rows if r[0] is not None and not r[1]]
-        result = stats.mann_whitney(first, second)
+        method = next((str(row[2]).lower() for row in rows if len(row) > 2 and row[2]), "auto")
+        result = stats.mann_whitney(first, second, method)
         return json.dumps(result) if result else None
 
 

@@ -11,6 +11,8 @@ import math
 from collections import Counter
 from collections import defaultdict
 
+from datasette_plugins import exact_rank_test
+
 DONT_KNOW = 9
 LIKERT_VALUES = range(1, 6)
 AGREE_VALUES = (4, 5)
@@ -163,21 +165,28 @@ def _tie_sizes(values):
     return [c for c in counts.values() if c > 1]
 
 
-def mann_whitney(first, second):
+def mann_whitney(first, second, method: str = "auto"):
     """Two-sided Mann-Whitney U for two samples of values (see :func:`mann_whitney_counts`)."""
-    return mann_whitney_counts(Counter(first), Counter(second))
+    return mann_whitney_counts(Counter(first), Counter(second), method)
 
 
-def mann_whitney_counts(first: dict, second: dict):
-    """Two-sided Mann-Whitney U from value -> count tables (normal approximation,
-    tie and continuity corrected).
+def mann_whitney_counts(first: dict, second: dict, method: str = "auto"):
+    """Two-sided Mann-Whitney U from value -> count tables.
+
+    ``method``: "exact" (the exact conditional permutation p, ties included,
+    see exact_rank_test.py), "asymptotic" (normal approximation, tie and
+    continuity corrected, as scipy's ``method="asymptotic"``) or "auto":
+    exact when n1 * n2 <= exact_rank_test.EXACT_MAX_PRODUCT. The result says
+    which was used under "method".
 
     Works on frequency tables, so comparing two groups of 300 000 Likert
     answers costs five steps, not a sort of 600 000 values: each value's
     tied answers share its mid-rank. Returns U for the first sample, the
-    p-value (as scipy's ``mannwhitneyu(method="asymptotic")``), the
+    two-sided p-value, the
     rank-biserial correlation and r = z / sqrt(N); None when a sample is empty.
     """
+    if method not in ("auto", "exact", "asymptotic"):
+        raise ValueError(f"unknown method: {method}")
     n1, n2 = sum(first.values()), sum(second.values())
     if not n1 or not n2:
         return None
@@ -198,7 +207,12 @@ def mann_whitney_counts(first: dict, second: dict):
         z = (max(u1, u2) - mu - 0.5) / math.sqrt(variance)
         p = min(1.0, math.erfc(max(z, 0) / math.sqrt(2)) if z > 0 else 1.0)
     signed_z = z if u1 >= mu else -z
+    if method == "auto":
+        method = "exact" if n1 * n2 <= exact_rank_test.EXACT_MAX_PRODUCT else "asymptotic"
+    if method == "exact":
+        p = exact_rank_test.exact_p(first, second)
     return {
+        "method": method,
         "u": u1,
         "p": p,
         "n1": n1,
