@@ -309,7 +309,7 @@ def ranking_table(conn, process_id):
     parties = list(dict.fromkeys(p for p, _, _ in rows))
     applicants = sorted({a for _, a, _ in rows})
     ranks = {(p, a): r for p, a, r in rows}
-    return parties, applicants, ranks, stats.kendall_w(rows)
+    return parties, applicants, ranks, stats.kendall_w_detail(rows)
 
 
 def response_counts(conn, process_id, lang="sv"):

@@ -196,13 +196,13 @@ async def process(request, datasette):
         return await _error(datasette, request, 404, _("Unknown process."))
     raters, applicants, ratings, screening_agreement = data["screening"]
     heat = charts.heat_map(applicants, raters, ratings, title=_("Screening of the qualified applicants (Table 2)"), chart_id="table-2")
-    parties, finalists, ranks, w = data["ranking"]
+    parties, finalists, ranks, concordance = data["ranking"]
     return await _render(
         datasette,
         request,
         "medverkan_process.html",
         dict(data, raters=raters, applicants=applicants, ratings=ratings, agreement=screening_agreement, heat=heat,
-             parties=parties, finalists=finalists, ranks=ranks, w=w),
+             parties=parties, finalists=finalists, ranks=ranks, concordance=concordance),
     )
 
 

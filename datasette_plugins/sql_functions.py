@@ -7,7 +7,8 @@ Aggregates (all ignore NULL; Likert ones also ignore 9, "don't know"):
   they run on ``answer_counts`` as well as on ``answers``;
 * ``krippendorff_alpha(unit, rater, value[, level])`` — level nominal
   (default), ordinal or interval;
-* ``kendall_w(rater, item, rank)``;
+* ``kendall_w(rater, item, rank)`` — every item anyone ranked counts; a
+  rater's unranked items share the last ranks (docs/statistics.md);
 * ``mann_whitney(value, in_first_group[, method])`` — JSON with u, p, method,
   n1, n2, rank_biserial and r; read parts with ``json_extract``. method is
   "auto" (default: the exact p when n1 * n2 <= 400, ties included, else the

@@ -114,33 +114,57 @@ def _distance(level, categories, n_c):
 
 
 def kendall_w(triples):
-    """Kendall's W (with tie correction) from (rater, item, rank) triples.
+    """Kendall's W (with tie correction) from (rater, item, rank) triples; see :func:`kendall_w_detail`."""
+    detail = kendall_w_detail(triples)
+    return detail["w"] if detail else None
 
-    Only items ranked by every rater count; ranks are re-ranked per rater so
-    that gaps (1, 2, 4) do not distort the sum.
+
+def kendall_w_detail(triples):
+    """Kendall's W with the raters and items it rests on, incomplete rankings included.
+
+    Every item anyone ranked counts, so no finalist is silently dropped.
+    A rater who ranked only some items is taken to place the others tied
+    last: they share the mean of the remaining ranks (k+1 .. n), and the tie
+    correction counts that tie. Each rater's own ranks are re-ranked first,
+    so gaps (1, 2, 4) do not distort the sums. W = 12 S / (m^2 (n^3 - n) -
+    m sum(t^3 - t)) (Kendall & Babington Smith 1939; Siegel & Castellan 1988,
+    ch. 9.4). Returns None with fewer than 2 raters or 2 items.
     """
     by_rater = defaultdict(dict)
     for rater, item, rank in triples:
         if rank is not None:
             by_rater[rater][item] = float(rank)
-    if len(by_rater) < 2:
-        return None
-    items = set.intersection(*(set(r) for r in by_rater.values()))
+    items = sorted({item for ranks in by_rater.values() for item in ranks}, key=str)
     n, m = len(items), len(by_rater)
-    if n < 2:
+    if m < 2 or n < 2:
         return None
     totals = defaultdict(float)
     ties = 0.0
-    for ranks in by_rater.values():
-        reranked = average_ranks([ranks[i] for i in sorted(items)])
-        for item, rank in zip(sorted(items), reranked):
-            totals[item] += rank
-        for size in _tie_sizes([ranks[i] for i in items]):
+    incomplete = {}
+    for rater, ranks in by_rater.items():
+        ranked = [i for i in items if i in ranks]
+        completed = dict(zip(ranked, average_ranks([ranks[i] for i in ranked])))
+        unranked = [i for i in items if i not in ranks]
+        if unranked:
+            incomplete[rater] = unranked
+            last = (len(ranked) + 1 + n) / 2
+            completed.update({i: last for i in unranked})
+        for item in items:
+            totals[item] += completed[item]
+        for size in _tie_sizes(list(completed.values())):
             ties += size**3 - size
     mean = m * (n + 1) / 2
     s = sum((t - mean) ** 2 for t in totals.values())
     denominator = m**2 * (n**3 - n) - m * ties
-    return 12 * s / denominator if denominator else None
+    return {
+        "w": 12 * s / denominator if denominator else None,
+        "m": m,
+        "n": n,
+        "raters": sorted(by_rater, key=str),
+        "items": items,
+        "incomplete": incomplete,
+        "chi2": m * (n - 1) * 12 * s / denominator if denominator else None,
+    }
 
 
 def average_ranks(values):
