@@ -7,6 +7,8 @@ Aggregates (all ignore NULL; Likert ones also ignore 9, "don't know"):
   they run on ``answer_counts`` as well as on ``answers``;
 * ``krippendorff_alpha(unit, rater, value[, level])`` — level nominal
   (default), ordinal or interval;
+* ``fleiss_kappa(unit, rater, value)``, ``percent_agreement(unit, rater, value)``
+  — units with fewer than two values are left out (agreement.py);
 * ``kendall_w(rater, item, rank)`` — every item anyone ranked counts; a
   rater's unranked items share the last ranks (docs/statistics.md);
 * ``mann_whitney(value, in_first_group[, method])`` — JSON with u, p, method,
@@ -27,7 +29,7 @@ import sqlite3
 
 from pluggy import HookimplMarker
 
-from datasette_plugins import config, disclosure, stats
+from datasette_plugins import agreement, config, disclosure, stats
 
 # Datasette's own marker (``datasette.hookimpl`` is this object's twin), made
 # here so the collector can import these functions without loading Datasette.
@@ -75,6 +77,16 @@ class KrippendorffAlpha(_Collect):
         return stats.krippendorff_alpha([row[:3] for row in rows], str(level).lower())
 
 
+class FleissKappa(_Collect):
+    def compute(self, rows):
+        return agreement.fleiss_kappa([row[:3] for row in rows])
+
+
+class PercentAgreement(_Collect):
+    def compute(self, rows):
+        return agreement.percent_agreement([row[:3] for row in rows])
+
+
 class KendallW(_Collect):
     def compute(self, rows):
         return stats.kendall_w(rows)
@@ -94,6 +106,8 @@ AGGREGATES = {
     "likert_mean": LikertMean,
     "likert_agree_share": LikertAgreeShare,
     "krippendorff_alpha": KrippendorffAlpha,
+    "fleiss_kappa": FleissKappa,
+    "percent_agreement": PercentAgreement,
     "kendall_w": KendallW,
     "mann_whitney": MannWhitney,
 }

@@ -156,3 +156,18 @@ def test_bootstrap_interval_agrees_with_an_independent_numpy_bootstrap(seed):
 )
 def test_each_alpha_gets_a_plain_language_reading(alpha, words):
     assert words in agreement.alpha_reading(alpha)
+
+
+def test_sql_functions_give_kappa_and_percent_agreement():
+    import sqlite3
+
+    from datasette_plugins import sql_functions
+
+    conn = sqlite3.connect(":memory:")
+    sql_functions.register_functions(conn)
+    conn.execute("create table ratings (unit, rater, value)")
+    triples = triples_from_counts(FLEISS_EXAMPLE) + [("alone", "r1", 3)]  # a unit with one rating is left out
+    conn.executemany("insert into ratings values (?, ?, ?)", triples)
+    kappa, share = conn.execute("select fleiss_kappa(unit, rater, value), percent_agreement(unit, rater, value) from ratings").fetchone()
+    assert kappa == pytest.approx(0.2099, abs=0.0005)
+    assert share == pytest.approx(0.378, abs=0.0005)
