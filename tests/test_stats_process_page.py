@@ -48,3 +48,15 @@ async def test_a_negative_alpha_is_read_as_disagreement_beyond_chance(ds):
     assert agreement.screening_agreement(table_2_triples())["alphas"]["ordinal"] < 0
     assert "mer oeniga än slumpen" in await page(ds)
     assert "disagree more than chance" in await page(ds, "en")
+
+
+async def test_canned_table_2_query_carries_interval_alpha_kappa_and_agreement(ds):
+    response = await ds.client.get(
+        "/medverkan/screening_table_2.json?process_id=1&_shape=objects", cookies=actor_cookie(ds, "eva", "evaluator")
+    )
+    assert response.status_code == 200
+    row = response.json()["rows"][0]
+    matrix = np.array([[TABLE_2[r][a] for a in sorted(TABLE_2["Brukare A"])] for r in sorted(TABLE_2)], dtype=float)
+    assert row["alpha_interval"] == pytest.approx(krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval"))
+    assert row["fleiss_kappa"] == pytest.approx(agreement.fleiss_kappa(table_2_triples()))
+    assert row["percent_agreement"] == pytest.approx(agreement.percent_agreement(table_2_triples()))
