@@ -21,7 +21,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from datasette_plugins import disclosure, stats
+from datasette_plugins import agreement, disclosure, stats
 
 SCALE = (1, 2, 3, 4, 5)
 
@@ -354,7 +354,7 @@ def theme_index(figures: list[ItemFigures]) -> dict:
 
 
 def screening_table(conn, process_id):
-    """Table 2: (raters, applicants, {(applicant, rater): rating}, alphas)."""
+    """Table 2: (raters, applicants, {(applicant, rater): rating}, agreement.screening_agreement(...))."""
     rows = conn.execute(
         "select rater, applicant, rating from screening_ratings where process_id = ? order by applicant, rater",
         [process_id],
@@ -363,8 +363,7 @@ def screening_table(conn, process_id):
     applicants = sorted({a for _, a, _ in rows})
     ratings = {(a, r): v for r, a, v in rows}
     triples = [(a, r, v) for r, a, v in rows]
-    alphas = {level: stats.krippendorff_alpha(triples, level) for level in ("ordinal", "nominal")}
-    return raters, applicants, ratings, alphas
+    return raters, applicants, ratings, agreement.screening_agreement(triples)
 
 
 def ranking_table(conn, process_id):
@@ -374,7 +373,7 @@ def ranking_table(conn, process_id):
     parties = list(dict.fromkeys(p for p, _, _ in rows))
     applicants = sorted({a for _, a, _ in rows})
     ranks = {(p, a): r for p, a, r in rows}
-    return parties, applicants, ranks, stats.kendall_w(rows)
+    return parties, applicants, ranks, stats.kendall_w_detail(rows)
 
 
 def response_counts(conn, process_id, lang="sv"):

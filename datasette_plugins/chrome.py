@@ -67,6 +67,12 @@ def cell(context, value, raw=None, column=""):
 
 
 @pass_context
+def p_value(context, value):
+    """A p-value in the reader's format, "< 0,001" rather than "0,000"."""
+    return i18n.format_p(value, _lang(context))
+
+
+@pass_context
 def one_language(context, text):
     """metadata.yml writes titles and descriptions "svenska / English": show the reader's half.
 
@@ -83,6 +89,7 @@ def one_language(context, text):
 @hookimpl
 def prepare_jinja2_environment(env, datasette):
     env.filters["num"] = number
+    env.filters["pval"] = p_value
     env.filters["cell"] = cell
     env.filters["one_lang"] = one_language
     env.globals["_m"] = translate

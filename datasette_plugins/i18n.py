@@ -9,6 +9,10 @@ from __future__ import annotations
 SWEDISH = {
     "Compare two groups": "Jämför två grupper",
     "Compare": "Jämför",
+    "p method": "p-metod",
+    "exact": "exakt",
+    "asymptotic": "asymptotisk",
+    "p is exact (all ways to split the answers between the two groups, ties included) when n A × n B is at most 400, otherwise from the normal approximation with tie correction.": "p är exakt (alla sätt att fördela svaren mellan de två grupperna, lika värden medräknade) när n A × n B är högst 400, annars från normalapproximationen med korrektion för lika värden.",
     "Statement": "Påstående",
     "Both groups need answers.": "Båda grupperna behöver svar.",
     "Mann-Whitney U test per statement, two-sided, \"don't know\" left out. r is the effect size (about 0.1 small, 0.3 medium, 0.5 large); with few respondents even a large difference can be chance.": "Mann–Whitneys U-test per påstående, tvåsidigt, ”vet inte” utelämnat. r är effektstorleken (ungefär 0,1 liten, 0,3 medel, 0,5 stor); med få svarande kan även en stor skillnad vara slump.",
@@ -38,12 +42,39 @@ SWEDISH = {
     "Applicant": "Sökande",
     "Rater": "Bedömare",
     "Krippendorff's alpha": "Krippendorffs alfa",
+    "interval": "intervall",
+    "Agreement among the representatives": "Överensstämmelse mellan brukarrepresentanterna",
+    "Statistic": "Mått",
+    "Value": "Värde",
+    "95 % confidence interval": "95 % konfidensintervall",
+    "Raters": "Bedömare",
+    "Applicants": "Sökande",
+    "What it means": "Vad det betyder",
+    "to": "till",
+    "none": "inga",
+    "Fleiss' kappa": "Fleiss kappa",
+    "Percent agreement": "Andel överensstämmelse",
+    "Raters used": "Bedömare som ingår",
+    "Applicants left out (fewer than two ratings)": "Sökande som utelämnats (färre än två bedömningar)",
+    "Like alpha, nominal: 0 is chance level, 1 full agreement, below 0 disagreement beyond chance.": "Som alfa, nominal: 0 är slumpens nivå, 1 full överensstämmelse, under 0 mer oenighet än slumpen ger.",
+    "Share of rater pairs giving an applicant the same value; not corrected for chance.": "Andel par av bedömare som gav en sökande samma värde; inte korrigerad för slump.",
+    "Alpha of 0.8 or more can be relied on, 0.667 to 0.8 allows tentative conclusions (Krippendorff 2004). The interval is a percentile bootstrap: {n} resamples of the applicants with replacement, the same seed on every load.": "Ett alfa på 0,8 eller mer går att lita på, 0,667–0,8 räcker för försiktiga slutsatser (Krippendorff 2004). Intervallet är ett percentil-bootstrapintervall: {n} omdragningar av de sökande med återläggning, samma startvärde vid varje visning.",
+    "Alpha cannot be computed: the raters used only one value, or too few units have two ratings.": "Alfa kan inte beräknas: bedömarna använde bara ett värde, eller för få sökande har två bedömningar.",
+    "Below zero: the raters disagree more than chance would make them.": "Under noll: bedömarna är mer oeniga än slumpen skulle göra dem.",
+    "Below 0.667: agreement too weak to rely on (Krippendorff's lowest threshold for tentative conclusions).": "Under 0,667: för svag överensstämmelse att lita på (Krippendorffs lägsta gräns för försiktiga slutsatser).",
+    "Between 0.667 and 0.8: enough only for tentative conclusions.": "Mellan 0,667 och 0,8: räcker bara för försiktiga slutsatser.",
+    "0.8 or above: the raters agree reliably.": "0,8 eller mer: bedömarna är tillförlitligt eniga.",
     "ordinal": "ordinal",
     "nominal": "nominal",
     "not computable": "kan inte beräknas",
     "Finalists ranked by each party": "Slutkandidaternas rangordning per part",
     "Party": "Part",
     "Kendall's W": "Kendalls W",
+    "{m} parties, {n} finalists": "{m} parter, {n} slutkandidater",
+    "Ranked only some finalists (the others count as tied last)": "Rangordnade bara några slutkandidater (de övriga räknas som delad sista plats)",
+    "not": "inte",
+    "Every party ranked every finalist.": "Varje part rangordnade alla slutkandidater.",
+    "W is 0 when the parties' rankings are unrelated and 1 when they all rank alike.": "W är 0 när parternas rangordningar saknar samband och 1 när alla rangordnar lika.",
     "Rank": "Rang",
     "Responses by group": "Svar per grupp",
     "Response rates need invitation counts, which only the collector holds: see the coordinator's process page.": "Svarsfrekvenser kräver antal inbjudna, som bara insamlingsverktyget har: se samordnarens sida för rekryteringen.",
@@ -268,6 +299,15 @@ SWEDISH.update({
 
 
 NARROW_NO_BREAK_SPACE = "\u202f"  # a thin space that never breaks a figure in two
+
+
+def format_p(value, lang: str = "sv") -> str:
+    """A p-value with three decimals, but "< 0,001" below 0.0005: never "0,000", which reads as impossible."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if value < 0.0005:
+        return "< " + format_number(0.001, lang, 3)
+    return format_number(value, lang, 3)
 
 
 def format_number(value, lang: str = "sv", decimals: int | None = None) -> str:

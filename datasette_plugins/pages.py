@@ -201,15 +201,15 @@ async def process(request, datasette):
     data = await database.execute_fn(compute)
     if data is None:
         return await _error(datasette, request, 404, _("Unknown process."))
-    raters, applicants, ratings, alphas = data["screening"]
+    raters, applicants, ratings, screening_agreement = data["screening"]
     heat = charts.heat_map(applicants, raters, ratings, title=_("Screening of the qualified applicants (Table 2)"), chart_id="table-2")
-    parties, finalists, ranks, w = data["ranking"]
+    parties, finalists, ranks, concordance = data["ranking"]
     return await _render(
         datasette,
         request,
         "medverkan_process.html",
-        dict(data, raters=raters, applicants=applicants, ratings=ratings, alphas=alphas, heat=heat,
-             parties=parties, finalists=finalists, ranks=ranks, w=w),
+        dict(data, raters=raters, applicants=applicants, ratings=ratings, agreement=screening_agreement, heat=heat,
+             parties=parties, finalists=finalists, ranks=ranks, concordance=concordance),
     )
 
 

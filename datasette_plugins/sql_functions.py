@@ -7,9 +7,14 @@ Aggregates (all ignore NULL; Likert ones also ignore 9, "don't know"):
   they run on ``answer_counts`` as well as on ``answers``;
 * ``krippendorff_alpha(unit, rater, value[, level])`` — level nominal
   (default), ordinal or interval;
-* ``kendall_w(rater, item, rank)``;
-* ``mann_whitney(value, in_first_group)`` — JSON with u, p, n1, n2,
-  rank_biserial and r; read parts with ``json_extract``.
+* ``fleiss_kappa(unit, rater, value)``, ``percent_agreement(unit, rater, value)``
+  — units with fewer than two values are left out (agreement.py);
+* ``kendall_w(rater, item, rank)`` — every item anyone ranked counts; a
+  rater's unranked items share the last ranks (docs/statistics.md);
+* ``mann_whitney(value, in_first_group[, method])`` — JSON with u, p, method,
+  n1, n2, rank_biserial and r; read parts with ``json_extract``. method is
+  "auto" (default: the exact p when n1 * n2 <= 400, ties included, else the
+  normal approximation), "exact" or "asymptotic"; the JSON says which was used.
 
 Scalar: ``small_cell_k()`` — the configured suppression threshold, so
 canned queries for management suppress small cells in SQL;
@@ -24,7 +29,7 @@ import sqlite3
 
 from pluggy import HookimplMarker
 
-from datasette_plugins import config, disclosure, stats
+from datasette_plugins import agreement, config, disclosure, stats
 
 # Datasette's own marker (``datasette.hookimpl`` is this object's twin), made
 # here so the collector can import these functions without loading Datasette.
@@ -72,6 +77,16 @@ class KrippendorffAlpha(_Collect):
         return stats.krippendorff_alpha([row[:3] for row in rows], str(level).lower())
 
 
+class FleissKappa(_Collect):
+    def compute(self, rows):
+        return agreement.fleiss_kappa([row[:3] for row in rows])
+
+
+class PercentAgreement(_Collect):
+    def compute(self, rows):
+        return agreement.percent_agreement([row[:3] for row in rows])
+
+
 class KendallW(_Collect):
     def compute(self, rows):
         return stats.kendall_w(rows)
@@ -81,7 +96,8 @@ class MannWhitney(_Collect):
     def compute(self, rows):
         first = [r[0] for r in rows if r[0] is not None and r[1]]
         second = [r[0] for r in rows if r[0] is not None and not r[1]]
-        result = stats.mann_whitney(first, second)
+        method = next((str(row[2]).lower() for row in rows if len(row) > 2 and row[2]), "auto")
+        result = stats.mann_whitney(first, second, method)
         return json.dumps(result) if result else None
 
 
@@ -90,6 +106,8 @@ AGGREGATES = {
     "likert_mean": LikertMean,
     "likert_agree_share": LikertAgreeShare,
     "krippendorff_alpha": KrippendorffAlpha,
+    "fleiss_kappa": FleissKappa,
+    "percent_agreement": PercentAgreement,
     "kendall_w": KendallW,
     "mann_whitney": MannWhitney,
 }

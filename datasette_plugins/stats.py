@@ -11,6 +11,8 @@ import math
 from collections import Counter
 from collections import defaultdict
 
+from datasette_plugins import exact_rank_test
+
 DONT_KNOW = 9
 LIKERT_VALUES = range(1, 6)
 AGREE_VALUES = (4, 5)
@@ -112,33 +114,57 @@ def _distance(level, categories, n_c):
 
 
 def kendall_w(triples):
-    """Kendall's W (with tie correction) from (rater, item, rank) triples.
+    """Kendall's W (with tie correction) from (rater, item, rank) triples; see :func:`kendall_w_detail`."""
+    detail = kendall_w_detail(triples)
+    return detail["w"] if detail else None
 
-    Only items ranked by every rater count; ranks are re-ranked per rater so
-    that gaps (1, 2, 4) do not distort the sum.
+
+def kendall_w_detail(triples):
+    """Kendall's W with the raters and items it rests on, incomplete rankings included.
+
+    Every item anyone ranked counts, so no finalist is silently dropped.
+    A rater who ranked only some items is taken to place the others tied
+    last: they share the mean of the remaining ranks (k+1 .. n), and the tie
+    correction counts that tie. Each rater's own ranks are re-ranked first,
+    so gaps (1, 2, 4) do not distort the sums. W = 12 S / (m^2 (n^3 - n) -
+    m sum(t^3 - t)) (Kendall & Babington Smith 1939; Siegel & Castellan 1988,
+    ch. 9.4). Returns None with fewer than 2 raters or 2 items.
     """
     by_rater = defaultdict(dict)
     for rater, item, rank in triples:
         if rank is not None:
             by_rater[rater][item] = float(rank)
-    if len(by_rater) < 2:
-        return None
-    items = set.intersection(*(set(r) for r in by_rater.values()))
+    items = sorted({item for ranks in by_rater.values() for item in ranks}, key=str)
     n, m = len(items), len(by_rater)
-    if n < 2:
+    if m < 2 or n < 2:
         return None
     totals = defaultdict(float)
     ties = 0.0
-    for ranks in by_rater.values():
-        reranked = average_ranks([ranks[i] for i in sorted(items)])
-        for item, rank in zip(sorted(items), reranked):
-            totals[item] += rank
-        for size in _tie_sizes([ranks[i] for i in items]):
+    incomplete = {}
+    for rater, ranks in by_rater.items():
+        ranked = [i for i in items if i in ranks]
+        completed = dict(zip(ranked, average_ranks([ranks[i] for i in ranked])))
+        unranked = [i for i in items if i not in ranks]
+        if unranked:
+            incomplete[rater] = unranked
+            last = (len(ranked) + 1 + n) / 2
+            completed.update({i: last for i in unranked})
+        for item in items:
+            totals[item] += completed[item]
+        for size in _tie_sizes(list(completed.values())):
             ties += size**3 - size
     mean = m * (n + 1) / 2
     s = sum((t - mean) ** 2 for t in totals.values())
     denominator = m**2 * (n**3 - n) - m * ties
-    return 12 * s / denominator if denominator else None
+    return {
+        "w": 12 * s / denominator if denominator else None,
+        "m": m,
+        "n": n,
+        "raters": sorted(by_rater, key=str),
+        "items": items,
+        "incomplete": incomplete,
+        "chi2": m * (n - 1) * 12 * s / denominator if denominator else None,
+    }
 
 
 def average_ranks(values):
@@ -163,21 +189,28 @@ def _tie_sizes(values):
     return [c for c in counts.values() if c > 1]
 
 
-def mann_whitney(first, second):
+def mann_whitney(first, second, method: str = "auto"):
     """Two-sided Mann-Whitney U for two samples of values (see :func:`mann_whitney_counts`)."""
-    return mann_whitney_counts(Counter(first), Counter(second))
+    return mann_whitney_counts(Counter(first), Counter(second), method)
 
 
-def mann_whitney_counts(first: dict, second: dict):
-    """Two-sided Mann-Whitney U from value -> count tables (normal approximation,
-    tie and continuity corrected).
+def mann_whitney_counts(first: dict, second: dict, method: str = "auto"):
+    """Two-sided Mann-Whitney U from value -> count tables.
+
+    ``method``: "exact" (the exact conditional permutation p, ties included,
+    see exact_rank_test.py), "asymptotic" (normal approximation, tie and
+    continuity corrected, as scipy's ``method="asymptotic"``) or "auto":
+    exact when n1 * n2 <= exact_rank_test.EXACT_MAX_PRODUCT. The result says
+    which was used under "method".
 
     Works on frequency tables, so comparing two groups of 300 000 Likert
     answers costs five steps, not a sort of 600 000 values: each value's
     tied answers share its mid-rank. Returns U for the first sample, the
-    p-value (as scipy's ``mannwhitneyu(method="asymptotic")``), the
+    two-sided p-value, the
     rank-biserial correlation and r = z / sqrt(N); None when a sample is empty.
     """
+    if method not in ("auto", "exact", "asymptotic"):
+        raise ValueError(f"unknown method: {method}")
     n1, n2 = sum(first.values()), sum(second.values())
     if not n1 or not n2:
         return None
@@ -198,7 +231,12 @@ def mann_whitney_counts(first: dict, second: dict):
         z = (max(u1, u2) - mu - 0.5) / math.sqrt(variance)
         p = min(1.0, math.erfc(max(z, 0) / math.sqrt(2)) if z > 0 else 1.0)
     signed_z = z if u1 >= mu else -z
+    if method == "auto":
+        method = "exact" if n1 * n2 <= exact_rank_test.EXACT_MAX_PRODUCT else "asymptotic"
+    if method == "exact":
+        p = exact_rank_test.exact_p(first, second)
     return {
+        "method": method,
         "u": u1,
         "p": p,
         "n1": n1,

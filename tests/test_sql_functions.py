@@ -181,8 +181,9 @@ def test_kendall_w_with_ties_matches_friedman(conn):
 def test_mann_whitney_matches_scipy(conn, first, second):
     conn.executemany("insert into scores values (?, 1)", [(v,) for v in first])
     conn.executemany("insert into scores values (?, 0)", [(v,) for v in second])
-    (result,) = conn.execute("select mann_whitney(value, grp) from scores").fetchone()
+    (result,) = conn.execute("select mann_whitney(value, grp, 'asymptotic') from scores").fetchone()
     result = json.loads(result)
+    assert result["method"] == "asymptotic"
     expected = scipy_stats.mannwhitneyu(first, second, alternative="two-sided", method="asymptotic")
     assert result["u"] == pytest.approx(expected.statistic)
     assert result["p"] == pytest.approx(expected.pvalue)
