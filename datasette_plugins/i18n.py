@@ -29,6 +29,7 @@ SWEDISH = {
     "Mean": "Medelvärde",
     "Median": "Median",
     "Agree (4-5)": "Instämmer (4–5)",
+    "Agree": "Instämmer",
     "Don't know": "Vet inte",
     "fewer than {k}": "färre än {k}",
     "Share who agree per theme and group (4–5 on the scale, % of everyone who answered)": "Andel som instämmer per tema och grupp (4–5 på skalan, % av alla som svarade)",

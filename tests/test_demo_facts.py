@@ -194,15 +194,17 @@ def test_the_representatives_ranking_matched_another_partys(served):
 def test_the_hire_is_still_in_post_six_months_later(served):
     """"Sedan november 2017 är [...] ny verksamhetschef för Gemensamma resurser."
     (003), talking about her first half year: she has not left, and answers
-    about six months after starting."""
+    the six-month follow-up. (The served database keeps no answer date finer
+    than the process's year, docs/privacy.md, so the May 2018 timing is not
+    checked here.)"""
     assert answers_to(served, "still_in_post") == [YES]
     assert answers_to(served, "left_post_reason") == []
-    dates = served.execute(
-        "select submitted_on from responses r join processes p on p.id = r.process_id "
+    followups = served.execute(
+        "select count(*) from responses r join processes p on p.id = r.process_id "
         "where p.code = ? and r.group_key = 'hired_followup'",
         [CASE_CODE],
-    ).fetchall()
-    assert [date[:7] for (date,) in dates] == ["2018-05"]
+    ).fetchone()[0]
+    assert followups == 1
 
 
 def test_the_hire_has_been_in_contact_with_the_representatives(served):

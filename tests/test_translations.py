@@ -38,7 +38,7 @@ KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None, "ngett
 # Words Swedish writes exactly as English does.
 SAME_IN_BOTH = {
     "Pseudonym", "Version", "Process", "Problem", "Status", "Medverkan", "Svenska", "English", "OK", "CSV", "E-post",
-    "Variant: %(name)s",
+    "Variant: %(name)s", "XLSForm", "version", "version %(n)s", "%(num)s person", "%(field)s: %(message)s",
 }
 
 
@@ -162,7 +162,7 @@ def crawl(client, start: list[str], limit: int = 60) -> dict[str, set[str]]:
         path = queue.pop(0)
         if path in seen or SKIP_PATHS.search(urlsplit(path).path):
             continue
-        response = client.get(path, query_string={"lang": "sv"})
+        response = client.get(path + ("&" if "?" in path else "?") + "lang=sv")
         if response.status_code != 200 or not response.mimetype == "text/html":
             seen[path] = set()
             continue
@@ -178,7 +178,7 @@ def crawl(client, start: list[str], limit: int = 60) -> dict[str, set[str]]:
 def english_texts(client, paths) -> dict[str, set[str]]:
     pages = {}
     for path in paths:
-        response = client.get(path, query_string={"lang": "en"})
+        response = client.get(path + ("&" if "?" in path else "?") + "lang=en")
         pages[path] = visible(response.get_data(as_text=True))[0] if response.status_code == 200 else set()
     client.get("/", query_string={"lang": "sv"})
     return pages
