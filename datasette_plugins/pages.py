@@ -7,12 +7,14 @@ Datasette, on its read-only connections.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from datasette.utils.asgi import Response
 
 from datasette_plugins import access, aggregates, charts, config, disclosure, exports, i18n, scope, sql_functions, stats
+from research import wide as research_wide
 
 
 def _database(datasette):
@@ -259,6 +261,41 @@ EXPORT_KINDS = {
     "labels.sps": ("text/plain; charset=utf-8", lambda conn, i, lang: exports.spss_syntax(conn, i, lang)),
     "labels.R": ("text/plain; charset=utf-8", lambda conn, i, lang: exports.r_labels(conn, i, lang)),
 }
+
+
+RESEARCH_TYPES = {
+    "sav": "application/x-spss-sav",
+    "dta": "application/x-stata-dta",
+    "csv": "text/csv; charset=utf-8",
+    "excel.csv": "text/csv; charset=utf-8",
+}
+
+
+async def research_file(request, datasette):
+    """An instrument version's wide file from ``research/`` (.sav, .dta, CSV, Swedish-Excel CSV).
+
+    Text response keys (never the stored 62-bit id), process code, department
+    and year on every row, one column per applicant; the same files as
+    ``medverkan research export``. Written in a worker thread: pyreadstat
+    needs a path and a file can take seconds at research scale.
+    """
+    if not access.has_full_access(request.actor):
+        return await _deny(request, datasette)
+    kind = request.url_vars["kind"]
+    instrument_id = _storable_id(request.url_vars["instrument_id"])
+    if kind not in RESEARCH_TYPES:
+        return await _error(datasette, request, 404)
+    lang = i18n.language(request)
+    path = _database(datasette).path
+    made = await asyncio.get_running_loop().run_in_executor(
+        None, lambda: research_wide.instrument_file(path, instrument_id, kind, lang=lang)
+    )
+    if made is None:
+        return await _error(datasette, request, 404)
+    name, body = made
+    response = Response(body, content_type=RESEARCH_TYPES[kind])
+    response.headers["content-disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 async def export_file(request, datasette):

@@ -49,6 +49,7 @@ def register_routes(datasette):
         (r"^/-/medverkan/search$", pages.search),
         (r"^/-/medverkan/exports$", pages.exports_page),
         (r"^/-/medverkan/export/(?P<instrument_id>\d+)/(?P<kind>[a-z_]+\.[a-zA-Z]+)$", pages.export_file),
+        (r"^/-/medverkan/research/(?P<instrument_id>\d+)/(?P<kind>sav|dta|csv|excel\.csv)$", pages.research_file),
     ]
 
 

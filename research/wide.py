@@ -92,3 +92,42 @@ def export_wide(
     finally:
         conn.close()
     return written
+
+
+# One instrument version's research file, for a download link (Datasette's
+# exports page). Extension -> (formats for write_one, Swedish-Excel dialect).
+INSTRUMENT_FILES = {
+    "sav": ("sav", False),
+    "dta": ("dta", False),
+    "csv": ("csv", False),
+    "excel.csv": ("csv", True),
+}
+
+
+def instrument_file(served_path: str, instrument_id: int, kind: str, *, lang: str = "sv") -> tuple[str, bytes] | None:
+    """(file name, bytes) of one instrument version's wide file, or None if it has no answers.
+
+    The same rows and keys as ``export_wide`` (random text response keys drawn
+    anew for this download, so two downloads cannot be joined on them), written
+    to a temporary folder because pyreadstat writes only to paths.
+    """
+    import tempfile
+
+    fmt, excel = INSTRUMENT_FILES[kind]
+    conn = source.open_served(served_path)
+    try:
+        try:
+            info = source.instrument(conn, instrument_id)
+        except LookupError:
+            return None
+        if conn.execute("select 1 from responses where instrument_id = ? limit 1", [instrument_id]).fetchone() is None:
+            return None
+        variables = source.wide_variables(conn, instrument_id)
+        rows = source.wide_rows(conn, instrument_id, variables, ExportKeys())
+        stem = f"{info['key']}_v{info['version']}"
+        title = info["title_en"] if lang == "en" else info["title_sv"]
+        with tempfile.TemporaryDirectory(prefix="medverkan-export-") as folder:
+            (path,) = write_one(Path(folder), stem, variables, rows, formats=(fmt,), excel=excel, lang=lang, title=title)
+            return path.name, path.read_bytes()
+    finally:
+        conn.close()

@@ -106,7 +106,7 @@ def same_origin_pages(page, origin: str) -> list[tuple[str, tuple]]:
         parsed = urllib.parse.urlparse(href)
         if f"{parsed.scheme}://{parsed.netloc}" != origin:
             continue
-        if parsed.path.endswith(SKIPPED_SUFFIXES) or "/export/" in parsed.path or "_format=" in parsed.query:
+        if parsed.path.endswith(SKIPPED_SUFFIXES) or "/export/" in parsed.path or "/research/" in parsed.path or "_format=" in parsed.query:
             continue
         if parsed.path == "/-/medverkan/language":  # a redirect back to the page, in the other language
             continue
