@@ -217,7 +217,7 @@ SWEDISH.update({
     "How the people who took part in recruitments with service-user involvement answered, theme by theme: the share who agree (4 or 5 on the five-point scale) of everyone who answered the theme's statements. The same figures follow each chart as a table.": "Så svarade de som deltog i rekryteringar med brukarmedverkan, tema för tema: andelen som instämmer (4 eller 5 på den femgradiga skalan) av alla som svarade på temats påståenden. Samma siffror står i en tabell efter varje diagram.",
     "On this page": "På den här sidan",
     "In short: share who agree per theme and group": "I korthet: andel som instämmer per tema och grupp",
-    "0 = everyone strongly disagrees, 50 = neither, 100 = everyone strongly agrees. – = too few answers to show.": "0 = alla instämmer inte alls, 50 = varken eller, 100 = alla instämmer helt. – = för få svar för att visa.",
+    "Per cent who agree (4 or 5) of everyone in the group who answered the theme. – = too few answers to show.": "Procent som instämmer (4 eller 5) av alla i gruppen som svarade på temat. – = för få svar för att visa.",
     "Theme by theme": "Tema för tema",
     "What is not shown, and why": "Det som inte visas, och varför",
     "Latest processes": "Senaste rekryteringarna",
