@@ -41,11 +41,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from collector.invitations import create_invitation  # noqa: E402
 from collector.db import connect  # noqa: E402
-from collector.respondent.submission import reserve  # noqa: E402
 from collector.demo.case import CASE_CODE  # noqa: E402
 from collector.demo.case import run_demo  # noqa: E402
+from collector.invitations import create_invitation  # noqa: E402
+from collector.respondent.submission import reserve  # noqa: E402
 from tests.fixtures.servers import start_gunicorn  # noqa: E402
 from tests.fixtures.servers import wait_until_up  # noqa: E402
 from tests.http_respondent import Respondent  # noqa: E402
@@ -94,7 +94,9 @@ def medverkan_sessions(server_url, served, contacts, count):
     template = Respondent(server_url, f"/s/{token}")
     template.answer_all_pages()
     template.close()
-    invitation_id = contacts_db.execute("select id from invitations where token_hash = (select token_hash from invitations order by id desc limit 1)").fetchone()[0]
+    invitation_id = contacts_db.execute(
+        "select id from invitations where token_hash = (select token_hash from invitations order by id desc limit 1)"
+    ).fetchone()[0]
     page, data_json, language = contacts_db.execute(
         "select page, data_json, language from drafts where invitation_id = ?", [invitation_id]
     ).fetchone()
@@ -248,7 +250,10 @@ def run_load(server_url, path, sessions, connections):
     def pct(p):
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
-    return {"rps": counts["acks"] / elapsed, "p50": pct(0.50), "p99": pct(0.99), "acks": counts["acks"], "errors": counts["errors"], "seconds": elapsed}
+    return {
+        "rps": counts["acks"] / elapsed, "p50": pct(0.50), "p99": pct(0.99),
+        "acks": counts["acks"], "errors": counts["errors"], "seconds": elapsed,
+    }
 
 
 def count_rows(path, table):

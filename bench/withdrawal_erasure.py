@@ -56,7 +56,8 @@ def generate(path: str, responses: int, seed: int = 10) -> None:
         for item, question_id in enumerate(text_questions):
             text = " ".join(rng.choice(vocabulary) for _ in range(20))
             conn.execute(
-                "insert into answers (rowid, response_id, question_id, item, value_text, process_id, group_key) values (?, ?, ?, ?, ?, 1, ?)",
+                "insert into answers (rowid, response_id, question_id, item, value_text, process_id, group_key) "
+                "values (?, ?, ?, ?, ?, 1, ?)",
                 [rng.getrandbits(62), response_id, question_id, str(item), text, group_key],
             )
     conn.execute("COMMIT")

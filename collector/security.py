@@ -205,7 +205,10 @@ def _messages():
     return {
         400: (
             _("The request could not be understood"),
-            _("Something in what was sent was not valid. If you were filling in a form, go back and try again: your answers on earlier pages are saved."),
+            _(
+                "Something in what was sent was not valid. "
+                "If you were filling in a form, go back and try again: your answers on earlier pages are saved."
+            ),
         ),
         403: (
             _("You do not have access to this page"),

@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
-from datasette_plugins import agreement, disclosure, stats
+from datasette_plugins import agreement
+from datasette_plugins import disclosure
+from datasette_plugins import stats
 
 SCALE = (1, 2, 3, 4, 5)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import textwrap
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+from markupsafe import escape
 
 LIKERT_COLOURS = {1: "#b2182b", 2: "#ef8a62", 3: "#d9d9d9", 4: "#67a9cf", 5: "#2166ac"}
 RATING_COLOURS = {1: "#2166ac", 2: "#92c5de", 3: "#f4a582", 4: "#b2182b"}

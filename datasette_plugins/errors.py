@@ -12,9 +12,11 @@ SQL, 500s) are left to Datasette, whose message the template shows.
 from __future__ import annotations
 
 from datasette import hookimpl
-from datasette.utils.asgi import Base400, Response
+from datasette.utils.asgi import Base400
+from datasette.utils.asgi import Response
 
-from datasette_plugins import bad_addresses, i18n
+from datasette_plugins import bad_addresses
+from datasette_plugins import i18n
 
 FRIENDLY_STATUSES = (403, 404)
 

@@ -12,6 +12,10 @@ from __future__ import annotations
 import csv
 import io
 
+# One CSV-injection rule for every file a person can download: research.safe_csv.
+from research.safe_csv import DANGEROUS_PREFIXES  # noqa: F401  (re-exported for the CSV guard and tests)
+from research.safe_csv import neutralise
+
 FIXED_VARIABLES = [
     ("response_id", "Svarets slumpmässiga id", "Random response id"),
     ("process_id", "Rekryteringens id", "Recruitment process id"),
@@ -20,7 +24,6 @@ FIXED_VARIABLES = [
     ("submitted_on", "Insamlingsår (året för processens första svar)", "Collection year (the year of the process's first response)"),
     ("is_synthetic", "1 = syntetiskt demosvar", "1 = synthetic demo response"),
 ]
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CODEBOOK_FIELDS = [
     "instrument",
     "version",
@@ -33,13 +36,6 @@ CODEBOOK_FIELDS = [
     "text_en",
     "values",
 ]
-
-
-def neutralise(cell):
-    """Stop spreadsheets from running a cell as a formula (CSV injection)."""
-    if isinstance(cell, str) and cell.startswith(DANGEROUS_PREFIXES):
-        return "'" + cell
-    return cell
 
 
 def instrument(conn, instrument_id: int) -> dict | None:

@@ -26,7 +26,9 @@ alike, so nothing added later can forget it:
 
 from __future__ import annotations
 
-from datasette_plugins import config, csp, csv_guard
+from datasette_plugins import config
+from datasette_plugins import csp
+from datasette_plugins import csv_guard
 
 STATIC_PREFIXES = ("/-/static/", "/-/static-plugins/")
 OWN_PAGES_PREFIX = "/-/medverkan"

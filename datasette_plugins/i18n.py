@@ -12,10 +12,18 @@ SWEDISH = {
     "p method": "p-metod",
     "exact": "exakt",
     "asymptotic": "asymptotisk",
-    "p is exact (all ways to split the answers between the two groups, ties included) when n A × n B is at most 400, otherwise from the normal approximation with tie correction.": "p är exakt (alla sätt att fördela svaren mellan de två grupperna, lika värden medräknade) när n A × n B är högst 400, annars från normalapproximationen med korrektion för lika värden.",
+    "p is exact (all ways to split the answers between the two groups, ties included) when n A × n B is at most "
+    "400, otherwise from the normal approximation with tie correction.": (
+        "p är exakt (alla sätt att fördela svaren mellan de två grupperna, lika värden medräknade) när n A × n B är "
+        "högst 400, annars från normalapproximationen med korrektion för lika värden."
+    ),
     "Statement": "Påstående",
     "Both groups need answers.": "Båda grupperna behöver svar.",
-    "Mann-Whitney U test per statement, two-sided, \"don't know\" left out. r is the effect size (about 0.1 small, 0.3 medium, 0.5 large); with few respondents even a large difference can be chance.": "Mann–Whitneys U-test per påstående, tvåsidigt, ”vet inte” utelämnat. r är effektstorleken (ungefär 0,1 liten, 0,3 medel, 0,5 stor); med få svarande kan även en stor skillnad vara slump.",
+    "Mann-Whitney U test per statement, two-sided, \"don't know\" left out. r is the effect size (about 0.1 "
+    "small, 0.3 medium, 0.5 large); with few respondents even a large difference can be chance.": (
+        "Mann–Whitneys U-test per påstående, tvåsidigt, ”vet inte” utelämnat. r är effektstorleken (ungefär 0,1 "
+        "liten, 0,3 medel, 0,5 stor); med få svarande kan även en stor skillnad vara slump."
+    ),
     "Attitudes": "Attityder",
     "Attitudes by respondent group": "Attityder per svarsgrupp",
     "Process": "Rekrytering",
@@ -32,14 +40,22 @@ SWEDISH = {
     "Agree": "Instämmer",
     "Research file for SPSS with labels and missing codes (.sav)": "Forskningsfil för SPSS med etiketter och koder för bortfall (.sav)",
     "Research file for Stata with labels and missing codes (.dta)": "Forskningsfil för Stata med etiketter och koder för bortfall (.dta)",
-    "Research file for Swedish Excel (CSV with semicolons and decimal comma)": "Forskningsfil för svenska Excel (CSV med semikolon och decimalkomma)",
+    "Research file for Swedish Excel (CSV with semicolons and decimal comma)": (
+        "Forskningsfil för svenska Excel (CSV med semikolon och decimalkomma)"
+    ),
     "Don't know": "Vet inte",
     "fewer than {k}": "färre än {k}",
-    "Share who agree per theme and group (4–5 on the scale, % of everyone who answered)": "Andel som instämmer per tema och grupp (4–5 på skalan, % av alla som svarade)",
+    "Share who agree per theme and group (4–5 on the scale, % of everyone who answered)": (
+        "Andel som instämmer per tema och grupp (4–5 på skalan, % av alla som svarade)"
+    ),
     "Theme": "Tema",
     "Agree, %": "Instämmer, %",
     "Shares of answers on the 1-5 scale; \"don't know\" is left out.": "Andelar av svaren på skalan 1–5; ”vet inte” räknas inte.",
-    "Groups with fewer than {k} answers in a process are left out of every figure, totals included, so no figure can be worked back to them.": "Grupper med färre än {k} svar i en rekrytering utelämnas ur alla siffror, även summorna, så att ingen siffra kan räknas fram ur dem.",
+    "Groups with fewer than {k} answers in a process are left out of every figure, totals included, so no figure "
+    "can be worked back to them.": (
+        "Grupper med färre än {k} svar i en rekrytering utelämnas ur alla siffror, även summorna, så att ingen "
+        "siffra kan räknas fram ur dem."
+    ),
     "No answers yet.": "Inga svar ännu.",
     "Screening of the qualified applicants (Table 2)": "Brukarrepresentanternas urval (Tabell 2)",
     "1 = yes, 2 = yes with reservation, 3 = doubtful, 4 = no": "1 = ja, 2 = ja med reservation, 3 = tveksam, 4 = nej",
@@ -60,12 +76,26 @@ SWEDISH = {
     "Percent agreement": "Andel överensstämmelse",
     "Raters used": "Bedömare som ingår",
     "Applicants left out (fewer than two ratings)": "Sökande som utelämnats (färre än två bedömningar)",
-    "Like alpha, nominal: 0 is chance level, 1 full agreement, below 0 disagreement beyond chance.": "Som alfa, nominal: 0 är slumpens nivå, 1 full överensstämmelse, under 0 mer oenighet än slumpen ger.",
-    "Share of rater pairs giving an applicant the same value; not corrected for chance.": "Andel par av bedömare som gav en sökande samma värde; inte korrigerad för slump.",
-    "Alpha of 0.8 or more can be relied on, 0.667 to 0.8 allows tentative conclusions (Krippendorff 2004). The interval is a percentile bootstrap: {n} resamples of the applicants with replacement, the same seed on every load.": "Ett alfa på 0,8 eller mer går att lita på, 0,667–0,8 räcker för försiktiga slutsatser (Krippendorff 2004). Intervallet är ett percentil-bootstrapintervall: {n} omdragningar av de sökande med återläggning, samma startvärde vid varje visning.",
-    "Alpha cannot be computed: the raters used only one value, or too few units have two ratings.": "Alfa kan inte beräknas: bedömarna använde bara ett värde, eller för få sökande har två bedömningar.",
+    "Like alpha, nominal: 0 is chance level, 1 full agreement, below 0 disagreement beyond chance.": (
+        "Som alfa, nominal: 0 är slumpens nivå, 1 full överensstämmelse, under 0 mer oenighet än slumpen ger."
+    ),
+    "Share of rater pairs giving an applicant the same value; not corrected for chance.": (
+        "Andel par av bedömare som gav en sökande samma värde; inte korrigerad för slump."
+    ),
+    "Alpha of 0.8 or more can be relied on, 0.667 to 0.8 allows tentative conclusions (Krippendorff 2004). The "
+    "interval is a percentile bootstrap: {n} resamples of the applicants with replacement, the same seed on "
+    "every load.": (
+        "Ett alfa på 0,8 eller mer går att lita på, 0,667–0,8 räcker för försiktiga slutsatser (Krippendorff 2004). "
+        "Intervallet är ett percentil-bootstrapintervall: {n} omdragningar av de sökande med återläggning, samma "
+        "startvärde vid varje visning."
+    ),
+    "Alpha cannot be computed: the raters used only one value, or too few units have two ratings.": (
+        "Alfa kan inte beräknas: bedömarna använde bara ett värde, eller för få sökande har två bedömningar."
+    ),
     "Below zero: the raters disagree more than chance would make them.": "Under noll: bedömarna är mer oeniga än slumpen skulle göra dem.",
-    "Below 0.667: agreement too weak to rely on (Krippendorff's lowest threshold for tentative conclusions).": "Under 0,667: för svag överensstämmelse att lita på (Krippendorffs lägsta gräns för försiktiga slutsatser).",
+    "Below 0.667: agreement too weak to rely on (Krippendorff's lowest threshold for tentative conclusions).": (
+        "Under 0,667: för svag överensstämmelse att lita på (Krippendorffs lägsta gräns för försiktiga slutsatser)."
+    ),
     "Between 0.667 and 0.8: enough only for tentative conclusions.": "Mellan 0,667 och 0,8: räcker bara för försiktiga slutsatser.",
     "0.8 or above: the raters agree reliably.": "0,8 eller mer: bedömarna är tillförlitligt eniga.",
     "ordinal": "ordinal",
@@ -75,13 +105,20 @@ SWEDISH = {
     "Party": "Part",
     "Kendall's W": "Kendalls W",
     "{m} parties, {n} finalists": "{m} parter, {n} slutkandidater",
-    "Ranked only some finalists (the others count as tied last)": "Rangordnade bara några slutkandidater (de övriga räknas som delad sista plats)",
+    "Ranked only some finalists (the others count as tied last)": (
+        "Rangordnade bara några slutkandidater (de övriga räknas som delad sista plats)"
+    ),
     "not": "inte",
     "Every party ranked every finalist.": "Varje part rangordnade alla slutkandidater.",
-    "W is 0 when the parties' rankings are unrelated and 1 when they all rank alike.": "W är 0 när parternas rangordningar saknar samband och 1 när alla rangordnar lika.",
+    "W is 0 when the parties' rankings are unrelated and 1 when they all rank alike.": (
+        "W är 0 när parternas rangordningar saknar samband och 1 när alla rangordnar lika."
+    ),
     "Rank": "Rang",
     "Responses by group": "Svar per grupp",
-    "Response rates need invitation counts, which only the collector holds: see the coordinator's process page.": "Svarsfrekvenser kräver antal inbjudna, som bara insamlingsverktyget har: se samordnarens sida för rekryteringen.",
+    "Response rates need invitation counts, which only the collector holds: see the coordinator's process page.": (
+        "Svarsfrekvenser kräver antal inbjudna, som bara insamlingsverktyget har: se samordnarens sida för "
+        "rekryteringen."
+    ),
     "Search free-text answers": "Sök i fritextsvar",
     "Search": "Sök",
     "Words to search for": "Ord att söka efter",
@@ -106,11 +143,15 @@ SWEDISH = {
     "Sign in": "Logga in",
     "Sign in to see the evaluation data.": "Logga in för att se utvärderingsdata.",
     "Sign in with your staff account": "Logga in med ditt personalkonto",
-    "Demo mode: open without sign-in on this computer only. Synthetic data.": "Demoläge: öppet utan inloggning, bara på den här datorn. Syntetiska data.",
+    "Demo mode: open without sign-in on this computer only. Synthetic data.": (
+        "Demoläge: öppet utan inloggning, bara på den här datorn. Syntetiska data."
+    ),
     "Language": "Språk",
     "Chart": "Diagram",
     "The same figures as a table follow the chart.": "Samma siffror finns i tabellen efter diagrammet.",
-    "There is no such row: the address is not a row of this table.": "Det finns ingen sådan rad: adressen är inte en rad i den här tabellen.",
+    "There is no such row: the address is not a row of this table.": (
+        "Det finns ingen sådan rad: adressen är inte en rad i den här tabellen."
+    ),
     "Not found.": "Hittades inte.",
     "Evaluation": "Utvärdering",
     "Unknown process.": "Okänd rekrytering.",
@@ -151,7 +192,9 @@ SWEDISH.update({
     "{n} extra where clauses": "{n} extra where-villkor",
     "View and edit SQL": "Visa och redigera SQL",
     "Download": "Ladda ner",
-    "This table as CSV (comma-separated, opens in Excel; these rows only)": "Tabellen som CSV (kommaseparerad, öppnas i Excel; bara de här raderna)",
+    "This table as CSV (comma-separated, opens in Excel; these rows only)": (
+        "Tabellen som CSV (kommaseparerad, öppnas i Excel; bara de här raderna)"
+    ),
     "This table as JSON (for programs)": "Tabellen som JSON (för program)",
     "This result as CSV (comma-separated, opens in Excel)": "Resultatet som CSV (kommaseparerad, öppnas i Excel)",
     "This result as JSON (for programs)": "Resultatet som JSON (för program)",
@@ -205,19 +248,31 @@ SWEDISH.update({
     "Query result": "Frågans resultat",
     "Error {status}": "Fel {status}",
     "Page not found": "Sidan finns inte",
-    "There is no page at this address. It may have moved, or the link may be mistyped.": "Det finns ingen sida på den här adressen. Den kan ha flyttats, eller så är länken felskriven.",
+    "There is no page at this address. It may have moved, or the link may be mistyped.": (
+        "Det finns ingen sida på den här adressen. Den kan ha flyttats, eller så är länken felskriven."
+    ),
     "No access": "Ingen behörighet",
-    "Your account does not give access to this page. Ask the evaluation's administrator if you need it.": "Ditt konto ger inte tillgång till den här sidan. Fråga utvärderingens administratör om du behöver den.",
+    "Your account does not give access to this page. Ask the evaluation's administrator if you need it.": (
+        "Ditt konto ger inte tillgång till den här sidan. Fråga utvärderingens administratör om du behöver den."
+    ),
     "Something went wrong": "Något gick fel",
     "Back to the start page": "Tillbaka till startsidan",
     "What Datasette said:": "Datasettes meddelande:",
     "Column descriptions": "Kolumnernas beskrivningar",
     # Start pages (landing.py).
     "What each group thinks": "Vad varje grupp tycker",
-    "How the people who took part in recruitments with service-user involvement answered, theme by theme: the share who agree (4 or 5 on the five-point scale) of everyone who answered the theme's statements. The same figures follow each chart as a table.": "Så svarade de som deltog i rekryteringar med brukarmedverkan, tema för tema: andelen som instämmer (4 eller 5 på den femgradiga skalan) av alla som svarade på temats påståenden. Samma siffror står i en tabell efter varje diagram.",
+    "How the people who took part in recruitments with service-user involvement answered, theme by theme: the "
+    "share who agree (4 or 5 on the five-point scale) of everyone who answered the theme's statements. The same "
+    "figures follow each chart as a table.": (
+        "Så svarade de som deltog i rekryteringar med brukarmedverkan, tema för tema: andelen som instämmer (4 eller "
+        "5 på den femgradiga skalan) av alla som svarade på temats påståenden. Samma siffror står i en tabell efter "
+        "varje diagram."
+    ),
     "On this page": "På den här sidan",
     "In short: share who agree per theme and group": "I korthet: andel som instämmer per tema och grupp",
-    "Per cent who agree (4 or 5) of everyone in the group who answered the theme. – = too few answers to show.": "Procent som instämmer (4 eller 5) av alla i gruppen som svarade på temat. – = för få svar för att visa.",
+    "Per cent who agree (4 or 5) of everyone in the group who answered the theme. – = too few answers to show.": (
+        "Procent som instämmer (4 eller 5) av alla i gruppen som svarade på temat. – = för få svar för att visa."
+    ),
     "Theme by theme": "Tema för tema",
     "What is not shown, and why": "Det som inte visas, och varför",
     "Latest processes": "Senaste rekryteringarna",
@@ -227,23 +282,39 @@ SWEDISH.update({
     "No group is left out of the figures on this page.": "Ingen grupp är utelämnad ur siffrorna på den här sidan.",
     "Shown without their processes with too few answers:": "Visas utan de rekryteringar där de har för få svar:",
     "Your account sees every figure, small groups included.": "Ditt konto ser alla siffror, även små grupper.",
-    "Answers \"don't know\" count among those who answered but not among those who agree.": "Svaret ”vet inte” räknas bland dem som svarade men inte bland dem som instämmer.",
+    "Answers \"don't know\" count among those who answered but not among those who agree.": (
+        "Svaret ”vet inte” räknas bland dem som svarade men inte bland dem som instämmer."
+    ),
     "opened": "öppnad",
     "No processes yet.": "Inga rekryteringar ännu.",
     "Being planned": "Planeras",
     "Collecting answers": "Samlar in svar",
     "Closed": "Avslutad",
     "Evaluation: the ways in": "Utvärderingen: vägar in",
-    "Everything in the evaluation data, one click away. Answers are anonymous; the served database holds no names, email addresses or links.": "Allt i utvärderingsdata, ett klick bort. Svaren är anonyma; databasen innehåller inga namn, e-postadresser eller länkar.",
-    "Every core statement, group by group, as charts with their figures; theme indexes; two groups compared.": "Varje kärnpåstående, grupp för grupp, som diagram med siffrorna; temaindex; jämförelse av två grupper.",
-    "Each recruitment: responses by group, the representatives' screening (Table 2) and the finalists' ranking.": "Varje rekrytering: svar per grupp, brukarrepresentanternas urval (Tabell 2) och rangordningen av slutkandidaterna.",
+    "Everything in the evaluation data, one click away. Answers are anonymous; the served database holds no "
+    "names, email addresses or links.": (
+        "Allt i utvärderingsdata, ett klick bort. Svaren är anonyma; databasen innehåller inga namn, e-postadresser "
+        "eller länkar."
+    ),
+    "Every core statement, group by group, as charts with their figures; theme indexes; two groups compared.": (
+        "Varje kärnpåstående, grupp för grupp, som diagram med siffrorna; temaindex; jämförelse av två grupper."
+    ),
+    "Each recruitment: responses by group, the representatives' screening (Table 2) and the finalists' ranking.": (
+        "Varje rekrytering: svar per grupp, brukarrepresentanternas urval (Tabell 2) och rangordningen av "
+        "slutkandidaterna."
+    ),
     "Influence": "Inflytande",
-    "How the representatives' screening and ranking compare with the other parties', process by process.": "Hur brukarrepresentanternas bedömningar och rangordning står sig mot de andra parternas, rekrytering för rekrytering.",
+    "How the representatives' screening and ranking compare with the other parties', process by process.": (
+        "Hur brukarrepresentanternas bedömningar och rangordning står sig mot de andra parternas, rekrytering för "
+        "rekrytering."
+    ),
     "Find words in what respondents wrote in their own words.": "Hitta ord i det de svarande skrev med egna ord.",
     "Data for SPSS, R or Excel, one row per response, with codebooks.": "Data för SPSS, R eller Excel, en rad per svar, med kodböcker.",
     "Codebook": "Kodbok",
     "Every question of every questionnaire version, with its theme and codes.": "Varje fråga i varje formulärversion, med tema och koder.",
-    "Every table and view, with filters, facets and your own SQL queries.": "Alla tabeller och vyer, med filter, fasetter och egna SQL-frågor.",
+    "Every table and view, with filters, facets and your own SQL queries.": (
+        "Alla tabeller och vyer, med filter, fasetter och egna SQL-frågor."
+    ),
     "Screening and ranking in {code}": "Urval och rangordning i {code}",
     # Datasette's filter conditions (datasette.filters.Filters.lookups()).
     "contains": "innehåller",
@@ -267,11 +338,29 @@ SWEDISH.update({
 # The influence page ("did it matter?", influence_page.py).
 SWEDISH.update({
     "Did it matter?": "Spelade det roll?",
-    "What became of the applicants the service-user representatives said yes to, how the appointed applicant was ranked by each party, and how far the representatives' ranking agreed with each other party's, next to the representatives' own sense of influence.": "Vad som hände med de sökande som brukarrepresentanterna sa ja till, hur den som fick tjänsten rangordnades av varje part och hur väl brukarnas rangordning stämde med de andra parternas, bredvid brukarnas egen upplevelse av inflytande.",
-    "\"Said yes to\": more than half of the representatives who rated the applicant gave 1 (yes) or 2 (yes with reservation) in the screening.": "”Sa ja till”: mer än hälften av de brukarrepresentanter som bedömde den sökande gav 1 (ja) eller 2 (ja med reservation) i urvalet.",
-    "Kendall's W runs from 0 (no agreement) to 1 (the same order), per pair of parties over the finalists both ranked.": "Kendalls W går från 0 (ingen samstämmighet) till 1 (samma ordning), per par av parter över de slutkandidater båda rangordnade.",
+    "What became of the applicants the service-user representatives said yes to, how the appointed applicant was "
+    "ranked by each party, and how far the representatives' ranking agreed with each other party's, next to the "
+    "representatives' own sense of influence.": (
+        "Vad som hände med de sökande som brukarrepresentanterna sa ja till, hur den som fick tjänsten rangordnades "
+        "av varje part och hur väl brukarnas rangordning stämde med de andra parternas, bredvid brukarnas egen "
+        "upplevelse av inflytande."
+    ),
+    "\"Said yes to\": more than half of the representatives who rated the applicant gave 1 (yes) or 2 (yes with "
+    "reservation) in the screening.": (
+        "”Sa ja till”: mer än hälften av de brukarrepresentanter som bedömde den sökande gav 1 (ja) eller 2 (ja med "
+        "reservation) i urvalet."
+    ),
+    "Kendall's W runs from 0 (no agreement) to 1 (the same order), per pair of parties over the finalists both "
+    "ranked.": (
+        "Kendalls W går från 0 (ingen samstämmighet) till 1 (samma ordning), per par av parter över de "
+        "slutkandidater båda rangordnade."
+    ),
     "Over all processes": "Över alla rekryteringar",
-    "Shown when at least {k} processes have screening or ranking data, so that no figure is one process's own outcome.": "Visas när minst {k} rekryteringar har urvals- eller rangordningsdata, så att ingen siffra är en enskild rekryterings utfall.",
+    "Shown when at least {k} processes have screening or ranking data, so that no figure is one process's own "
+    "outcome.": (
+        "Visas när minst {k} rekryteringar har urvals- eller rangordningsdata, så att ingen siffra är en enskild "
+        "rekryterings utfall."
+    ),
     "No screening or ranking data yet.": "Inga urvals- eller rangordningsdata ännu.",
     "Processes with data": "Rekryteringar med data",
     "Includes synthetic data.": "Innehåller syntetiska data.",
@@ -294,7 +383,9 @@ SWEDISH.update({
     "Mean agreement with the representatives (Kendall's W)": "Genomsnittlig samstämmighet med brukarna (Kendalls W)",
     "Agreement with the representatives (Kendall's W)": "Samstämmighet med brukarna (Kendalls W)",
     "Finalists compared": "Jämförda slutkandidater",
-    "No ranking by the representatives: agreement cannot be computed.": "Brukarna har ingen rangordning: samstämmigheten kan inte beräknas.",
+    "No ranking by the representatives: agreement cannot be computed.": (
+        "Brukarna har ingen rangordning: samstämmigheten kan inte beräknas."
+    ),
     "The representatives' own sense of influence": "Brukarnas egen upplevelse av inflytande",
     "Process by process": "Rekrytering för rekrytering",
     "Parties that ranked in fewer than {k} processes are not shown": "Parter som rangordnade i färre än {k} rekryteringar visas inte",

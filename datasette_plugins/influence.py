@@ -24,7 +24,8 @@ Pure functions over a sqlite3 connection; the page
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from datasette_plugins import stats
 

@@ -18,7 +18,15 @@ ratings, rankings or responses) is marked "syntetiska data".
 
 from __future__ import annotations
 
-from datasette_plugins import access, aggregates, charts, config, disclosure, i18n, influence, pages, scope
+from datasette_plugins import access
+from datasette_plugins import aggregates
+from datasette_plugins import charts
+from datasette_plugins import config
+from datasette_plugins import disclosure
+from datasette_plugins import i18n
+from datasette_plugins import influence
+from datasette_plugins import pages
+from datasette_plugins import scope
 
 MAX_SQLITE_INTEGER = 2**63 - 1
 
@@ -126,7 +134,12 @@ def _overview_view(total, lang, k, suppress):
         left_out = sorted({p for p, _v, n in ranks + agreement if n < k})
         ranks = [row for row in ranks if row[2] >= k]
         agreement = [row for row in agreement if row[2] >= k]
-    chart = _agreement_chart([(p, w) for p, w, _n in agreement], lang, "influence-all-w", _("Mean agreement with the representatives (Kendall's W)"))
+    chart = _agreement_chart(
+        [(p, w) for p, w, _n in agreement],
+        lang,
+        "influence-all-w",
+        _("Mean agreement with the representatives (Kendall's W)"),
+    )
     return {"funnel": funnel, "ranks": ranks, "agreement": agreement, "agreement_chart": chart, "left_out": left_out}
 
 

@@ -20,7 +20,12 @@ from urllib.parse import urlencode
 
 from datasette.utils.asgi import Response
 
-from datasette_plugins import access, aggregates, charts, config, i18n, pages
+from datasette_plugins import access
+from datasette_plugins import aggregates
+from datasette_plugins import charts
+from datasette_plugins import config
+from datasette_plugins import i18n
+from datasette_plugins import pages
 
 LATEST_PROCESSES = 5
 STATUS_NAMES = {"planning": "Being planned", "collecting": "Collecting answers", "closed": "Closed"}
@@ -73,7 +78,15 @@ async def _management_home(request, datasette):
     _ = i18n.translator(lang)
     for process in latest:
         process["status_label"] = _(STATUS_NAMES.get(process["status"], process["status"] or "–"))
-    context = {"themes": themes, "overview": overview, "left_out": left_out, "partial": partial, "latest": latest, "k": k, "suppress": suppress}
+    context = {
+        "themes": themes,
+        "overview": overview,
+        "left_out": left_out,
+        "partial": partial,
+        "latest": latest,
+        "k": k,
+        "suppress": suppress,
+    }
     return await pages._render(datasette, request, "medverkan_home_management.html", context)
 
 

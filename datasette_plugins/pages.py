@@ -9,11 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl
+from urllib.parse import urlencode
+from urllib.parse import urlsplit
 
 from datasette.utils.asgi import Response
 
-from datasette_plugins import access, aggregates, charts, config, disclosure, exports, i18n, scope, sql_functions, stats
+from datasette_plugins import access
+from datasette_plugins import aggregates
+from datasette_plugins import charts
+from datasette_plugins import config
+from datasette_plugins import disclosure
+from datasette_plugins import exports
+from datasette_plugins import i18n
+from datasette_plugins import scope
+from datasette_plugins import sql_functions
+from datasette_plugins import stats
 from research import wide as research_wide
 
 

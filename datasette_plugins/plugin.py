@@ -7,7 +7,15 @@ from urllib.parse import urlencode
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from datasette_plugins import access, config, described, hardening, i18n, influence_page, landing, pages, queries
+from datasette_plugins import access
+from datasette_plugins import config
+from datasette_plugins import described
+from datasette_plugins import hardening
+from datasette_plugins import i18n
+from datasette_plugins import influence_page
+from datasette_plugins import landing
+from datasette_plugins import pages
+from datasette_plugins import queries
 
 
 @hookimpl

@@ -20,7 +20,8 @@ import functools
 
 import yaml
 
-from datasette_plugins import access, scope
+from datasette_plugins import access
+from datasette_plugins import scope
 from datasette_plugins.launch import METADATA_PATH
 
 PROTECTED_CORE_ITEMS_SQL = """with cells as (

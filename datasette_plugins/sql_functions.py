@@ -29,7 +29,10 @@ import sqlite3
 
 from pluggy import HookimplMarker
 
-from datasette_plugins import agreement, config, disclosure, stats
+from datasette_plugins import agreement
+from datasette_plugins import config
+from datasette_plugins import disclosure
+from datasette_plugins import stats
 
 # Datasette's own marker (``datasette.hookimpl`` is this object's twin), made
 # here so the collector can import these functions without loading Datasette.

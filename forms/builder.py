@@ -55,7 +55,6 @@ from forms.validators import _int_or_raw
 from forms.validators import message
 from forms.validators import text_in
 
-
 # --- what the templates render -------------------------------------------------
 
 
@@ -107,7 +106,10 @@ def _answer_label(question: Question, value: Any, language: str) -> str:
 
 def _condition_hint(instrument: Instrument, question: Question, language: str) -> str:
     controlling = instrument.question(question.condition.question)
-    answers = [f"”{_answer_label(controlling, v, language)}”" if language == "sv" else f"“{_answer_label(controlling, v, language)}”" for v in question.condition.values]
+    answers = [
+        f"”{_answer_label(controlling, v, language)}”" if language == "sv" else f"“{_answer_label(controlling, v, language)}”"
+        for v in question.condition.values
+    ]
     joined = f" {message('or', language)} ".join(answers)
     return message("condition_hint", language, answer=joined, question=text_in(controlling.text, language))
 

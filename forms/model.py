@@ -23,7 +23,6 @@ ranking      dict[str, int]: finalist pseudonym -> rank 1..n
 from __future__ import annotations
 
 from dataclasses import dataclass
-from dataclasses import field
 from typing import Any
 
 from forms.vocabulary import LANGUAGES  # noqa: F401  (re-exported: forms.xlsform imports it from here)

@@ -19,7 +19,6 @@ from forms.model import Condition
 from forms.model import Question
 from forms.vocabulary import RESPONDENT_GROUPS
 
-
 # Every question carries one theme so answers can be compared across groups
 # theme by theme. The themes follow what the 2017 evaluation learned.
 THEMES: dict[str, dict[str, str]] = {

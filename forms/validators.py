@@ -16,7 +16,6 @@ from wtforms.validators import ValidationError
 from forms.model import Question
 from forms.model import condition_met
 
-
 TEXT_MAX_LENGTH = 5000
 
 MESSAGES = {

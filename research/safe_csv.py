@@ -2,11 +2,10 @@
 
 ``neutralise`` is the project's CSV-injection guard: a text cell starting
 with ``= + - @``, a tab or a carriage return is run as a formula by Excel and
-LibreOffice (OWASP "CSV injection"), so it gets a leading ``'``. The rule is
-the same as ``datasette_plugins.exports.neutralise`` (which
-``collector.csv_export`` imports); it is defined here, not imported, because
-this package imports nothing from the other areas. The others should import
-it from ``research.safe_csv`` once this branch is merged, so there is one rule.
+LibreOffice (OWASP "CSV injection"), so it gets a leading ``'``. It is
+defined only here, in the bottom layer, and every other CSV writer
+(``datasette_plugins.exports``, its streaming ``csv_guard``, the collector's
+``medverkan export``) imports it, so there is one rule.
 
 Swedish Excel opens a CSV correctly only as UTF-8 *with* a byte-order mark,
 with ``;`` between fields (``,`` is the decimal sign in the Swedish locale),

@@ -267,7 +267,7 @@ def wide_rows(conn, instrument_id: int, variables: list[Variable], ids, *, proce
                 row[v.name] = value_text if v.storage == "text" else value_int
     # A multiple-choice question answered at all gets 0 for the options not chosen.
     for row in rows.values():
-        for key, group in by_question.items():
+        for group in by_question.values():
             if group[0].kind == "multiple" and any(row[v.name] is not None for v in group):
                 for v in group:
                     row[v.name] = row[v.name] or 0

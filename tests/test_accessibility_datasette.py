@@ -99,7 +99,9 @@ def test_sign_in_page_for_anonymous_visitors_passes_axe(browser, datasette_site,
 
 @pytest.mark.parametrize("viewport, language", VIEWS, ids=VIEW_IDS)
 def test_management_attitudes_page_passes_axe(browser, datasette_site, viewport, language):
-    _, figures = _check_one_page(browser, datasette_site, viewport, language, "management", "/-/medverkan/attitudes", "attitudes (management)")
+    _, figures = _check_one_page(
+        browser, datasette_site, viewport, language, "management", "/-/medverkan/attitudes", "attitudes (management)"
+    )
     assert figures > 0, "the attitudes page shows figures"
 
 

@@ -21,7 +21,6 @@ from datasette.app import Datasette
 
 from datasette_plugins.launch import datasette_command
 from datasette_plugins.launch import datasette_environment
-
 from tests.fixtures.browser import axe_violations
 from tests.fixtures.browser import describe_violations
 from tests.fixtures.datasette import actor_cookie
@@ -176,7 +175,9 @@ def axe_violations_22(page):
 
 # The whole crawl takes minutes on a busy machine: longer than the suite's default timeout.
 @pytest.mark.timeout(1200)
-@pytest.mark.parametrize("role", ["evaluator", "management", "coordinator", None], ids=["evaluator", "management", "coordinator", "anonymous"])
+@pytest.mark.parametrize(
+    "role", ["evaluator", "management", "coordinator", None], ids=["evaluator", "management", "coordinator", "anonymous"]
+)
 def test_every_page_a_role_reaches_passes_axe_and_reflows_at_320px(browser, datasette_site, role):
     seen, problems = crawl(browser, datasette_site, role)
     paths = [p for p, _ in seen]
@@ -195,7 +196,8 @@ def test_every_page_a_role_reaches_passes_axe_and_reflows_at_320px(browser, data
 
 ONE_OF_EACH_TEMPLATE = [
     "/", "/medverkan", "/medverkan/answers", "/medverkan/processes/1", "/medverkan/wide_manager_v1",
-    "/medverkan/no_such_table", "/-/medverkan/exports", "/-/medverkan/process/1", "/-/medverkan/influence?process=1", "/-/medverkan-login?next=/",
+    "/medverkan/no_such_table", "/-/medverkan/exports", "/-/medverkan/process/1",
+    "/-/medverkan/influence?process=1", "/-/medverkan-login?next=/",
 ]
 
 

@@ -4,15 +4,14 @@ import time
 from pathlib import Path
 
 import pytest
-
 from datasette.app import Datasette
 from datasette.utils import baseconv
 
 from collector import create_app
-from collector.ops.cli import cli
 from collector.coordinator import users as user_store
 from collector.coordinator.actor_cookie import actor_cookie_value
 from collector.coordinator.actor_cookie import base62_encode
+from collector.ops.cli import cli
 from tests.fixtures.coordinator import STAFF_PASSWORD
 from tests.fixtures.coordinator import csrf_from
 from tests.fixtures.coordinator import sign_in

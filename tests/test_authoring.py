@@ -4,9 +4,9 @@ import dataclasses
 import io
 import re
 
+from collector.instruments.registry import register_instrument
 from forms.definitions import load_builtin_instruments
 from forms.model import Page
-from collector.instruments.registry import register_instrument
 from forms.xlsform import write_xlsform
 from tests.fixtures.coordinator import csrf_from
 
@@ -106,7 +106,12 @@ def test_reworded_core_item_asks_keep_or_break(coordinator_client, served_db):
     register_instrument(served_db, old)
     key = next(q.key for q in old.questions if q.core)
     pages = tuple(
-        Page(p.key, p.title, tuple(dataclasses.replace(q, text={**q.text, "sv": "Ny lydelse"}) if q.key == key else q for q in p.questions), p.intro)
+        Page(
+            p.key,
+            p.title,
+            tuple(dataclasses.replace(q, text={**q.text, "sv": "Ny lydelse"}) if q.key == key else q for q in p.questions),
+            p.intro,
+        )
         for p in old.pages
     )
     new = dataclasses.replace(old, version=old.version + 1, pages=pages)

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from collector.ops.backup import check_integrity
-from collector.ops.cli import cli
-from collector.ops.backup import restore_databases
-from collector.ops.backup import server_is_running
 from collector.db import connect
 from collector.db import immediate_transaction
+from collector.ops.backup import check_integrity
+from collector.ops.backup import restore_databases
+from collector.ops.backup import server_is_running
+from collector.ops.cli import cli
 
 QUESTIONS = 30
 

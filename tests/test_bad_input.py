@@ -17,10 +17,10 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from collector import create_app
-from collector.invitations import create_invitation
 from collector.db import connect
 from collector.demo.case import CASE_CODE
 from collector.demo.case import load_demo
+from collector.invitations import create_invitation
 from tests.http_respondent import answers_for
 from tests.http_respondent import read_form
 
@@ -164,7 +164,10 @@ def test_corpus_on_questionnaire_pages_never_500_and_keeps_earlier_answers(hosti
         assert response.status_code in (200, 303, 400, 413), (label, response.status_code)
 
     raw_bodies = {
-        "invalid UTF-8": (b"csrf_token=" + csrf[0][1].encode() + b"&" + answer_names[0].encode() + b"=%FF%FE%00\xff\xfe&action=next", "application/x-www-form-urlencoded"),
+        "invalid UTF-8": (
+            b"csrf_token=" + csrf[0][1].encode() + b"&" + answer_names[0].encode() + b"=%FF%FE%00\xff\xfe&action=next",
+            "application/x-www-form-urlencoded",
+        ),
         "JSON body": (b'{"action": "next"}', "application/json"),
         "text/plain": (b"action=next", "text/plain"),
         "broken multipart": (b"--x\r\nContent-Disposition: form-data; name=action\r\n\r\nnext", "multipart/form-data; boundary=x"),
@@ -190,13 +193,23 @@ def test_csrf_missing_stale_or_forged_keeps_typed_answers(hostile_app):
     html = _page(client, 1)
     reader, valid = _form_fields(html, 1)
     without_csrf = [pair for pair in valid if pair[0] != "csrf_token"]
-    for label, extra in {"missing": [], "forged": [("csrf_token", "forged." + secrets.token_hex(20))], "stale": [("csrf_token", "IjAwMDAi.aaaa.bbbb")]}.items():
+    for label, extra in {
+        "missing": [],
+        "forged": [("csrf_token", "forged." + secrets.token_hex(20))],
+        "stale": [("csrf_token", "IjAwMDAi.aaaa.bbbb")],
+    }.items():
         response = _body(client, "POST", "/svar/sida/1", data=[*without_csrf, *extra, ("action", "next")])
         assert response.status_code == 400, label
         page = response.get_data(as_text=True)
         # What was chosen comes back checked, so pressing the button again is enough.
         for name, value in without_csrf[:3]:
-            assert re.search(rf'name="{re.escape(name)}"[^>]*value="{re.escape(value)}"[^>]*checked|value="{re.escape(value)}"[^>]*name="{re.escape(name)}"[^>]*checked', page) or value in page, (label, name)
+            assert (
+                re.search(
+                    rf'name="{re.escape(name)}"[^>]*value="{re.escape(value)}"[^>]*checked|value="{re.escape(value)}"[^>]*name="{re.escape(name)}"[^>]*checked',
+                    page,
+                )
+                or value in page
+            ), (label, name)
 
 
 @pytest.mark.parametrize(
@@ -251,7 +264,9 @@ def test_stored_script_is_escaped_on_review_and_in_exports(hostile_app):
         reader, _valid = _form_fields(response.get_data(as_text=True), number)
         if reader.action is None:
             break
-        posted = _answer_page(client, number, lambda name, value: SCRIPT if name != "csrf_token" and value == "Svar från lasttest" else value)
+        posted = _answer_page(
+            client, number, lambda name, value: SCRIPT if name != "csrf_token" and value == "Svar från lasttest" else value
+        )
         if posted.status_code != 303 or "granska" in posted.headers.get("Location", ""):
             break
     review = client.get("/svar/granska").get_data(as_text=True)
@@ -259,10 +274,10 @@ def test_stored_script_is_escaped_on_review_and_in_exports(hostile_app):
         pytest.fail("no free-text question carried the payload to the review page")
     assert SCRIPT not in review
 
+    import io
+
     from collector.ops.csv_export import export_rows
     from collector.ops.csv_export import write_csv
-
-    import io
 
     served = connect(app.config["DATABASE"])
     try:

@@ -114,7 +114,9 @@ def test_training_is_recorded_with_course_or_only_a_date(coordinator_client, con
     member_id = member_id_from(register(coordinator_client))
     url = f"{POOL}{member_id}/trainings"
     token = csrf_from(coordinator_client, f"{POOL}{member_id}")
-    assert coordinator_client.post(url, data={"csrf_token": token, "course": "Introduktion", "completed_on": "2026-03-14"}).status_code == 302
+    assert (
+        coordinator_client.post(url, data={"csrf_token": token, "course": "Introduktion", "completed_on": "2026-03-14"}).status_code == 302
+    )
     assert coordinator_client.post(url, data={"csrf_token": token, "course": "", "completed_on": "2026-04-01"}).status_code == 302
     bad = coordinator_client.post(url, data={"csrf_token": token, "course": "", "completed_on": "2026-13-45"})
     assert bad.status_code == 400

@@ -158,7 +158,9 @@ def test_previous_version_databases_upgrade_with_every_row_kept(db_paths):
     contacts.execute("delete from _sqlite_migrations where migration_set = 'medverkan-brukarbank'")
     served["departments"].insert({"key": "x", "name_sv": "X", "name_en": "X"}, ignore=True)
     served["response_counts"].insert({"process_id": 1, "group_key": "representative", "n": 3})
-    contacts["participants"].insert({"process_id": 1, "group_key": "representative", "name": "Kvar", "email": "kvar@example.se", "language": "sv"})
+    contacts["participants"].insert(
+        {"process_id": 1, "group_key": "representative", "name": "Kvar", "email": "kvar@example.se", "language": "sv"}
+    )
     before = (served["response_counts"].count, contacts["participants"].count, served["departments"].count)
     migrate_served(served)
     migrate_contacts(contacts)

@@ -45,7 +45,9 @@ def test_form_classes_are_cached_per_page_language_and_items():
     first = build_page_form(INSTRUMENT, 0, "sv", ITEMS)
     assert build_page_form(INSTRUMENT, 0, "sv", dict(ITEMS)) is first
     assert build_page_form(INSTRUMENT, 0, "en", ITEMS) is not first
-    assert build_page_form(INSTRUMENT, 2, "sv", {"applicants": QUALIFIED[:2], "finalists": FINALISTS}) is not build_page_form(INSTRUMENT, 2, "sv", ITEMS)
+    assert build_page_form(INSTRUMENT, 2, "sv", {"applicants": QUALIFIED[:2], "finalists": FINALISTS}) is not build_page_form(
+        INSTRUMENT, 2, "sv", ITEMS
+    )
 
 
 def test_likert_and_yesno_are_radio_groups_in_fieldsets_with_dont_know_last(app):
@@ -139,7 +141,9 @@ def test_earlier_page_condition_skips_the_question(app):
 def test_text_max_length(app):
     long = "å" * (TEXT_MAX_LENGTH + 1)
     form, valid, answers = submitted(app, 2, {"comments": long})
-    assert form.comments.errors == [f"Svaret får vara högst {TEXT_MAX_LENGTH} tecken. Nu är det {TEXT_MAX_LENGTH + 1} tecken. Korta ner texten"]
+    assert form.comments.errors == [
+        f"Svaret får vara högst {TEXT_MAX_LENGTH} tecken. Nu är det {TEXT_MAX_LENGTH + 1} tecken. Korta ner texten"
+    ]
     assert "comments" not in answers and form.comments.data == long
 
 

@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from collector.db import immediate_transaction
 from collector.ops.cli import cli
 from collector.ops.csv_export import neutralise
-from collector.db import immediate_transaction
 from collector.tokens import hash_secret
 
 

@@ -13,8 +13,8 @@ from collector.coordinator import participants as participant_store
 from collector.coordinator import processes as process_store
 from collector.coordinator import users as user_store
 from collector.db import connect
-from tests.fixtures.servers import start_datasette
 from tests.fixtures.servers import TEST_SECRET
+from tests.fixtures.servers import start_datasette
 
 PASSWORD = "a long enough password"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

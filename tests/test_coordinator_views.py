@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from collector.ops.cli import cli
 from collector.coordinator import participants as participant_store
 from collector.invitations import create_invitation
+from collector.ops.cli import cli
 from tests.fixtures.coordinator import csrf_from
 from tests.fixtures.coordinator import sign_in
 
@@ -142,7 +142,8 @@ def test_response_rates_count_only(coordinator_client, make_process, contacts_db
                                     "group_key": "union", "withdrawn_on": None})
     page = coordinator_client.get(f"/coordinator/processes/{process_id}").get_data(as_text=True)
     rows = re.findall(
-        r'<tr><th scope="row">([^<]+)</th><td class="num">(\d+)</td><td class="num">(\d+)</td><td class="num">(\d+)</td><td class="num">([^<]+)</td></tr>',
+        r'<tr><th scope="row">([^<]+)</th><td class="num">(\d+)</td><td class="num">(\d+)</td>'
+        r'<td class="num">(\d+)</td><td class="num">([^<]+)</td></tr>',
         page,
     )
     assert rows == [
@@ -176,14 +177,25 @@ def test_participants_one_at_a_time(coordinator_client, make_process, contacts_d
     process_id = make_process()
     url = f"/coordinator/processes/{process_id}/participants"
     token = csrf_from(coordinator_client, url)
-    response = coordinator_client.post(url, data={"csrf_token": token, "name": "Åsa", "email": "åsa@", "group_key": "representative", "language": "sv"})
+    response = coordinator_client.post(
+        url, data={"csrf_token": token, "name": "Åsa", "email": "åsa@", "group_key": "representative", "language": "sv"}
+    )
     assert response.status_code == 400
     assert "Skriv en e-postadress som" in response.get_data(as_text=True)
     assert 'value="Åsa"' in response.get_data(as_text=True)
-    assert coordinator_client.post(url, data={"csrf_token": token, "name": "Åsa", "email": "Asa@Example.se", "group_key": "representative", "language": "sv"}).status_code == 302
-    response = coordinator_client.post(url, data={"csrf_token": token, "name": "Åsa 2", "email": "asa@example.se", "group_key": "union", "language": "sv"})
+    assert (
+        coordinator_client.post(
+            url, data={"csrf_token": token, "name": "Åsa", "email": "Asa@Example.se", "group_key": "representative", "language": "sv"}
+        ).status_code
+        == 302
+    )
+    response = coordinator_client.post(
+        url, data={"csrf_token": token, "name": "Åsa 2", "email": "asa@example.se", "group_key": "union", "language": "sv"}
+    )
     assert response.status_code == 400
-    response = coordinator_client.post(url, data={"csrf_token": token, "name": "X", "email": "x@example.se", "group_key": "astronaut", "language": "sv"})
+    response = coordinator_client.post(
+        url, data={"csrf_token": token, "name": "X", "email": "x@example.se", "group_key": "astronaut", "language": "sv"}
+    )
     assert response.status_code == 400
     assert [r[0] for r in contacts_db.execute("select email from participants")] == ["asa@example.se"]
 
@@ -277,6 +289,8 @@ def test_only_unused_planning_processes_can_be_deleted(coordinator_client, make_
     participant_store.add_participants(contacts_db, unused, [{"name": "A", "email": "a@example.se", "group_key": "candidate"}])
     token = csrf_from(coordinator_client, f"/coordinator/processes/{unused}")
     assert coordinator_client.post(f"/coordinator/processes/{used}/delete", data={"csrf_token": token, "code": "USED"}).status_code == 302
-    assert coordinator_client.post(f"/coordinator/processes/{unused}/delete", data={"csrf_token": token, "code": "UNUSED"}).status_code == 302
+    assert (
+        coordinator_client.post(f"/coordinator/processes/{unused}/delete", data={"csrf_token": token, "code": "UNUSED"}).status_code == 302
+    )
     assert [r[0] for r in served_db.execute("select code from processes")] == ["USED"]
     assert contacts_db.execute("select count(*) from participants").fetchone()[0] == 0

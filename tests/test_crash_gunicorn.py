@@ -18,10 +18,10 @@ import time
 import httpx
 import pytest
 
-from collector.invitations import create_invitation
 from collector.db import connect
 from collector.demo.case import CASE_CODE
 from collector.demo.case import run_demo
+from collector.invitations import create_invitation
 from collector.tokens import hash_receipt
 from collector.tokens import hash_secret
 from tests.fixtures.servers import start_gunicorn

@@ -49,7 +49,9 @@ def test_per_row_errors():
 
 
 def test_a_duplicate_row_does_not_reject_the_file():
-    text = "namn;e-post;grupp\nÅsa;asa@example.se;brukare\nÅsa igen;ASA@example.se;brukare\nOld;old@example.se;chef\nBo;bo@example.se;chef\n"
+    text = (
+        "namn;e-post;grupp\nÅsa;asa@example.se;brukare\nÅsa igen;ASA@example.se;brukare\nOld;old@example.se;chef\nBo;bo@example.se;chef\n"
+    )
     preview = parse_csv(text, {"old@example.se"})
     assert preview.ok
     assert [row.email for row in preview.valid_rows] == ["asa@example.se", "bo@example.se"]
@@ -141,7 +143,9 @@ def test_import_page_marks_duplicates_and_imports_the_rest(coordinator_client, m
     participant_store.add_participants(contacts_db, process_id, [{"name": "Old", "email": "old@example.se", "group_key": "manager"}])
     url = f"/coordinator/processes/{process_id}/import"
     token = csrf_from(coordinator_client, url)
-    text = "namn;e-post;grupp\nÅsa;asa@example.se;brukare\nÅsa igen;asa@example.se;brukare\nOld;old@example.se;chef\nBo;bo@example.se;chef\n"
+    text = (
+        "namn;e-post;grupp\nÅsa;asa@example.se;brukare\nÅsa igen;asa@example.se;brukare\nOld;old@example.se;chef\nBo;bo@example.se;chef\n"
+    )
     response = coordinator_client.post(url, data={"csrf_token": token, "csv_text": text})
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "error-summary" not in page

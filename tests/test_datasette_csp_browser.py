@@ -15,7 +15,8 @@ import pytest
 from datasette.app import Datasette
 
 from tests.fixtures.datasette import actor_cookie
-from tests.fixtures.servers import TEST_SECRET, start_datasette
+from tests.fixtures.servers import TEST_SECRET
+from tests.fixtures.servers import start_datasette
 
 pytestmark = pytest.mark.slow
 
@@ -85,7 +86,9 @@ def test_an_injected_inline_script_is_refused(browser, site):
     page.on("console", lambda m: reports.append(m.text))
     try:
         page.goto(site.url + "/medverkan")
-        page.evaluate("""() => { const s = document.createElement('script'); s.textContent = 'window.pwned = 1'; document.body.appendChild(s); }""")
+        page.evaluate(
+            """() => { const s = document.createElement('script'); s.textContent = 'window.pwned = 1'; document.body.appendChild(s); }"""
+        )
         assert page.evaluate("() => window.pwned") is None
         assert any("Content Security Policy" in r for r in reports)
     finally:

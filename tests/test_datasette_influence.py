@@ -17,9 +17,12 @@ import pytest
 import yaml
 from scipy import stats as scipy_stats
 
-from datasette_plugins import i18n, influence, influence_page
-from tests.fixtures.datasette import RANKINGS, REPO, actor_cookie
-
+from datasette_plugins import i18n
+from datasette_plugins import influence
+from datasette_plugins import influence_page
+from tests.fixtures.datasette import RANKINGS
+from tests.fixtures.datasette import REPO
+from tests.fixtures.datasette import actor_cookie
 
 CASE_2017 = yaml.safe_load(Path(REPO, "collector/demo/case_2017.yaml").read_text(encoding="utf-8"))
 PROCESS_2_RATINGS = {"Brukare 1": {"X": 1, "Y": 2}, "Brukare 2": {"X": 1, "Y": 3}, "Brukare 3": {"X": 4, "Y": 4}}

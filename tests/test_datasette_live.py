@@ -8,10 +8,14 @@ import sqlite3
 import pytest
 
 from collector.coordinator.actor_cookie import actor_cookie_value
-from collector.demo.case import CASE_CODE, run_demo
+from collector.demo.case import CASE_CODE
+from collector.demo.case import run_demo
 from datasette_plugins.launch import datasette_command
 from datasette_plugins.launch import datasette_environment
-from tests.fixtures.datasette import fetch, start_process, stop_process, wait_for
+from tests.fixtures.datasette import fetch
+from tests.fixtures.datasette import start_process
+from tests.fixtures.datasette import stop_process
+from tests.fixtures.datasette import wait_for
 from tests.fixtures.servers import free_port
 
 pytestmark = pytest.mark.slow

@@ -51,7 +51,8 @@ async def test_canned_queries_are_described_in_both_languages(ds):
 
 async def test_a_new_instrument_version_is_described_without_a_restart(ds, evaluation_db):
     from collector.db import connect
-    from collector.instruments.registry import register_instrument, load_registered
+    from collector.instruments.registry import load_registered
+    from collector.instruments.registry import register_instrument
 
     db = connect(evaluation_db[0])
     instrument = load_registered(db, 1)

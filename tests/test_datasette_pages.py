@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from datasette_plugins.i18n import format_number
-from tests.fixtures.datasette import TABLE_2, actor_cookie
+from tests.fixtures.datasette import TABLE_2
+from tests.fixtures.datasette import actor_cookie
 
 pytestmark = pytest.mark.asyncio
 
@@ -104,7 +105,8 @@ async def test_search_index_follows_inserts_and_deletes(evaluation_db, ds):
         rid = conn.execute("select id from responses where process_id = 2 and group_key = 'manager' limit 1").fetchone()[0]
         qid = conn.execute("select id from questions where key = 'overall_comments' limit 1").fetchone()[0]
         conn.execute(
-            "insert into answers (response_id, question_id, item, value_text, process_id, group_key) values (?, ?, 'x', 'Zebrafink', 2, 'manager')",
+            "insert into answers (response_id, question_id, item, value_text, process_id, group_key) "
+            "values (?, ?, 'x', 'Zebrafink', 2, 'manager')",
             [rid, qid],
         )
     assert "Zebrafink" in (await get(ds, "/-/medverkan/search?q=zebrafink")).text

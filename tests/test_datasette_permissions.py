@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from tests.fixtures.datasette import SECRET, actor_cookie
+from tests.fixtures.datasette import SECRET
+from tests.fixtures.datasette import actor_cookie
 
 pytestmark = pytest.mark.asyncio
 
@@ -174,7 +175,10 @@ async def test_launcher_refuses_demo_off_loopback():
 
 
 async def test_launch_command_serves_only_the_served_file_with_sql_and_downloads_off(tmp_path, monkeypatch):
-    from datasette_plugins.launch import datasette_command, datasette_environment, parse, serve_argv
+    from datasette_plugins.launch import datasette_command
+    from datasette_plugins.launch import datasette_environment
+    from datasette_plugins.launch import parse
+    from datasette_plugins.launch import serve_argv
 
     argv = datasette_command("/d/medverkan.db", contacts_db_path="/d/contacts.db", port=8123)
     assert argv[-1] == "/d/medverkan.db"

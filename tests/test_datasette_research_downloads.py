@@ -28,7 +28,7 @@ async def _answered_instrument(ds):
 async def test_exports_page_links_each_research_file(ds):
     html = (await get(ds, "/-/medverkan/exports")).text
     for kind in ("sav", "dta", "excel.csv"):
-        assert f"/research/" in html and f"/{kind}?lang=" in html, kind
+        assert "/research/" in html and f"/{kind}?lang=" in html, kind
     assert "Forskningsfil för SPSS" in html
 
 

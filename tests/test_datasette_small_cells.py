@@ -7,12 +7,14 @@ import sqlite3
 
 import pytest
 import sqlite_utils
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from collector.migrations_served import m003_core_summaries
 from datasette_plugins import aggregates
-from tests.fixtures.datasette import GROUP_SIZES, actor_cookie
+from tests.fixtures.datasette import GROUP_SIZES
+from tests.fixtures.datasette import actor_cookie
 
 
 def _row(html, label):

@@ -12,7 +12,8 @@ from html import unescape
 import pytest
 
 from datasette_plugins import charts
-from datasette_plugins.i18n import SWEDISH, format_number
+from datasette_plugins.i18n import SWEDISH
+from datasette_plugins.i18n import format_number
 from tests.fixtures.datasette import actor_cookie
 
 pytestmark = pytest.mark.asyncio
@@ -39,7 +40,17 @@ DATASETTE_PAGES = {
     "database": "/medverkan",
 }
 # Datasette's English chrome that must not reach a Swedish page.
-ENGLISH_CHROME = ["Apply", "Run SQL", "Custom SQL query", "This data as", "Log out", "Suggested facets", "Powered by", "Advanced export", "rows"]
+ENGLISH_CHROME = [
+    "Apply",
+    "Run SQL",
+    "Custom SQL query",
+    "This data as",
+    "Log out",
+    "Suggested facets",
+    "Powered by",
+    "Advanced export",
+    "rows",
+]
 
 
 @pytest.mark.parametrize("kind", DATASETTE_PAGES)
@@ -185,7 +196,9 @@ async def test_forbidden_pages_say_so_in_swedish_with_a_way_back(ds, path):
     assert "No access" in visible_text(english.text) and '<html lang="en">' in english.text
 
 
-@pytest.mark.parametrize("path", ["/medverkan/no_such_table", "/-/medverkan/process/999", "/-/medverkan/export/1/nothing.csv", "/-/no-such-page"])
+@pytest.mark.parametrize(
+    "path", ["/medverkan/no_such_table", "/-/medverkan/process/999", "/-/medverkan/export/1/nothing.csv", "/-/no-such-page"]
+)
 async def test_missing_pages_say_so_in_swedish_with_a_way_back(ds, path):
     response = await get(ds, path)
     assert response.status_code == 404

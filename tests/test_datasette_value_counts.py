@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from collector.demo.case import run_demo
-from datasette_plugins import aggregates, disclosure
+from datasette_plugins import aggregates
+from datasette_plugins import disclosure
 
 K = 5
 VALUES = (1, 2, 3, 4, 5, 9)

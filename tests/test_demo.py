@@ -12,12 +12,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from collector.ops.cli import cli
 from collector.db import connect
-from collector.migrations import init_databases
+from collector.demo.answers import AnswerGenerator
 from collector.demo.case import CASE_CODE
 from collector.demo.case import load_demo
-from collector.demo.answers import AnswerGenerator
+from collector.migrations import init_databases
+from collector.ops.cli import cli
 from forms.model import Instrument
 from forms.model import Page
 from forms.model import Question
@@ -210,11 +210,15 @@ def test_demo_command_is_idempotent(runner, served_db, contacts_db):
 
 
 def _instrument(*questions):
-    return Instrument(key="t", version=1, group="manager", title={"sv": "T", "en": "T"}, pages=(Page("p", {"sv": "P", "en": "P"}, tuple(questions)),))
+    return Instrument(
+        key="t", version=1, group="manager", title={"sv": "T", "en": "T"}, pages=(Page("p", {"sv": "P", "en": "P"}, tuple(questions)),)
+    )
 
 
 def test_generated_answers_follow_group_tendencies_and_types():
-    attitude = Question(key="attitude_user_involvement", type="likert", text={"sv": "a", "en": "a"}, theme="attitude", core=True, required=True)
+    attitude = Question(
+        key="attitude_user_involvement", type="likert", text={"sv": "a", "en": "a"}, theme="attitude", core=True, required=True
+    )
     concern = Question(key="union_conflict", type="likert", text={"sv": "b", "en": "b"}, theme="union_concerns", required=True)
     ranking = Question(key="rank", type="ranking", text={"sv": "c", "en": "c"}, theme="influence", items="finalists", required=True)
     instrument = _instrument(attitude, concern, ranking)

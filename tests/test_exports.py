@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from datasette_plugins import exports
-from tests.fixtures.datasette import GROUP_SIZES, actor_cookie
+from tests.fixtures.datasette import GROUP_SIZES
+from tests.fixtures.datasette import actor_cookie
 
 
 @pytest.fixture

@@ -123,7 +123,9 @@ def upward_imports(all_imports: dict[str, set[str]], import_time: dict[str, set[
             problems += [f"{module} imports {t}" for t in sorted(targets) if t.split(".")[0] not in ALLOWED[layer]]
     for module, targets in import_time.items():
         if module.split(".")[0] == "datasette_plugins":
-            problems += [f"{module} imports {t} at import time" for t in sorted(targets) if t.split(".")[0] not in ("datasette_plugins", "research")]
+            problems += [
+                f"{module} imports {t} at import time" for t in sorted(targets) if t.split(".")[0] not in ("datasette_plugins", "research")
+            ]
     return problems
 
 

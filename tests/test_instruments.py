@@ -8,11 +8,11 @@ import re
 
 import pytest
 
-from forms.vocabulary import RESPONDENT_GROUPS
 from forms.definitions import THEMES
 from forms.definitions import load_builtin_instruments
 from forms.definitions import load_core
 from forms.model import LANGUAGES
+from forms.vocabulary import RESPONDENT_GROUPS
 
 GROUPS = [key for key, _sv, _en in RESPONDENT_GROUPS]
 CORE_KEYS = [

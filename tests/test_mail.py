@@ -4,9 +4,9 @@ server (aiosmtpd on loopback)."""
 import datetime
 import re
 
-from collector.ops.cli import cli
 from collector.coordinator import outreach
 from collector.coordinator import participants as participant_store
+from collector.ops.cli import cli
 from collector.tokens import hash_secret
 from tests.fixtures.coordinator import csrf_from
 

@@ -114,6 +114,8 @@ def test_the_served_file_after_a_checkpoint_holds_no_withdrawn_word(app, survey)
     assert [file_bytes_hold(served_path, f"{SECRET_WORD}{n}") for n in range(3)] == [[], [], []]
     assert "answers" in tables_holding(served_path, f"{SECRET_WORD}4")
     conn = sqlite3.connect(served_path)
-    found = [conn.execute("select count(*) from answers_fts where answers_fts match ?", [f"{SECRET_WORD}{n}"]).fetchone()[0] for n in range(5)]
+    found = [
+        conn.execute("select count(*) from answers_fts where answers_fts match ?", [f"{SECRET_WORD}{n}"]).fetchone()[0] for n in range(5)
+    ]
     conn.close()
     assert found == [0, 0, 0, 1, 1]

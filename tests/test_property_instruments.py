@@ -177,8 +177,8 @@ def test_any_posted_strings_are_refused_or_inside_the_domain(app, instrument, po
 def test_stored_rows_and_counts_match_the_answers(served_db, case):
     import dataclasses
 
-    from collector.respondent.submission import store_response
     from collector.instruments.registry import register_instrument
+    from collector.respondent.submission import store_response
 
     instrument, answers = case
     version = instrument.version

@@ -11,9 +11,6 @@ import pytest
 
 from collector.db import connect
 from collector.db import immediate_transaction
-from collector.migrations import migrate_served
-from forms.definitions import load_builtin_instruments
-from forms.definitions import parse_instrument
 from collector.instruments.registry import InstrumentFrozenError
 from collector.instruments.registry import freeze
 from collector.instruments.registry import instrument_for
@@ -22,6 +19,9 @@ from collector.instruments.registry import question_ids
 from collector.instruments.registry import register_instrument
 from collector.instruments.registry import sync_builtin_instruments
 from collector.instruments.registry import wide_view_name
+from collector.migrations import migrate_served
+from forms.definitions import load_builtin_instruments
+from forms.definitions import parse_instrument
 
 
 def t(sv: str, en: str) -> dict:
@@ -54,7 +54,13 @@ def definition(version: int = 1, *, group: str = "representative", key: str = "s
                             {"value": 3, "label": t("Tre", "Three")},
                         ],
                     },
-                    {"key": "agree_no_dk", "type": "likert", "theme": "influence", "text": t("Håller du med?", "Agree?"), "dont_know": False},
+                    {
+                        "key": "agree_no_dk",
+                        "type": "likert",
+                        "theme": "influence",
+                        "text": t("Håller du med?", "Agree?"),
+                        "dont_know": False,
+                    },
                 ],
             },
             {

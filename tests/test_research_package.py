@@ -43,7 +43,9 @@ def test_python_m_research_exports_from_the_demo_without_loading_the_other_areas
         "assert not loaded, loaded\n"
     )
     env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent)}
-    result = subprocess.run([sys.executable, "-c", probe, served, str(tmp_path / "out")], capture_output=True, text=True, env=env, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", probe, served, str(tmp_path / "out")], capture_output=True, text=True, env=env, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "candidate_v2.sav").exists()
 

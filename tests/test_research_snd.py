@@ -81,7 +81,9 @@ def test_ddi_codebook_has_the_required_elements_variables_and_missing_categories
     venue = [v for v in variables if v.get("name") == "venue_suitable"][0]
     assert "cand_met_representatives in (1)" in venue.find(f"{DDI}universe").text
     wide = pd.read_csv(bundle / "data" / "wide_representative_v2.csv")
-    case_count = [f for f in root.findall(f"{DDI}fileDscr") if f.find(f"{DDI}fileTxt/{DDI}fileName").text.endswith("representative_v2.csv")][0]
+    case_count = [
+        f for f in root.findall(f"{DDI}fileDscr") if f.find(f"{DDI}fileTxt/{DDI}fileName").text.endswith("representative_v2.csv")
+    ][0]
     assert int(case_count.find(f"{DDI}fileTxt/{DDI}dimensns/{DDI}caseQnty").text) == len(wide)
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.fixtures.respondent import PAGE_POSTS
-from tests.fixtures.respondent import answer_everything
 from tests.fixtures.respondent import csrf_token
 from tests.fixtures.respondent import post_page
 from tests.fixtures.respondent import receipt_from
-from tests.fixtures.respondent import send
 
 
 def test_link_redirects_and_token_leaves_the_address_bar(client, survey):

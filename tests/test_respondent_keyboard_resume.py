@@ -122,12 +122,27 @@ def test_same_page_conditional_question_is_shown_only_when_it_applies(client, su
     # Shown and left empty: now it is an error, not another round.
     empty = client.post(
         "/svar/sida/2",
-        data={"intro_useful": "5", "levels": ["1"], "wants_more": "1", "shown": "wants_more_what", "csrf_token": csrf_token(again), "action": "next"},
+        data={
+            "intro_useful": "5",
+            "levels": ["1"],
+            "wants_more": "1",
+            "shown": "wants_more_what",
+            "csrf_token": csrf_token(again),
+            "action": "next",
+        },
     )
     assert empty.status_code == 200 and "Skriv ett svar" in empty.get_data(as_text=True)
     done = client.post(
         "/svar/sida/2",
-        data={"intro_useful": "5", "levels": ["1"], "wants_more": "1", "shown": "wants_more_what", "wants_more_what": "Allt", "csrf_token": csrf_token(again), "action": "next"},
+        data={
+            "intro_useful": "5",
+            "levels": ["1"],
+            "wants_more": "1",
+            "shown": "wants_more_what",
+            "wants_more_what": "Allt",
+            "csrf_token": csrf_token(again),
+            "action": "next",
+        },
     )
     assert done.headers["Location"].endswith("/svar/sida/3")
 

@@ -25,7 +25,9 @@ def test_access_and_error_logs_are_redacted(gunicorn_server):
     answer = "Mitt hemliga svar om Fontänhuset"
     _hit(f"{gunicorn_server.url}/s/{token}")
     _hit(f"{gunicorn_server.url}/s/{token}/extra?email={urllib.parse.quote(email)}")
-    _hit(f"{gunicorn_server.url}/withdraw?code={receipt}", headers={"Referer": f"https://mail.example/{email}", "User-Agent": "UA-" + token})
+    _hit(
+        f"{gunicorn_server.url}/withdraw?code={receipt}", headers={"Referer": f"https://mail.example/{email}", "User-Agent": "UA-" + token}
+    )
     _hit(
         f"{gunicorn_server.url}/withdraw",
         data=urllib.parse.urlencode({"receipt": receipt, "answer": answer, "email": email}).encode(),

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import secrets
 
-import pytest
-
 from collector import create_app
 from tests.fixtures.coordinator import STAFF_PASSWORD
 from tests.fixtures.coordinator import csrf_from

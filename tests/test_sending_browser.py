@@ -32,7 +32,9 @@ def sending_site(live_databases, tmp_path):
     collecting = process_store.create_process(
         served, {"code": "HBG-2017-GR", "post_title": "Avdelningschef", "department": "socialforvaltningen"}
     )
-    served["processes"].update(collecting, {"status": "collecting", "appointed_applicant": "Sökande A", "decision_rationale": "Bäst på samtal."})
+    served["processes"].update(
+        collecting, {"status": "collecting", "appointed_applicant": "Sökande A", "decision_rationale": "Bäst på samtal."}
+    )
     planning = process_store.create_process(
         served, {"code": "PLAN-1", "post_title": "Enhetschef", "department": "socialforvaltningen"}
     )
@@ -107,7 +109,11 @@ def test_confirm_test_send_and_error_focus_in_a_browser(browser, sending_site):
         with page.expect_navigation():
             page.click("main form button[type=submit]")
         expect(page.locator(".error-summary")).to_be_focused()
-        assert page.locator(".error-summary a[href='#message_representative_sv']").inner_text().startswith("Brukarrepresentant: meddelande på svenska:")
+        assert (
+            page.locator(".error-summary a[href='#message_representative_sv']")
+            .inner_text()
+            .startswith("Brukarrepresentant: meddelande på svenska:")
+        )
         page.fill("#message_representative_sv", "Tjänsten är tillsatt. Tack för att du var med!")
         with page.expect_navigation():
             page.click("main form button[type=submit]")

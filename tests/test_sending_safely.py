@@ -126,7 +126,9 @@ def test_reminder_page_says_when_the_next_is_possible(coordinator_client, app, m
     next_on = (datetime.date.today() + datetime.timedelta(days=app.config["REMINDER_MIN_DAYS"])).isoformat()
     page = coordinator_client.get(f"/coordinator/processes/{process_id}/remind").get_data(as_text=True)
     assert f"Nästa påminnelse kan skickas {next_on}" in page
-    assert f"Nästa påminnelse kan skickas {next_on}" in coordinator_client.get(f"/coordinator/processes/{process_id}").get_data(as_text=True)
+    assert f"Nästa påminnelse kan skickas {next_on}" in coordinator_client.get(f"/coordinator/processes/{process_id}").get_data(
+        as_text=True
+    )
     response = _post(coordinator_client, f"/coordinator/processes/{process_id}/remind", action="send")
     assert response.status_code == 302 and len(smtp_server.messages) == 9
     assert "Ingen påminnelse skickades" in coordinator_client.get(response.headers["Location"]).get_data(as_text=True)

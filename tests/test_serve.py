@@ -19,7 +19,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from urllib.parse import urlsplit
 
 import httpx
 

@@ -10,12 +10,14 @@ import random
 import sqlite3
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from scipy.stats import friedmanchisquare
 
 from datasette_plugins import stats
-from tests.fixtures.datasette import RANKINGS, actor_cookie
+from tests.fixtures.datasette import RANKINGS
+from tests.fixtures.datasette import actor_cookie
 
 
 def triples_of(rankings):
@@ -112,7 +114,7 @@ async def test_process_page_names_partial_rankings_and_keeps_every_finalist(ds, 
     rankings["Brukarrepresentanter"]["Sökande A"] = 4
     expected = stats.kendall_w_detail(triples_of(rankings))
     assert expected["incomplete"] == {p: ["Sökande A"] for p in RANKINGS if p != "Brukarrepresentanter"}
-    assert f"(5 parter, 4 slutkandidater)" in html
+    assert "(5 parter, 4 slutkandidater)" in html
     assert "de övriga räknas som delad sista plats" in html
     assert "Förvaltningsledning (inte Sökande A)" in html
     assert '<th scope="col">Sökande A</th>' in html.split('id="rank-h"')[1]

@@ -11,15 +11,19 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
-from scipy.stats import mannwhitneyu, permutation_test
+from scipy.stats import mannwhitneyu
+from scipy.stats import permutation_test
 
-from datasette_plugins import exact_rank_test, i18n, sql_functions, stats
+from datasette_plugins import exact_rank_test
+from datasette_plugins import i18n
+from datasette_plugins import sql_functions
+from datasette_plugins import stats
 
 
 def brute_force_p(first, second):

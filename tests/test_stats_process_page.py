@@ -10,7 +10,8 @@ import pytest
 
 from datasette_plugins import agreement
 from datasette_plugins.i18n import format_number
-from tests.fixtures.datasette import TABLE_2, actor_cookie
+from tests.fixtures.datasette import TABLE_2
+from tests.fixtures.datasette import actor_cookie
 
 pytestmark = pytest.mark.asyncio
 

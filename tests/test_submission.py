@@ -8,8 +8,8 @@ import threading
 import pytest
 
 from collector import create_app
-from collector.respondent import submission
 from collector.db import connect
+from collector.respondent import submission
 from collector.tokens import hash_secret
 from tests.fixtures.respondent import GROUP
 from tests.fixtures.respondent import answer_everything
@@ -206,7 +206,15 @@ def test_start_up_finishes_stored_submissions_nobody_came_back_to(app, survey, m
 
 
 def test_retry_of_step_two_writes_nothing_twice(survey):
-    kwargs = dict(process_id=survey.process_id, group_key=GROUP, instrument_id=survey.instrument_id, answers=ANSWERS, language="en", submitted_on="2026-11-22T13:45:00", response_id=77)
+    kwargs = dict(
+        process_id=survey.process_id,
+        group_key=GROUP,
+        instrument_id=survey.instrument_id,
+        answers=ANSWERS,
+        language="en",
+        submitted_on="2026-11-22T13:45:00",
+        response_id=77,
+    )
     assert submission.store_response(survey.served, **kwargs) == 77
     assert submission.store_response(survey.served, **kwargs) == 77
     assert survey.served.execute("select count(*) from responses").fetchone()[0] == 1
@@ -242,7 +250,9 @@ def test_counts_equal_group_by_after_random_submissions_and_withdrawals(survey):
             else:
                 answers[question.key] = dict(zip(("Sökande B", "Sökande C", "Sökande D"), rng.sample([1, 2, 3], 3)))
         token = survey.invite()
-        code = submission.submit(survey.served, survey.contacts, invitation_id(survey, token), answers, "sv", instrument_id=survey.instrument_id)
+        code = submission.submit(
+            survey.served, survey.contacts, invitation_id(survey, token), answers, "sv", instrument_id=survey.instrument_id
+        )
         receipts.append(code)
         assert_counts_consistent(survey.served)
     assert_counts_consistent(survey.served)
@@ -253,7 +263,14 @@ def test_counts_equal_group_by_after_random_submissions_and_withdrawals(survey):
 
 def test_no_token_name_or_email_reaches_the_served_database(app, survey, db_paths):
     survey.contacts["participants"].insert(
-        {"id": 99, "process_id": survey.process_id, "group_key": GROUP, "name": "Greta Garbo", "email": "greta@example.se", "language": "sv"}
+        {
+            "id": 99,
+            "process_id": survey.process_id,
+            "group_key": GROUP,
+            "name": "Greta Garbo",
+            "email": "greta@example.se",
+            "language": "sv",
+        }
     )
     link = survey.invite()
     survey.contacts.execute("update invitations set participant_id = 99 where token_hash = ?", [hash_secret(link)])
@@ -277,7 +294,7 @@ def test_no_token_name_or_email_reaches_the_served_database(app, survey, db_path
 def test_summaries_stay_exact_through_random_submissions_withdrawals_and_a_retry(survey):
     rng = random.Random(2017)
     receipts = []
-    for round_number in range(40):
+    for _round in range(40):
         answers = dict(ANSWERS)
         answers["attitude"] = rng.randint(1, 5)
         answers["intro_useful"] = rng.choice([1, 2, 3, 4, 5, 9])
@@ -289,7 +306,15 @@ def test_summaries_stay_exact_through_random_submissions_withdrawals_and_a_retry
         if rng.random() < 0.25:
             assert submission.withdraw(survey.served, survey.contacts, receipts.pop(rng.randrange(len(receipts))))
     # A retried step 2 adds nothing.
-    kwargs = dict(process_id=survey.process_id, group_key=GROUP, instrument_id=survey.instrument_id, answers=ANSWERS, language="sv", submitted_on="2026-11-22", response_id=99)
+    kwargs = dict(
+        process_id=survey.process_id,
+        group_key=GROUP,
+        instrument_id=survey.instrument_id,
+        answers=ANSWERS,
+        language="sv",
+        submitted_on="2026-11-22",
+        response_id=99,
+    )
     submission.store_response(survey.served, **kwargs)
     submission.store_response(survey.served, **kwargs)
     assert survey.served.execute("select count(*) from core_answer_totals").fetchone()[0] > 0

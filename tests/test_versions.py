@@ -3,12 +3,12 @@ core keep/break, department variants, through the `medverkan instruments` CLI.""
 
 import dataclasses
 
-from collector.ops.cli import cli
-from forms.definitions import load_builtin_instruments
-from forms.model import Page
 from collector.instruments.registry import instrument_for
 from collector.instruments.registry import load_registered
 from collector.instruments.registry import register_instrument
+from collector.ops.cli import cli
+from forms.definitions import load_builtin_instruments
+from forms.model import Page
 from forms.versions import apply_core_decisions
 from forms.versions import diff
 from forms.xlsform import write_xlsform
@@ -95,7 +95,9 @@ def test_department_variant_published_from_xlsform_is_used_for_its_processes(run
     write_xlsform(variant, path)
     assert runner.invoke(cli, args=["instruments", "publish", str(path)]).exit_code == 0
     served_db["departments"].insert({"key": "arbetsmarknad", "name_sv": "Arbetsmarknad", "name_en": "Labour"}, replace=True)
-    process = served_db["processes"].insert({"code": "AM-1", "post_title": "Chef", "status": "collecting", "department": "arbetsmarknad"}).last_pk
+    process = (
+        served_db["processes"].insert({"code": "AM-1", "post_title": "Chef", "status": "collecting", "department": "arbetsmarknad"}).last_pk
+    )
     other = served_db["processes"].insert({"code": "X-1", "post_title": "Chef", "status": "collecting"}).last_pk
     chosen = instrument_for(served_db, process, "representative")
     assert chosen != default and load_registered(served_db, chosen).department == "arbetsmarknad"

@@ -110,7 +110,8 @@ def test_a_required_expression_is_refused_with_the_reason():
 def test_relevant_by_choice_name_becomes_a_condition_on_codes_and_exports_by_name():
     survey = [["type", "name", "label", "bind::relevant"],
               ["select_one yn", "ok", "Bra?", ""], ["text", "why", "Varför?", "${ok}='no'"],
-              ["select_multiple yn", "many", "Flera?", ""], ["text", "which", "Vilka?", "selected(${many}, 'yes') or selected(${many},'no')"]]
+              ["select_multiple yn", "many", "Flera?", ""],
+              ["text", "which", "Vilka?", "selected(${many}, 'yes') or selected(${many},'no')"]]
     instrument = read(book(survey, YES_NO))
     assert instrument.question("why").condition.values == (2,)
     assert instrument.question("which").condition.values == (1, 2)
@@ -147,8 +148,10 @@ def test_a_constraint_on_text_is_refused_not_dropped():
 def test_notes_and_hints():
     survey = [["type", "name", "label", "hint"],
               ["note", "welcome", "Välkommen", ""], ["text", "t", "Text", "En ledtråd"],
-              ["begin group", "p2", "Sida 2", ""], ["note", "p2_note", "Om sidan", ""], ["integer", "n", "Antal", ""], ["end group", "", "", ""],
-              ["note", "before", "Inför sida 3", ""], ["begin group", "p3", "Sida 3", ""], ["text", "u", "U", ""], ["end group", "", "", ""]]
+              ["begin group", "p2", "Sida 2", ""], ["note", "p2_note", "Om sidan", ""],
+              ["integer", "n", "Antal", ""], ["end group", "", "", ""],
+              ["note", "before", "Inför sida 3", ""], ["begin group", "p3", "Sida 3", ""],
+              ["text", "u", "U", ""], ["end group", "", "", ""]]
     instrument = read(book(survey))
     assert [(p.key, p.intro and p.intro["sv"]) for p in instrument.pages] == [
         ("page_1", "Välkommen"), ("p2", "Om sidan"), ("p3", "Inför sida 3")]
@@ -192,8 +195,9 @@ def test_problems_have_swedish_for_the_coordinator():
     survey = [["type", "name", "label"], ["begin repeat", "r", "R"], ["end repeat", "", ""], ["date", "d", "D"]]
     with pytest.raises(XLSFormError) as caught:
         read(book(survey))
-    from babel.messages.pofile import read_po
     from pathlib import Path
+
+    from babel.messages.pofile import read_po
 
     po = Path(__file__).parents[1] / "collector" / "translations" / "sv" / "LC_MESSAGES" / "authoring.po"
     catalog = read_po(po.open(encoding="utf-8"))

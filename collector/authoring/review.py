@@ -31,7 +31,8 @@ def version_check(db, instrument: Instrument) -> tuple[list[str], list[str], boo
     if newest is not None and newest > instrument.version:
         return [
             _(
-                "Version %(version)s is older than the published version %(newest)s of %(key)s. Give the file version %(next)s in the settings sheet (column version) and upload it again.",
+                "Version %(version)s is older than the published version %(newest)s of %(key)s. "
+                "Give the file version %(next)s in the settings sheet (column version) and upload it again.",
                 version=instrument.version, newest=newest, key=instrument.key, next=newest + 1,
             )
         ], [], False
@@ -42,16 +43,28 @@ def version_check(db, instrument: Instrument) -> tuple[list[str], list[str], boo
         return [], [], True
     instrument_id, digest, frozen_on = row
     if digest == hashlib.sha256(canonical_json(instrument).encode("utf-8")).hexdigest():
-        return [], [_("Version %(version)s of %(key)s is already published with exactly this content: there is nothing new to publish.", version=instrument.version, key=instrument.key)], False
+        return [], [
+            _(
+                "Version %(version)s of %(key)s is already published with exactly this content: there is nothing new to publish.",
+                version=instrument.version, key=instrument.key,
+            )
+        ], False
     answered = frozen_on or db.execute("select 1 from responses where instrument_id = ? limit 1", [instrument_id]).fetchone()
     if answered:
         return [
             _(
-                "Version %(version)s of %(key)s is already published and has been answered, and this file differs from it. Answered versions never change: give the file version %(next)s in the settings sheet (column version) and upload it again.",
+                "Version %(version)s of %(key)s is already published and has been answered, and this file differs from it. "
+                "Answered versions never change: "
+                "give the file version %(next)s in the settings sheet (column version) and upload it again.",
                 version=instrument.version, key=instrument.key, next=(newest or instrument.version) + 1,
             )
         ], [], False
-    return [], [_("Version %(version)s of %(key)s is published but nobody has answered it yet: publishing replaces it.", version=instrument.version, key=instrument.key)], True
+    return [], [
+        _(
+            "Version %(version)s of %(key)s is published but nobody has answered it yet: publishing replaces it.",
+            version=instrument.version, key=instrument.key,
+        )
+    ], True
 
 
 def _type_names() -> dict[str, str]:
@@ -93,15 +106,26 @@ def plain_changes(previous: Instrument, instrument: Instrument, language: str) -
         question = after.get(change.key) or before.get(change.key)
         if change.kind == "settings":
             old, new = getattr(previous, change.key), getattr(instrument, change.key)
-            line = _("%(setting)s changed from “%(old)s” to “%(new)s”.", setting=_setting_names().get(change.key, change.key), old=_shown(old, language), new=_shown(new, language))
+            line = _(
+                "%(setting)s changed from “%(old)s” to “%(new)s”.",
+                setting=_setting_names().get(change.key, change.key), old=_shown(old, language), new=_shown(new, language),
+            )
         elif change.kind == "added":
             line = _("New question: “%(text)s”.", text=text_in(question.text, language))
         elif change.kind == "removed":
             line = _("Removed question: “%(text)s”.", text=text_in(question.text, language))
         elif change.kind == "reworded":
-            line = _("New wording: “%(old)s” now reads “%(new)s”.", old=text_in(before[change.key].text, language), new=text_in(after[change.key].text, language))
+            line = _(
+                "New wording: “%(old)s” now reads “%(new)s”.",
+                old=text_in(before[change.key].text, language), new=text_in(after[change.key].text, language),
+            )
         elif change.kind == "type":
-            line = _("The question “%(text)s” is now answered as %(new)s (was %(old)s).", text=text_in(question.text, language), new=types.get(after[change.key].type, after[change.key].type), old=types.get(before[change.key].type, before[change.key].type))
+            line = _(
+                "The question “%(text)s” is now answered as %(new)s (was %(old)s).",
+                text=text_in(question.text, language),
+                new=types.get(after[change.key].type, after[change.key].type),
+                old=types.get(before[change.key].type, before[change.key].type),
+            )
         else:
             line = _("The answer options of “%(text)s” changed.", text=text_in(question.text, language))
         if change.core:

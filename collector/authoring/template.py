@@ -33,8 +33,13 @@ def template_instrument() -> Instrument:
                 title=_t("Förberedelser", "Preparation"),
                 intro=_t("Frågor om tiden före mötena.", "Questions about the time before the meetings."),
                 questions=(
-                    Question("role_clear", "likert", _t("Jag visste vad min roll var.", "I knew what my role was."), "framing", required=True),
-                    Question("written_intro", "yesno", _t("Fick du en skriftlig introduktion?", "Did you get a written introduction?"), "framing"),
+                    Question(
+                        "role_clear", "likert", _t("Jag visste vad min roll var.", "I knew what my role was."), "framing", required=True,
+                    ),
+                    Question(
+                        "written_intro", "yesno", _t("Fick du en skriftlig introduktion?", "Did you get a written introduction?"),
+                        "framing",
+                    ),
                     Question(
                         "intro_helped", "likert", _t("Introduktionen hjälpte mig.", "The introduction helped me."), "framing",
                         condition=Condition("written_intro", (1,)),
@@ -47,10 +52,13 @@ def template_instrument() -> Instrument:
                 questions=(
                     Question(
                         "meeting_kind", "single", _t("Hur träffade du de sökande?", "How did you meet the applicants?"), "organisation",
-                        choices=(Choice(1, _t("På plats", "In person")), Choice(2, _t("Digitalt", "Online")), Choice(3, _t("Båda", "Both"))),
+                        choices=(
+                            Choice(1, _t("På plats", "In person")), Choice(2, _t("Digitalt", "Online")), Choice(3, _t("Båda", "Both")),
+                        ),
                     ),
                     Question(
-                        "meetings_count", "integer", _t("Hur många möten var du med på?", "How many meetings did you take part in?"), "time_notice",
+                        "meetings_count", "integer", _t("Hur många möten var du med på?", "How many meetings did you take part in?"),
+                        "time_notice",
                         minimum=0, maximum=50,
                     ),
                     Question("comments", "text", _t("Något mer du vill säga?", "Anything else you want to say?"), "influence"),

@@ -202,7 +202,14 @@ def publish(upload_id: str):
         register_instrument(db, apply_core_decisions(instrument, decisions))
     except InstrumentFrozenError:
         # Someone answered this version between the check and now.
-        flash(_("Version %(version)s of %(key)s has just been answered and can no longer change. Give the file a new version and upload it again.", version=instrument.version, key=instrument.key), "error")
+        flash(
+            _(
+                "Version %(version)s of %(key)s has just been answered and can no longer change. "
+                "Give the file a new version and upload it again.",
+                version=instrument.version, key=instrument.key,
+            ),
+            "error",
+        )
         return back
     checked.forget(get_contacts_db(), upload_id)
     flash(_("Published %(key)s version %(version)s.", key=instrument.key, version=instrument.version), "success")

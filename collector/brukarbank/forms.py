@@ -117,7 +117,9 @@ class CompensationForm(FlaskForm):
         _l("Compensation (SEK)"),
         description=_l("The arvode in kronor, for example 1200."),
         places=None,
-        validators=[Optional(), finite_number, NumberRange(min=0, max=MAX_AMOUNT, message=_l("Enter an amount between 0 and 1,000,000 kronor."))],
+        validators=[
+            Optional(), finite_number, NumberRange(min=0, max=MAX_AMOUNT, message=_l("Enter an amount between 0 and 1,000,000 kronor.")),
+        ],
     )
     paid_on = DateField(
         _l("Date paid (optional)"),

@@ -56,7 +56,8 @@ def inactive_members(contacts_db, today: datetime.date, inactive_days: int) -> l
             select m.id from pool_members m
             where max(m.registered_on, m.updated_on,
                       coalesce((select max(max(assigned_on, coalesce(paid_on, ''))) from pool_assignments a where a.member_id = m.id), ''),
-                      coalesce((select max(max(recorded_on, coalesce(completed_on, ''))) from pool_trainings t where t.member_id = m.id), '')
+                      coalesce((select max(max(recorded_on, coalesce(completed_on, '')))
+                                from pool_trainings t where t.member_id = m.id), '')
                   ) < ?
             """,
             [cutoff],

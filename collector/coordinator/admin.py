@@ -91,7 +91,9 @@ def user_edit(user_id):
     user = user_store.get_user(contacts, user_id)
     if user is None:
         abort(404)
-    form = UserEditForm(data={**user, "department": user["department"] or "", "is_active": bool(user["is_active"])} if request.method == "GET" else None)
+    form = UserEditForm(
+        data={**user, "department": user["department"] or "", "is_active": bool(user["is_active"])} if request.method == "GET" else None
+    )
     form.role.choices = _role_choices()
     form.department.choices = _department_choices()
     status = 200

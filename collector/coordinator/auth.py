@@ -29,9 +29,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from limits import parse as parse_limit
+from wtforms import HiddenField
 from wtforms import PasswordField
 from wtforms import StringField
-from wtforms import HiddenField
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 
@@ -39,9 +39,9 @@ from collector.coordinator import audit
 from collector.coordinator import users
 from collector.coordinator.actor_cookie import COOKIE_NAME
 from collector.coordinator.actor_cookie import actor_cookie_value
-from collector.settings import apply_defaults
 from collector.db import get_contacts_db
 from collector.limiter import limiter
+from collector.settings import apply_defaults
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 

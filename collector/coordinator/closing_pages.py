@@ -18,12 +18,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from collector.coordinator import audit
-from collector.coordinator import followups
 from collector.coordinator import feedback as feedback_store
-from collector.coordinator import sending
+from collector.coordinator import followups
 from collector.coordinator import outreach
-from collector.coordinator import retention
 from collector.coordinator import processes as process_store
+from collector.coordinator import retention
+from collector.coordinator import sending
 from collector.coordinator.forms import ConfirmForm
 from collector.coordinator.forms import DecisionForm
 from collector.coordinator.forms import feedback_form
@@ -37,10 +37,9 @@ from collector.coordinator.workspace import load_process
 from collector.coordinator.workspace import today
 from collector.coordinator.workspace import workspace
 from collector.db import get_contacts_db
-from collector.db import immediate_transaction
 from collector.db import get_db
+from collector.db import immediate_transaction
 from forms.vocabulary import LANGUAGES
-
 
 # --- decision, feedback, closing ---------------------------------------------------------------
 
@@ -150,7 +149,10 @@ def close(process_id):
         scheduled = outreach.close_process(get_db(), get_contacts_db(), current_app.config, process, actor(), today())
         flash(_("The process is closed. Its links no longer work."), "success")
         if scheduled:
-            flash(ngettext("%(num)s follow-up invitation is scheduled.", "%(num)s follow-up invitations are scheduled.", scheduled), "success")
+            flash(
+                ngettext("%(num)s follow-up invitation is scheduled.", "%(num)s follow-up invitations are scheduled.", scheduled),
+                "success",
+            )
         return redirect(url_for(".process_view", process_id=process_id))
     hired = get_contacts_db().execute(
         "select count(*) from participants where process_id = ? and group_key = ?", [process_id, outreach.FOLLOWUP_GROUP]

@@ -56,7 +56,7 @@ def user_add(username, role, department, display_name, password):
     try:
         user_store.add_user(contacts, username, password, role, department=department, display_name=display_name)
     except user_store.UserError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from error
     audit.record(contacts, "cli", "user_add", None, f"{username.lower()} ({role})")
     click.echo(f"Created {username.lower()} ({role}).")
 
@@ -100,7 +100,7 @@ def user_set_password(username, password):
     try:
         user_store.set_password(contacts, user["id"], password)
     except user_store.UserError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from error
     audit.record(contacts, "cli", "user_password", None, user["username"])
     click.echo(f"Password set for {user['username']}.")
 

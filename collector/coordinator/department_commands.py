@@ -38,7 +38,7 @@ def municipality_set(name):
     try:
         store.set_municipality_name(served, name)
     except store.DepartmentError as error:
-        raise _refused(error)
+        raise _refused(error) from error
     audit.record(contacts, "cli", "municipality_set", None, name.strip())
     click.echo(f"Municipality: {name.strip()}")
 
@@ -67,7 +67,7 @@ def department_add(key, name_sv, name_en):
     try:
         key = store.add_department(served, key, name_sv, name_en)
     except store.DepartmentError as error:
-        raise _refused(error)
+        raise _refused(error) from error
     audit.record(contacts, "cli", "department_add", None, key)
     click.echo(f"Added department {key}.")
 
@@ -101,7 +101,7 @@ def department_rename(key, name_sv, name_en):
     try:
         store.rename_department(served, key, name_sv or current["name_sv"], name_en or current["name_en"])
     except store.DepartmentError as error:
-        raise _refused(error)
+        raise _refused(error) from error
     audit.record(contacts, "cli", "department_rename", None, key)
     click.echo(f"Renamed department {key}.")
 
@@ -115,7 +115,7 @@ def department_remove(key):
     try:
         store.remove_department(served, contacts, key)
     except store.DepartmentError as error:
-        raise _refused(error)
+        raise _refused(error) from error
     audit.record(contacts, "cli", "department_remove", None, key)
     click.echo(f"Removed department {key}.")
 

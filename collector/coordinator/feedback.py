@@ -68,7 +68,10 @@ def default_message(group_key: str, language: str, process: dict) -> str:
             thanks = _("Thank you for meeting the applicants and sharing your experience. Your view was part of the assessment.")
             parts = [done, thanks, why, questions]
         elif group_key == "candidate":
-            thanks = _("Thank you for applying and for telling us how you experienced the recruitment. If you were not offered the post, you are welcome to ask us how your application was assessed.")
+            thanks = _(
+                "Thank you for applying and for telling us how you experienced the recruitment. "
+                "If you were not offered the post, you are welcome to ask us how your application was assessed."
+            )
             parts = [done, thanks]
         else:
             thanks = _("Thank you for your work in the recruitment.")

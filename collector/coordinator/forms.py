@@ -38,7 +38,10 @@ class ProcessForm(FlaskForm):
     code = StringField(
         _l("Reference code"),
         description=_l("A short unique code, for example HBG-2017-GR."),
-        validators=[InputRequired(), Length(max=40), Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", message=_l("Use letters, digits, dots and dashes only."))],
+        validators=[
+            InputRequired(), Length(max=40),
+            Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", message=_l("Use letters, digits, dots and dashes only.")),
+        ],
     )
     post_title = StringField(_l("Post"), validators=[InputRequired(), Length(max=200)])
     department = SelectField(_l("Department"), validators=[InputRequired()])
@@ -118,7 +121,9 @@ class ParticipantForm(FlaskForm):
 class ImportForm(FlaskForm):
     csv_text = TextAreaField(
         _l("Paste the list"),
-        description=_l("One person per line. The first line names the columns: name, email, group and optionally language. Commas or semicolons."),
+        description=_l(
+            "One person per line. The first line names the columns: name, email, group and optionally language. Commas or semicolons."
+        ),
         validators=[Optional()],
     )
     csv_file = FileField(_l("Or choose a CSV file"))
@@ -209,7 +214,9 @@ class MunicipalityForm(FlaskForm):
 
 
 class DepartmentNamesForm(FlaskForm):
-    name_sv = StringField(_l("Name in Swedish"), description=_l("For example Socialförvaltningen."), validators=[InputRequired(), Length(max=200)])
+    name_sv = StringField(
+        _l("Name in Swedish"), description=_l("For example Socialförvaltningen."), validators=[InputRequired(), Length(max=200)]
+    )
     name_en = StringField(
         _l("Name in English"),
         description=_l("For example Social services. Leave empty to use the Swedish name."),

@@ -178,7 +178,7 @@ def parse_csv(text: str, existing_emails: set[str]) -> ImportPreview:
                     )
                 continue
 
-            def cell(column: str) -> str:
+            def cell(column: str, record=record) -> str:
                 index = columns.get(column)
                 return record[index].strip() if index is not None and index < len(record) else ""
 

@@ -22,9 +22,9 @@ from flask_babel import gettext as _
 from collector.coordinator import audit
 from collector.coordinator import feedback as feedback_store
 from collector.coordinator import outreach
-from collector.coordinator import retention
 from collector.coordinator import participants as participant_store
 from collector.coordinator import processes as process_store
+from collector.coordinator import retention
 from collector.coordinator import sending
 from collector.coordinator.forms import ApplicantsForm
 from collector.coordinator.forms import ConfirmForm
@@ -44,7 +44,6 @@ from collector.coordinator.workspace import today
 from collector.coordinator.workspace import workspace
 from collector.db import get_contacts_db
 from collector.db import get_db
-
 
 # --- process ---------------------------------------------------------------------
 
@@ -207,7 +206,9 @@ def applicants(process_id):
         next_letter = chr(ord("A") + len(rows)) if len(rows) < 26 else ""
         blanks = [{"pseudonym": "", "stage_reached": "applied"} for _ in range(BLANK_ROWS)]
         if next_letter and not rows:
-            blanks = [{"pseudonym": _("Applicant %(letter)s", letter=chr(ord("A") + i)), "stage_reached": "applied"} for i in range(BLANK_ROWS)]
+            blanks = [
+                {"pseudonym": _("Applicant %(letter)s", letter=chr(ord("A") + i)), "stage_reached": "applied"} for i in range(BLANK_ROWS)
+            ]
         form = ApplicantsForm(data={"applicants": [dict(r) for r in rows] + blanks})
     else:
         form = ApplicantsForm()

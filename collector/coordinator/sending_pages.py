@@ -54,7 +54,10 @@ def send_test_to_myself(samples: list[sending.Sample]) -> None:
     else:
         outcome = sending.send_test(current_app.config, address, samples)
         if outcome.sent:
-            flash(_("A test was sent to %(address)s: %(num)s messages, one per group and language.", address=address, num=outcome.sent), "success")
+            flash(
+                _("A test was sent to %(address)s: %(num)s messages, one per group and language.", address=address, num=outcome.sent),
+                "success",
+            )
         else:
             flash(_("The test could not be sent to %(address)s. Check the mail server settings.", address=address), "error")
 

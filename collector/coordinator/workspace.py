@@ -17,6 +17,7 @@ from flask import g
 from flask import render_template
 from flask_babel import gettext as _
 
+from collector import clock
 from collector.coordinator import outreach
 from collector.coordinator import processes as process_store
 from collector.coordinator.auth import WORKSPACE_ROLES
@@ -24,9 +25,7 @@ from collector.coordinator.auth import login_required
 from collector.coordinator.auth import roles_required
 from collector.coordinator.labels import department_label
 from collector.coordinator.labels import template_globals
-from collector import clock
 from collector.db import get_db
-
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 

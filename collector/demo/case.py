@@ -72,7 +72,7 @@ def load_demo(served, contacts, *, base_url: str | None = None, seed: int = SEED
         for department in DEPARTMENTS:
             served["departments"].insert(department, pk="key", ignore=True)
     created, skipped = [], []
-    for index, plan in enumerate(demo_plans(seed)):
+    for plan in demo_plans(seed):
         code = plan.process["code"]
         if _process_id(served, code) is not None:
             skipped.append(code)

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import yaml
 
-
 SEED = 2017
 
 # The report's facts (Table 1, Table 2, the funnel, the post) are data, not

@@ -218,7 +218,7 @@ def _verify_backup(directory: Path) -> dict:
     if not manifest_path.exists():
         raise BackupError(f"{directory} has no {MANIFEST_NAME}: not a Medverkan backup.")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    for name, entry in manifest["files"].items():
+    for entry in manifest["files"].values():
         path = directory / entry["file"]
         if not path.exists():
             raise BackupError(f"The backup is missing {entry['file']}.")

@@ -13,21 +13,20 @@ from flask.cli import with_appcontext
 
 from collector import create_app
 from collector import instance_folder
-from collector.invitations import create_invitation
-from collector.invitations import invitation_url
 from collector.db import connect
 from collector.demo.case import DEMO_STAFF_USERNAME
 from collector.demo.case import print_links
 from collector.demo.case import run_demo
+from collector.invitations import create_invitation
+from collector.invitations import invitation_url
 from collector.migrations import init_databases
 from collector.ops import first_run
 from collector.ops.csv_export import export_rows
 from collector.ops.csv_export import write_csv
-from collector.ops.serve import ServeSettings
 from collector.ops.serve import ServerPair
+from collector.ops.serve import ServeSettings
 from collector.ops.serve import env_setting
 from forms.vocabulary import GROUP_KEYS
-
 
 
 @click.command("init")

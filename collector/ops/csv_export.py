@@ -21,7 +21,6 @@ from typing import TextIO
 
 from datasette_plugins.exports import neutralise  # one CSV-injection guard for every export
 
-
 COLUMNS = [
     "process_code",
     "response_id",

@@ -11,7 +11,6 @@ lingers.
 from __future__ import annotations
 
 import importlib.util
-import inspect
 import json
 import os
 import signal

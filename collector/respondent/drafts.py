@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask_babel import gettext as _
-
 from collector import clock
 from collector.db import get_contacts_db
 from collector.db import get_db
@@ -23,7 +21,6 @@ from collector.instruments.registry import load_registered
 from collector.respondent import submission
 from forms import builder
 from forms.vocabulary import APPLICANT_STAGES
-
 
 # --- drafts ----------------------------------------------------------------------
 

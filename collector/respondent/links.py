@@ -8,7 +8,6 @@ token): see the ``collector.respondent.views`` docstring.
 
 from __future__ import annotations
 
-
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -23,7 +22,6 @@ from collector.invitations import invitation_where
 from collector.security import note_failed_token_lookup
 from collector.tokens import hash_secret
 from forms.vocabulary import LANGUAGES
-
 
 SESSION_INVITATION = "respondent_invitation"
 # After a submit: a random nonce naming the parked receipt code (never the
@@ -90,12 +88,18 @@ def state_page(state: str):
         "unknown": (
             404,
             _("We could not find that link"),
-            _("Check that the address is exactly as in your invitation. If you copied it, make sure you copied all of it. You can also type the code from your letter on the start page."),
+            _(
+                "Check that the address is exactly as in your invitation. If you copied it, make sure you copied all of it. "
+                "You can also type the code from your letter on the start page."
+            ),
         ),
         "expired": (
             410,
             _("The link has expired"),
-            _("The time for answering with this link has run out. If you still want to answer, contact the person who sent you the invitation."),
+            _(
+                "The time for answering with this link has run out. "
+                "If you still want to answer, contact the person who sent you the invitation."
+            ),
         ),
         "closed": (
             410,
@@ -105,17 +109,27 @@ def state_page(state: str):
         "answered": (
             200,
             _("You have already answered"),
-            _("Answers have already been sent with this link, so it cannot be used again. If you want to take back your answers, use the receipt code you got after sending them."),
+            _(
+                "Answers have already been sent with this link, so it cannot be used again. "
+                "If you want to take back your answers, use the receipt code you got after sending them."
+            ),
         ),
         "receipt_shown": (
             200,
             _("Your answers have been sent"),
-            _("The receipt code was shown once, right after you sent your answers. It cannot be shown again, because your answers are not linked to you. If you wrote it down, you can use it to take back your answers."),
+            _(
+                "The receipt code was shown once, right after you sent your answers. "
+                "It cannot be shown again, because your answers are not linked to you. "
+                "If you wrote it down, you can use it to take back your answers."
+            ),
         ),
         "no_session": (
             200,
             _("Open the link from your invitation"),
-            _("To answer, open the personal link in your email again, or type the code from your letter on the start page. Answers you saved earlier are kept."),
+            _(
+                "To answer, open the personal link in your email again, or type the code from your letter on the start page. "
+                "Answers you saved earlier are kept."
+            ),
         ),
     }
     code, title, text = pages[state]

@@ -27,6 +27,7 @@ from collector.respondent.links import SESSION_RECEIPT
 from collector.respondent.links import SESSION_SENT
 from collector.tokens import hash_secret
 
+
 def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 

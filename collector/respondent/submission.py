@@ -37,8 +37,8 @@ import os
 import sqlite3
 from typing import Any
 
-from collector import invitations
 from collector import clock
+from collector import invitations
 from collector.db import connect
 from collector.db import immediate_transaction
 from collector.instruments.registry import cached_question_ids

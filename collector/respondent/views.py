@@ -49,17 +49,17 @@ from collector.respondent.checks import missing_required
 from collector.respondent.checks import only_input_errors
 from collector.respondent.checks import review_rows
 from collector.respondent.drafts import Context
+from collector.respondent.links import current_invitation
+from collector.respondent.links import enter_invitation
+from collector.respondent.links import enter_with_token
+from collector.respondent.links import invitation_by_token
+from collector.respondent.links import state_page
 from collector.respondent.page_flow import RETURN_TO_REVIEW
 from collector.respondent.page_flow import after_page
 from collector.respondent.page_flow import forget_errors
 from collector.respondent.page_flow import newly_applicable
 from collector.respondent.page_flow import page_url
 from collector.respondent.page_flow import render_page
-from collector.respondent.links import current_invitation
-from collector.respondent.links import enter_invitation
-from collector.respondent.links import enter_with_token
-from collector.respondent.links import invitation_by_token
-from collector.respondent.links import state_page
 from collector.security import note_failed_token_lookup
 from collector.security import token_guesses_exceeded
 from forms import builder
@@ -264,7 +264,9 @@ def page(number: int):
             context.save(context.page_count + 1, index, values)
             return redirect(url_for("respondent.review"), code=303)
         context.save(max(number - 1, 1), index, values)
-        return redirect(url_for("respondent.page", number=number - 1) if number > 1 else url_for("respondent.questionnaire", start=1), code=303)
+        return redirect(
+            url_for("respondent.page", number=number - 1) if number > 1 else url_for("respondent.questionnaire", start=1), code=303
+        )
     if action == "save":
         if form.input_errors():
             return render_page(context, number, only_input_errors(form), hidden=hidden, to_review=to_review)
@@ -293,7 +295,8 @@ def review():
     if context.reached < context.page_count:
         return redirect(url_for("respondent.page", number=context.reached + 1), code=303)
     return render_template(
-        "respondent/review.html", ctx=context, sections=review_rows(context), form=ConfirmForm(), instrument=context.instrument, text=builder.text_in
+        "respondent/review.html", ctx=context, sections=review_rows(context), form=ConfirmForm(), instrument=context.instrument,
+        text=builder.text_in,
     )
 
 
@@ -373,7 +376,10 @@ def withdraw():
 
 @bp.errorhandler(CSRFError)
 def _csrf_failed(error):
-    notice = _("Your answers were not saved because the page had been open too long or was opened in another window. Check your answers below and press the button again.")
+    notice = _(
+        "Your answers were not saved because the page had been open too long or was opened in another window. "
+        "Check your answers below and press the button again."
+    )
     if request.endpoint == "respondent.page":
         invitation, state = current_invitation()
         if state == "open":

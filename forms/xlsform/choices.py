@@ -91,7 +91,10 @@ class ChoiceLists:
                 self.log.fail("choices", number, "%(column)s is empty", column="label")
                 continue
             if missing:
-                self.log.fail("choices", number, "%(column)s is missing in %(languages)s", column="label", languages=", ".join(LANGUAGE_NAMES[m] for m in missing))
+                self.log.fail(
+                    "choices", number, "%(column)s is missing in %(languages)s",
+                    column="label", languages=", ".join(LANGUAGE_NAMES[m] for m in missing),
+                )
                 continue
             label = {lang: texts[lang] for lang in LANGUAGES}
             if coded:

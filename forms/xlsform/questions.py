@@ -20,10 +20,10 @@ from typing import Any
 
 from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
 
-from forms.model import ITEM_SOURCES
-from forms.model import LANGUAGES
 from forms.model import AGREEMENT_SCALE
 from forms.model import DONT_KNOW
+from forms.model import ITEM_SOURCES
+from forms.model import LANGUAGES
 from forms.model import Condition
 from forms.model import Question
 from forms.xlsform.choices import ChoiceLists
@@ -58,7 +58,10 @@ def bilingual(sheet: Sheet, log: ProblemLog, row: dict, column: str, number: int
         log.fail(sheet.name, number, "%(column)s is empty", column=column)
         return None
     if missing:
-        log.fail(sheet.name, number, "%(column)s is missing in %(languages)s", column=column, languages=", ".join(LANGUAGE_NAMES[m] for m in missing))
+        log.fail(
+            sheet.name, number, "%(column)s is missing in %(languages)s",
+            column=column, languages=", ".join(LANGUAGE_NAMES[m] for m in missing),
+        )
         return None
     return {lang: texts[lang] for lang in LANGUAGES}
 
@@ -68,7 +71,9 @@ def is_required(log: ProblemLog, value: str, number: int) -> bool:
     if lowered in _TRUE:
         return True
     if lowered not in _FALSE:
-        log.fail("survey", number, "required %(value)r is not supported: use yes or no (Medverkan has no conditional requirement)", value=value)
+        log.fail(
+            "survey", number, "required %(value)r is not supported: use yes or no (Medverkan has no conditional requirement)", value=value
+        )
     return False
 
 
@@ -85,7 +90,12 @@ def condition(log: ProblemLog, expression: str, number: int, earlier: dict[str, 
     for part in re.split(r"\s+or\s+", expression.strip()):
         match = EQUALS_RE.match(part.strip()) or SELECTED_RE.match(part.strip())
         if not match:
-            log.fail("survey", number, "relevant %(expression)r is not supported: use ${q} = 'v', selected(${q}, 'v') or an or-combination of them over one question", expression=expression)
+            log.fail(
+                "survey", number,
+                "relevant %(expression)r is not supported: "
+                "use ${q} = 'v', selected(${q}, 'v') or an or-combination of them over one question",
+                expression=expression,
+            )
             return None
         keys.add(match.group(1))
         names.append(next(g for g in match.groups()[1:] if g is not None))
@@ -150,7 +160,11 @@ def question(sheet: Sheet, log: ProblemLog, row: dict, number: int, kind: str, l
         return None
     constraint = Sheet.get(row, "constraint")
     if constraint and fields["type"] != "integer":
-        log.fail("survey", number, "constraint %(constraint)r: Medverkan checks constraints only on integer questions (. >= MIN and . <= MAX)", constraint=constraint)
+        log.fail(
+            "survey", number,
+            "constraint %(constraint)r: Medverkan checks constraints only on integer questions (. >= MIN and . <= MAX)",
+            constraint=constraint,
+        )
     elif constraint:
         fields.update(bounds(log, constraint, number))
     required = is_required(log, Sheet.get(row, "required"), number)
@@ -175,7 +189,11 @@ def _type_fields(sheet, log, row, number, kind, list_name, appearance, lists) ->
     if kind == "rank":
         source = items or list_name
         if source not in ITEM_SOURCES:
-            log.fail("survey", number, "rank %(list_name)r: Medverkan ranks only the process's applicants or finalists (rank applicants, rank finalists)", list_name=list_name)
+            log.fail(
+                "survey", number,
+                "rank %(list_name)r: Medverkan ranks only the process's applicants or finalists (rank applicants, rank finalists)",
+                list_name=list_name,
+            )
             return None
         return {"type": "ranking", "items": source}
     if kind in ("select_one", "select_multiple"):

@@ -111,7 +111,11 @@ class _Walk:
         self.page = None
         if not page["questions"]:
             if page["intro"] is not None and page["implicit"]:
-                self.log.fail("survey", page["intro_row"], "a note after the last question has nowhere to be shown: Medverkan shows a note only as the introduction of the questions after it")
+                self.log.fail(
+                    "survey", page["intro_row"],
+                    "a note after the last question has nowhere to be shown: "
+                    "Medverkan shows a note only as the introduction of the questions after it",
+                )
             elif not page["implicit"] and self.log.count() == page["problems_before"]:
                 self.log.fail("survey", number, "page %(page)r has no questions", page=page["key"])
             return
@@ -143,7 +147,9 @@ class _Walk:
         if not KEY_RE.match(name) or name in {p.key for p in self.pages}:
             self.log.fail("survey", number, "group name %(name)r must be unique and match [a-z][a-z0-9_]*", name=name)
         if Sheet.get(row, "relevant"):
-            self.log.fail("survey", number, "relevant on a group is not supported: a page is always shown (put the condition on its questions)")
+            self.log.fail(
+                "survey", number, "relevant on a group is not supported: a page is always shown (put the condition on its questions)"
+            )
         if any(value for (column, _lang), value in row.items() if column == "hint"):
             self.log.fail("survey", number, "a group has no hint in Medverkan: put the text in a note first in the group")
         label = bilingual(self.survey, self.log, row, "label", number, required=False)
@@ -183,7 +189,10 @@ class _Walk:
             if kind in UNSUPPORTED_TYPES:
                 self.log.fail("survey", number, "type %(kind)r: %(reason)s", kind=type_cell, reason=Translatable(UNSUPPORTED_TYPES[kind]))
             elif kind == "or_other":
-                self.log.fail("survey", number, "type %(kind)r: 'or other' is not supported: add a text question with a relevant condition", kind=type_cell)
+                self.log.fail(
+                    "survey", number, "type %(kind)r: 'or other' is not supported: add a text question with a relevant condition",
+                    kind=type_cell,
+                )
             elif kind == "begin_group":
                 self._begin_group(row, number, title)
             elif kind == "end_group":
