@@ -7,8 +7,15 @@ evaluator's spreadsheet as a live formula. Rather than replace Datasette's
 renderer (and chase every path that reaches it), the ASGI wrapper in
 :mod:`datasette_plugins.hardening` passes each CSV body through
 :class:`CsvNeutraliser`, which re-parses it with the csv module record by
-record and applies the project's one rule, :func:`exports.neutralise`, to
+record and applies the project's one rule, :func:`research.safe_csv.neutralise`, to
 every cell, header row included.
+
+Swedish Excel: every CSV link also comes with ``_excel=1`` (the table and
+query templates offer it). The wrapper takes the argument out before
+Datasette sees it (a table page would read an unknown argument as a column
+filter) and the neutraliser writes the Swedish-Excel dialect of
+:mod:`research.safe_csv`: a byte-order mark, ``;`` between fields and a
+decimal comma in numbers.
 
 Streaming: a chunk may end inside a record, even inside a quoted field
 holding a line break. A record is complete at a newline outside quotes
@@ -22,8 +29,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from urllib.parse import parse_qsl
+from urllib.parse import urlencode
 
-from datasette_plugins.exports import neutralise
+from research.safe_csv import excel_cell
+from research.safe_csv import neutralise
+
+EXCEL_ARG = "_excel"
 
 # Any value Datasette can send fits (SQLite's length limit on Datasette's
 # connections is 1 MB, sql_functions.MAX_VALUE_BYTES); the csv module's
@@ -45,14 +57,15 @@ def complete_end(text: str) -> int:
     return end
 
 
-def neutralise_records(text: str) -> str:
-    """Re-write complete CSV records with every cell neutralised."""
+def neutralise_records(text: str, excel: bool = False) -> str:
+    """Re-write complete CSV records with every cell neutralised (in the Swedish-Excel dialect if asked)."""
     if not text:
         return ""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
     for row in csv.reader(io.StringIO(text, newline="")):
-        writer.writerow([neutralise(cell) for cell in row])
+        cells = [neutralise(cell) for cell in row]
+        writer.writerow([excel_cell(cell) for cell in cells] if excel else cells)
     if not text.endswith("\n"):  # the final record of a body without a last newline
         value = out.getvalue()
         return value[:-2] if value.endswith("\r\n") else value
@@ -62,10 +75,12 @@ def neutralise_records(text: str) -> str:
 class CsvNeutraliser:
     """Feed it the body's byte chunks; it returns the neutralised bytes ready so far."""
 
-    def __init__(self):
+    def __init__(self, excel: bool = False):
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._pending = ""
         self._broken = False
+        self._excel = excel
+        self._started = False
 
     def feed(self, chunk: bytes, final: bool = False) -> bytes:
         """Fails closed: a body the csv module cannot read is cut, never passed on unchecked."""
@@ -75,17 +90,42 @@ class CsvNeutraliser:
         cut = len(text) if final else complete_end(text)
         ready, self._pending = text[:cut], text[cut:]
         try:
-            return neutralise_records(ready).encode("utf-8")
+            out = neutralise_records(ready, self._excel)
         except csv.Error:
             self._broken = True
-            return UNREADABLE.encode("utf-8")
+            out = UNREADABLE
+        if self._excel and not self._started:  # Swedish Excel reads UTF-8 only after a byte-order mark
+            out = "\ufeff" + out
+        self._started = True
+        return out.encode("utf-8")
+
+
+# Medverkan's own download routes write their files with research.safe_csv
+# (neutralised at the source, possibly in the ';' dialect this guard's
+# comma parser would misread): they are not re-parsed here.
+OWN_DOWNLOADS = ("/-/medverkan/export/", "/-/medverkan/research/")
 
 
 def is_csv_request(scope) -> bool:
     """Datasette's CSV URLs: ``….csv`` (tables, rows, queries) or ``?_format=csv``."""
     path = scope.get("path", "")
+    if path.startswith(OWN_DOWNLOADS):
+        return False
     query = scope.get("query_string", b"").decode("latin-1")
     return path.endswith(".csv") or "_format=csv" in query
+
+
+def excel_requested(scope) -> bool:
+    """``_excel=1`` (a link) or ``_excel=on`` (the checkbox of the table's CSV form)."""
+    query = scope.get("query_string", b"").decode("latin-1")
+    return any(key == EXCEL_ARG and value in ("1", "on") for key, value in parse_qsl(query))
+
+
+def without_excel_arg(scope) -> dict:
+    """The request as Datasette should see it: ``_excel`` is ours, not a column filter."""
+    query = scope.get("query_string", b"").decode("latin-1")
+    kept = [(key, value) for key, value in parse_qsl(query, keep_blank_values=True) if key != EXCEL_ARG]
+    return dict(scope, query_string=urlencode(kept).encode("latin-1"))
 
 
 def is_csv_response(headers: list) -> bool:

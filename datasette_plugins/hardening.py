@@ -72,6 +72,9 @@ def wrap(app):
         mb = limit // (1024 * 1024)
         path = scope.get("path", "")
         state = {"start": None, "sent": 0, "done": False, "csv": None}
+        excel = csv_guard.is_csv_request(scope) and csv_guard.excel_requested(scope)
+        if excel:
+            scope = csv_guard.without_excel_arg(scope)
 
         async def send_body(body: bytes, more: bool):
             if state["sent"] + len(body) > limit:
@@ -91,7 +94,7 @@ def wrap(app):
                 headers = list(message.get("headers") or [])
                 drop = ()
                 if csv_guard.is_csv_request(scope) and csv_guard.is_csv_response(headers):
-                    state["csv"] = csv_guard.CsvNeutraliser()
+                    state["csv"] = csv_guard.CsvNeutraliser(excel=excel)
                     drop = (b"content-length",)  # the body changes length
                 message = dict(message, headers=_with_headers(headers, security_headers(path), drop))
                 state["start"] = message  # held back until the first body shows its size

@@ -40,9 +40,6 @@ SWEDISH = {
     "Agree": "Instämmer",
     "Research file for SPSS with labels and missing codes (.sav)": "Forskningsfil för SPSS med etiketter och koder för bortfall (.sav)",
     "Research file for Stata with labels and missing codes (.dta)": "Forskningsfil för Stata med etiketter och koder för bortfall (.dta)",
-    "Research file for Swedish Excel (CSV with semicolons and decimal comma)": (
-        "Forskningsfil för svenska Excel (CSV med semikolon och decimalkomma)"
-    ),
     "Don't know": "Vet inte",
     "fewer than {k}": "färre än {k}",
     "Share who agree per theme and group (4–5 on the scale, % of everyone who answered)": (
@@ -129,17 +126,33 @@ SWEDISH = {
     "Exports": "Export",
     "Instrument": "Formulär",
     "Version": "Version",
-    "Data (CSV, one row per response)": "Data (CSV, en rad per svar)",
-    "Codebook (CSV)": "Kodbok (CSV)",
-    "Codebook (Markdown)": "Kodbok (Markdown)",
-    "SPSS syntax": "SPSS-syntax",
-    "R labels": "R-etiketter",
     "Data as codes (CSV, one row per response, answers as numbers)": "Data som koder (CSV, en rad per svar, svaren som siffror)",
     "Data with answer labels (CSV, one row per response, answers as words)": "Data med svarsetiketter (CSV, en rad per svar, svaren i ord)",
-    "Codebook: every question and its codes (CSV)": "Kodbok: varje fråga och dess koder (CSV)",
-    "Codebook to read: every question and its codes (Markdown)": "Kodbok att läsa: varje fråga och dess koder (Markdown)",
-    "Labels for SPSS (syntax file .sps)": "Etiketter för SPSS (syntaxfil .sps)",
-    "Labels for R (script .R)": "Etiketter för R (skript .R)",
+    "Data as codes for Swedish Excel (semicolons, decimal comma)": "Data som koder för svenska Excel (semikolon, decimalkomma)",
+    "Data with answer labels for Swedish Excel (semicolons)": "Data med svarsetiketter för svenska Excel (semikolon)",
+    "Codebook to read in the browser: every question, its codes, missing codes and when it is asked (HTML)": (
+        "Kodbok att läsa i webbläsaren: varje fråga, dess koder, koder för bortfall och när frågan ställs (HTML)"
+    ),
+    "Codebook as Markdown": "Kodbok som Markdown",
+    "Codebook as CSV": "Kodbok som CSV",
+    "Codebook as CSV for Swedish Excel": "Kodbok som CSV för svenska Excel",
+    "SPSS syntax that reads the data CSV with every label and missing code (.sps)": (
+        "SPSS-syntax som läser data-CSV:n med alla etiketter och koder för bortfall (.sps)"
+    ),
+    "R script that reads the data CSV with ordered factors, don't know as NA (.R)": (
+        "R-skript som läser data-CSV:n med ordnade faktorer och ”vet inte” som NA (.R)"
+    ),
+    (
+        "Every file of a questionnaire version has one row per response, the process code, department and year "
+        "on every row, and a random response key drawn anew for each download (two downloads cannot be joined on "
+        "it). Each CSV comes in two dialects: comma-separated UTF-8 for R, SPSS, Stata and pandas, and semicolons "
+        "with decimal comma for Swedish Excel."
+    ): (
+        "Varje fil för en formulärversion har en rad per svar, rekryteringens kod, förvaltning och år på varje rad "
+        "och en slumpad svarsnyckel som dras på nytt vid varje nedladdning (två nedladdningar kan inte kopplas ihop "
+        "på den). Varje CSV finns i två varianter: kommaseparerad UTF-8 för R, SPSS, Stata och pandas, och med "
+        "semikolon och decimalkomma för svenska Excel."
+    ),
     "Sign in": "Logga in",
     "Sign in to see the evaluation data.": "Logga in för att se utvärderingsdata.",
     "Sign in with your staff account": "Logga in med ditt personalkonto",
@@ -192,11 +205,20 @@ SWEDISH.update({
     "{n} extra where clauses": "{n} extra where-villkor",
     "View and edit SQL": "Visa och redigera SQL",
     "Download": "Ladda ner",
-    "This table as CSV (comma-separated, opens in Excel; these rows only)": (
-        "Tabellen som CSV (kommaseparerad, öppnas i Excel; bara de här raderna)"
+    "This table as CSV (comma-separated UTF-8 for R, pandas and SPSS; these rows only)": (
+        "Tabellen som CSV (kommaseparerad UTF-8 för R, pandas och SPSS; bara de här raderna)"
     ),
+    "This table as CSV for Swedish Excel (semicolons, decimal comma; these rows only)": (
+        "Tabellen som CSV för svenska Excel (semikolon, decimalkomma; bara de här raderna)"
+    ),
+    "This result as CSV (comma-separated UTF-8 for R, pandas and SPSS)": (
+        "Resultatet som CSV (kommaseparerad UTF-8 för R, pandas och SPSS)"
+    ),
+    "This result as CSV for Swedish Excel (semicolons, decimal comma)": (
+        "Resultatet som CSV för svenska Excel (semikolon, decimalkomma)"
+    ),
+    "for Swedish Excel (semicolons, decimal comma)": "för svenska Excel (semikolon, decimalkomma)",
     "This table as JSON (for programs)": "Tabellen som JSON (för program)",
-    "This result as CSV (comma-separated, opens in Excel)": "Resultatet som CSV (kommaseparerad, öppnas i Excel)",
     "This result as JSON (for programs)": "Resultatet som JSON (för program)",
     "This row as JSON (for programs)": "Raden som JSON (för program)",
     "Suggested facets:": "Föreslagna fasetter:",

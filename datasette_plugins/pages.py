@@ -23,9 +23,8 @@ from datasette_plugins import disclosure
 from datasette_plugins import exports
 from datasette_plugins import i18n
 from datasette_plugins import scope
-from datasette_plugins import sql_functions
 from datasette_plugins import stats
-from research import wide as research_wide
+from research import downloads as research_downloads
 
 
 def _database(datasette):
@@ -264,81 +263,49 @@ async def exports_page(request, datasette):
     return await _render(datasette, request, "medverkan_exports.html", {"instruments": listed})
 
 
-EXPORT_KINDS = {
-    "data.csv": ("text/csv; charset=utf-8", lambda conn, i, lang: exports.wide_csv(conn, i)),
-    "labelled.csv": ("text/csv; charset=utf-8", lambda conn, i, lang: exports.wide_csv(conn, i, labels=True, lang=lang)),
-    "codebook.csv": ("text/csv; charset=utf-8", lambda conn, i, lang: exports.codebook_csv(conn, i)),
-    "codebook.md": ("text/markdown; charset=utf-8", lambda conn, i, lang: exports.codebook_markdown(conn, i)),
-    "labels.sps": ("text/plain; charset=utf-8", lambda conn, i, lang: exports.spss_syntax(conn, i, lang)),
-    "labels.R": ("text/plain; charset=utf-8", lambda conn, i, lang: exports.r_labels(conn, i, lang)),
+# The first-wave addresses (``data.csv``, ``labels.sps``...) stay valid: the
+# kinds of research.downloads under the names bookmarks and old notes use.
+EXPORT_ALIASES = {
+    "data.csv": "csv",
+    "data.excel.csv": "excel.csv",
+    "labels.sps": "sps",
+    "labels.excel.sps": "excel.sps",
+    "labels.R": "R",
+    "labels.excel.R": "excel.R",
 }
 
 
-RESEARCH_TYPES = {
-    "sav": "application/x-spss-sav",
-    "dta": "application/x-stata-dta",
-    "csv": "text/csv; charset=utf-8",
-    "excel.csv": "text/csv; charset=utf-8",
-}
+async def export_file(request, datasette):
+    """One file of a questionnaire version: data, statistics file, codebook or script.
 
-
-async def research_file(request, datasette):
-    """An instrument version's wide file from ``research/`` (.sav, .dta, CSV, Swedish-Excel CSV).
-
-    Text response keys (never the stored 62-bit id), process code, department
-    and year on every row, one column per applicant; the same files as
-    ``medverkan research export``. Written in a worker thread: pyreadstat
-    needs a path and a file can take seconds at research scale.
+    Everything comes from ``research.downloads`` (the same rows as
+    ``medverkan research export``): a random text ``response_key`` drawn anew
+    per download instead of the stored 62-bit id, process code, department
+    and year on every row, one column per applicant, a Swedish-Excel variant
+    of every CSV. Built in a worker thread: pyreadstat needs a path and a
+    file can take seconds at research scale.
     """
     if not access.has_full_access(request.actor):
         return await _deny(request, datasette)
     kind = request.url_vars["kind"]
+    kind = EXPORT_ALIASES.get(kind, kind)
     instrument_id = _storable_id(request.url_vars["instrument_id"])
-    if kind not in RESEARCH_TYPES:
+    if kind not in research_downloads.KINDS:
         return await _error(datasette, request, 404)
     lang = i18n.language(request)
     path = _database(datasette).path
-    made = await asyncio.get_running_loop().run_in_executor(
-        None, lambda: research_wide.instrument_file(path, instrument_id, kind, lang=lang)
-    )
+    try:
+        made = await asyncio.get_running_loop().run_in_executor(
+            None, lambda: research_downloads.instrument_download(path, instrument_id, kind, lang=lang)
+        )
+    except sqlite3.Error:
+        made = None
     if made is None:
         return await _error(datasette, request, 404)
     name, body = made
-    response = Response(body, content_type=RESEARCH_TYPES[kind])
+    response = Response(body, content_type=research_downloads.KINDS[kind])
     response.headers["content-disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-async def export_file(request, datasette):
-    if not access.has_full_access(request.actor):
-        return await _deny(request, datasette)
-    kind = request.url_vars["kind"]
-    instrument_id = _storable_id(request.url_vars["instrument_id"])
-    if kind not in EXPORT_KINDS:
-        return await _error(datasette, request, 404)
-    content_type, make = EXPORT_KINDS[kind]
-    lang = i18n.language(request)
-
-    def build(conn):
-        info = exports.instrument(conn, instrument_id)
-        if info is None:
-            return None, None
-        return exports.view_name(info), make(conn, instrument_id, lang)
-
-    try:
-        name, body = await _database(datasette).execute_fn(build)
-    except sql_functions.ResultTooLarge as error:  # past --max-response-mb: say so, point to the CLI
-        return Response.text(f"{error}\nAnvänd kommandot medverkan export. / Use the medverkan export command.", status=400)
-    except sqlite3.Error:
-        name, body = None, None
-    if body is None:
-        return await _error(datasette, request, 404)
-    response = Response(body, content_type=content_type)
-    response.headers["content-disposition"] = f'attachment; filename="{name}_{kind}"'
-    return response
-
-
-
 
 
 async def switch_language(request, datasette):

@@ -56,8 +56,9 @@ def register_routes(datasette):
         (r"^/-/medverkan/influence$", influence_page.influence_page),
         (r"^/-/medverkan/search$", pages.search),
         (r"^/-/medverkan/exports$", pages.exports_page),
-        (r"^/-/medverkan/export/(?P<instrument_id>\d+)/(?P<kind>[a-z_]+\.[a-zA-Z]+)$", pages.export_file),
-        (r"^/-/medverkan/research/(?P<instrument_id>\d+)/(?P<kind>sav|dta|csv|excel\.csv)$", pages.research_file),
+        (r"^/-/medverkan/export/(?P<instrument_id>\d+)/(?P<kind>[a-zA-Z_.]+)$", pages.export_file),
+        # The address the exports page used for .sav/.dta before the two lists merged.
+        (r"^/-/medverkan/research/(?P<instrument_id>\d+)/(?P<kind>sav|dta|csv|excel\.csv)$", pages.export_file),
     ]
 
 

@@ -96,18 +96,20 @@ def invite_command(process_code, group_key, count, language):
     show_default=True,
     help="CSV file to write ('-' for standard output).",
 )
+@click.option("--excel", is_flag=True, help="Swedish Excel: UTF-8 with BOM, semicolons, decimal comma.")
 @with_appcontext
-def export_command(process_code, output):
-    """Write a process's answers as CSV (long format, value labels included)."""
+def export_command(process_code, output, excel):
+    """Write a process's answers as CSV (long format, value labels included, random response keys)."""
     served = connect(current_app.config["DATABASE"])
     try:
         process_id = _process_id_or_fail(served, process_code)
         if output == "-":
-            count = write_csv(click.get_text_stream("stdout"), export_rows(served, process_id))
+            stream = click.get_text_stream("stdout", encoding="utf-8-sig" if excel else None)
+            count = write_csv(stream, export_rows(served, process_id), excel=excel)
         else:
             try:
-                with open(output, "w", encoding="utf-8", newline="") as out:
-                    count = write_csv(out, export_rows(served, process_id))
+                with open(output, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as out:
+                    count = write_csv(out, export_rows(served, process_id), excel=excel)
             except OSError as error:
                 raise click.ClickException(f"could not write {output}: {error.strerror}") from error
     finally:

@@ -8,8 +8,15 @@ Spreadsheet programs execute cells that start with ``=``, ``+``, ``-``,
 ``@`` (or a tab/carriage return before one of them): a free-text answer like
 ``=HYPERLINK(...)`` would run when an evaluator opens the file (CSV
 injection, OWASP). Every text cell that starts with one of those characters
-is prefixed with a single quote, which spreadsheets show as text (the same
-``neutralise`` as Datasette's exports in ``datasette_plugins.exports``).
+is prefixed with a single quote, which spreadsheets show as text (the one
+rule, ``research.safe_csv.neutralise``, that every export applies).
+
+The stored response id is not written: it is a 62-bit number that R, SPSS,
+Stata and Excel round, and the contacts database's receipts hold it. Each
+export draws its own random text ``response_key``
+(:class:`research.identifiers.ExportKeys`), the same for every answer row
+of one response. ``--excel`` writes the Swedish-Excel dialect (BOM, ``;``,
+decimal comma).
 """
 
 from __future__ import annotations
@@ -19,11 +26,13 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import TextIO
 
-from datasette_plugins.exports import neutralise  # one CSV-injection guard for every export
+from research.identifiers import ExportKeys
+from research.safe_csv import excel_cell
+from research.safe_csv import neutralise  # one CSV-injection guard for every export
 
 COLUMNS = [
     "process_code",
-    "response_id",
+    "response_key",
     "group_key",
     "group_label_sv",
     "instrument_key",
@@ -45,7 +54,7 @@ COLUMNS = [
 _QUERY = """
 select
   p.code as process_code,
-  r.id as response_id,
+  r.id as stored_response_id,
   r.group_key,
   g.label_sv as group_label_sv,
   i.key as instrument_key,
@@ -74,18 +83,25 @@ order by g.position, r.submitted_on, r.id, q.position, a.item
 """
 
 
-def export_rows(served_db, process_id: int) -> Iterator[list]:
-    """Yield the CSV rows (without header) of one process, neutralised."""
+def export_rows(served_db, process_id: int, keys: ExportKeys | None = None) -> Iterator[list]:
+    """Yield the CSV rows (without header) of one process, neutralised, with this export's response keys."""
+    keys = keys or ExportKeys()
     for row in served_db.execute(_QUERY, [process_id]):
+        row = list(row)
+        row[1] = keys.key(row[1])
         yield [neutralise(value) for value in row]
 
 
-def write_csv(out: TextIO, rows: Iterable[list]) -> int:
-    """Write the header and ``rows`` to ``out``; return the number of rows."""
-    writer = csv.writer(out)
+def write_csv(out: TextIO, rows: Iterable[list], *, excel: bool = False) -> int:
+    """Write the header and ``rows`` to ``out``; return the number of rows.
+
+    ``excel``: the Swedish-Excel dialect (the caller opens ``out`` as
+    ``utf-8-sig`` for the byte-order mark).
+    """
+    writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
     writer.writerow(COLUMNS)
     count = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([excel_cell(cell) for cell in row] if excel else row)
         count += 1
     return count
