@@ -40,6 +40,7 @@ from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import get_translations as wtforms_translations
 
 from forms.model import DONT_KNOW
 from forms.model import Instrument
@@ -84,6 +85,14 @@ class QuestionView:
     @property
     def required(self) -> bool:
         return self.question.required
+
+    @property
+    def hint_ids(self) -> str:
+        """The ids of this question's hint paragraphs, for ``aria-describedby``."""
+        ids = [f"{self.key}-hint"] if self.hint else []
+        if self.condition_hint:
+            ids.append(f"{self.key}-condition")
+        return " ".join(ids)
 
 
 RADIO_TYPES = ("likert", "yesno", "single")
@@ -187,11 +196,27 @@ def _fields_for(question: Question, language: str, items: dict, gate: list) -> t
     raise ValueError(f"unknown question type {question.type!r} for {key}")
 
 
+@functools.lru_cache(maxsize=None)
+def builtin_messages(language: str):
+    """WTForms' own message catalogue for ``language``, read once per process.
+
+    Flask-WTF reads it from disk again on every request that builds a form
+    (``flask_wtf.i18n``): a sixth of a questionnaire page's CPU
+    (bench/whole_questionnaire.py). A page form is built for one language,
+    so the catalogue can be chosen by the form instead.
+    """
+    return wtforms_translations([language])
+
+
 class PageForm(FlaskForm):
     """Base class of every built page form: adds the distinct-ranks check."""
 
     question_views: tuple[QuestionView, ...] = ()
     language = "sv"
+
+    class Meta:
+        def get_translations(self, form):
+            return builtin_messages(form.language)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -48,8 +48,8 @@ MESSAGES = {
         "en": "%(item)s and %(other)s have the same place (%(rank)s). Give each person a different place",
     },
     "condition_hint": {
-        "sv": "Frågan visas för att du svarade %(answer)s på frågan ”%(question)s”.",
-        "en": "This question is shown because you answered %(answer)s to the question “%(question)s”.",
+        "sv": "Frågan gäller dig som svarade %(answer)s på frågan ”%(question)s”.",
+        "en": "This question is for you if you answered %(answer)s to the question “%(question)s”.",
     },
     "or": {"sv": "eller", "en": "or"},
     "rank_placeholder": {"sv": "Välj plats", "en": "Choose a place"},

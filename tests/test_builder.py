@@ -120,7 +120,7 @@ def test_multiple_choice_subset_and_required(app):
 
 def test_same_page_condition_validated_and_stored_only_when_it_holds(app):
     html = rendered(app, 1)
-    assert "Frågan visas för att du svarade ”Ja” på frågan ”Vill du veta mer om beslutet?”." in html
+    assert "Frågan gäller dig som svarade ”Ja” på frågan ”Vill du veta mer om beslutet?”." in html
     # Condition does not hold: the required follow-up is neither required nor stored.
     form, valid, answers = submitted(app, 1, {"intro_useful": "3", "levels": ["1"], "wants_more": "2", "wants_more_what": "text"})
     assert valid and "wants_more_what" not in answers

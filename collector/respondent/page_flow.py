@@ -1,10 +1,13 @@
 """One questionnaire page's flow: how it is rendered, which conditional
 questions it shows, and where Next leads.
 
-Conditional questions work without JavaScript: a question whose condition
-names a question on the same page is left out of the HTML until the saved
-(or just posted) answers make it apply; when a POST makes it apply, the page
-is shown again with it (``newly_applicable``) instead of moving on. A page
+Conditional questions work without JavaScript. A follow-up right after the
+radio question it depends on is in the page from the start and revealed by
+CSS when an answer that makes it apply is checked (``reveal``). Any other
+question whose condition names a question on the same page is left out of
+the HTML until the saved (or just posted) answers make it apply; when a POST
+makes it apply, the page is shown again with it (``newly_applicable``)
+instead of moving on. A page
 opened from the review's "Change" link (``?granska=1``) returns to the
 review.
 """
@@ -19,6 +22,8 @@ from flask import url_for
 from collector.respondent.checks import error_list
 from collector.respondent.checks import missing_required
 from collector.respondent.drafts import Context
+from collector.respondent.reveal import page_blocks
+from collector.respondent.reveal import revealable_keys
 from forms import builder
 from forms.model import hidden_on_page
 
@@ -35,6 +40,8 @@ def render_page(context: Context, number: int, form, *, status=200, notice: str 
     """The page; ``hidden`` names same-page conditional questions that do not apply yet."""
     if hidden is None:
         hidden = hidden_on_page(context.instrument, number - 1, context.answers)
+    blocks = page_blocks(form.question_views)
+    hidden = hidden - revealable_keys(blocks)  # in the page, hidden by CSS until they apply
     errors = error_list(form)
     return (
         render_template(
@@ -45,6 +52,7 @@ def render_page(context: Context, number: int, form, *, status=200, notice: str 
             number=number,
             form=form,
             hidden=hidden,
+            blocks=blocks,
             to_review=to_review,
             action_url=page_url(number, to_review),
             errors=errors,
