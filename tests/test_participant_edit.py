@@ -116,7 +116,8 @@ def test_a_group_change_before_answering_moves_the_unstarted_link_to_the_new_gro
         outreach.send_invitations(served_db, contacts_db, app.config, _process(served_db, process_id), "coord", datetime.date.today())
     assert _edit(coordinator_client, process_id, person, name="Åsa Berg", email="asa@example.se",
                  group_key="union", language="en").status_code == 302
-    assert contacts_db.execute("select group_key, language from invitations where participant_id = ?", [person]).fetchone() == ("union", "en")
+    moved = contacts_db.execute("select group_key, language from invitations where participant_id = ?", [person]).fetchone()
+    assert moved == ("union", "en")
 
 
 def test_a_group_change_after_answering_is_refused_with_a_clear_message(coordinator_client, make_process, contacts_db):
