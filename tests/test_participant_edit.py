@@ -185,3 +185,20 @@ def test_editing_is_scoped_to_the_department_and_the_process_and_needs_csrf(
     response = coordinator_client.post(f"/coordinator/processes/{own}/participants/{mine}/edit",
                                        data={"name": "Utan token", "email": "", "group_key": "union", "language": "sv"})
     assert response.status_code == 400 and _participant(contacts_db, mine)["name"] == "Åsa Berg"
+
+
+def test_a_representative_picked_from_the_pool_keeps_the_group(coordinator_client, make_process, contacts_db):
+    """The pool's served counts are of representatives: a pick leaves the group only by undoing the pick."""
+    from collector.brukarbank import assignments
+
+    process_id = make_process()
+    member_id = contacts_db["pool_members"].insert({
+        "department": "socialforvaltningen", "name": "Åsa Pool", "email": "pool@example.se", "language": "sv",
+        "registered_on": "2026-01-01", "updated_on": "2026-01-01"}).last_pk
+    member = dict(next(contacts_db.query("select * from pool_members where id = ?", [member_id])))
+    assert assignments.pick(contacts_db, process_id, [member], datetime.date.today()) == 1
+    person = contacts_db.execute("select id from participants where email = 'pool@example.se'").fetchone()[0]
+    response = _edit(coordinator_client, process_id, person, name="Åsa Pool", email="pool@example.se", group_key="union",
+                     language="sv")
+    assert response.status_code == 400 and "Personen valdes från brukarbanken" in response.get_data(as_text=True)
+    assert _participant(contacts_db, person)["group_key"] == "representative"

@@ -283,6 +283,22 @@ GROUP_CHANGE_BEGUN = (
     "Answers are stored without a name, so they cannot be moved to another group."
 )
 GROUP_CHANGE_CLOSED = "The group cannot be changed after the process has closed."
+GROUP_CHANGE_POOL = (
+    "This person was picked from the pool of representatives, so they stay in the group %(group)s. "
+    "Undo the pick on the process page if they should not take part as a representative."
+)
+
+
+def picked_from_pool(contacts_db, participant_id: int) -> bool:
+    """True when the participant came from the pool (``collector.brukarbank.assignments.pick``).
+
+    Read here as plain SQL because the pool's package imports this module,
+    not the other way round; the pool's counts are of representatives, so a
+    pick must not leave the group.
+    """
+    return contacts_db.execute(
+        "select exists (select 1 from pool_assignments where participant_id = ?)", [participant_id]
+    ).fetchone()[0] == 1
 
 
 def get_participant(contacts_db, process_id: int, participant_id: int) -> dict | None:
@@ -309,6 +325,8 @@ def update_participant(contacts_db, process: dict, participant_id: int, changes:
         if "group_key" in changed:
             if process["status"] == "closed":
                 raise ChangeRefused(GROUP_CHANGE_CLOSED, current["group_key"])
+            if picked_from_pool(contacts_db, participant_id):
+                raise ChangeRefused(GROUP_CHANGE_POOL, current["group_key"])
             if invitations.begun_by_participant(contacts_db, participant_id):
                 raise ChangeRefused(GROUP_CHANGE_BEGUN, current["group_key"])
         if changed:
