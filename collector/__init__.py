@@ -72,6 +72,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     from collector import security
     from collector.authoring import views as authoring
     from collector.brukarbank import views as brukarbank
+    from collector.coordinator import account
     from collector.coordinator import admin
     from collector.coordinator import auth
     from collector.coordinator import users
@@ -86,6 +87,6 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     for extension in (input_guard, db, i18n, limiter, security, backup, submission):
         extension.init_app(app)
     # Blueprints in registration order.
-    for blueprint_module in (respondent, auth, coordinator, admin, authoring, brukarbank):
+    for blueprint_module in (respondent, auth, account, coordinator, admin, authoring, brukarbank):
         app.register_blueprint(blueprint_module.bp)
     return app

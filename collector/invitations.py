@@ -227,6 +227,35 @@ def mark_participant_answered(contacts_db, participant_id: int, answered_on: str
     )
 
 
+# --- a participant's details changed ------------------------------------------
+
+
+def begun_by_participant(contacts_db, participant_id: int) -> bool:
+    """True once any link of the participant has answers: answered, mid-submission,
+    or open with a saved draft or a reserved response (``submission.reserve``)."""
+    return contacts_db.execute(
+        "select exists (select 1 from invitations i where i.participant_id = ? and ("
+        " i.status in ('answered', 'submitting')"
+        " or exists (select 1 from drafts d where d.invitation_id = i.id)"
+        " or exists (select 1 from pending_submissions s where s.invitation_id = i.id)))",
+        [participant_id],
+    ).fetchone()[0] == 1
+
+
+def follow_participant(contacts_db, participant_id: int, group_key: str, language: str) -> int:
+    """The participant's unstarted open links take their new group and language.
+
+    The token is not tied to the person's details, so the link keeps
+    working; it opens the new group's questionnaire. Call only after
+    :func:`begun_by_participant` said False, in the same transaction.
+    """
+    return contacts_db.execute(
+        "update invitations set group_key = ?, language = ? where participant_id = ? and status = 'open' "
+        "and id not in (select invitation_id from drafts) and id not in (select invitation_id from pending_submissions)",
+        [group_key, language if language in ("sv", "en") else "sv", participant_id],
+    ).rowcount
+
+
 # --- closing and purging -----------------------------------------------------
 
 

@@ -187,7 +187,21 @@ class ConfirmForm(FlaskForm):
     """An empty form: a CSRF-protected button."""
 
 
-class UserForm(FlaskForm):
+class StaffEmailMixin:
+    """The account's own address: where "send a test to myself" goes. Optional."""
+
+    email = StringField(
+        _l("Email address"),
+        description=_l("Tests of invitations, reminders and feedback are sent here."),
+        validators=[Optional(), Length(max=254)],
+    )
+
+    def validate_email(self, field):
+        if field.data and not valid_email(field.data.strip().lower()):
+            raise ValidationError(_l("Enter an email address like name@example.se."))
+
+
+class UserForm(StaffEmailMixin, FlaskForm):
     username = StringField(_l("Username"), validators=[InputRequired(), Length(min=2, max=64)])
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Role"), choices=[(role, role) for role in ROLES])
@@ -195,7 +209,7 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Password"), description=_l("At least 12 characters."), validators=[InputRequired()])
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(StaffEmailMixin, FlaskForm):
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Role"), choices=[(role, role) for role in ROLES])
     department = SelectField(_l("Department"))
@@ -203,6 +217,10 @@ class UserEditForm(FlaskForm):
     password = PasswordField(
         _l("New password"), description=_l("Leave empty to keep the current password."), validators=[Optional()]
     )
+
+
+class AccountForm(StaffEmailMixin, FlaskForm):
+    """What a signed-in person changes on their own account page."""
 
 
 class MunicipalityForm(FlaskForm):

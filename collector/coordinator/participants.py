@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from dataclasses import field
 
+from collector import invitations
 from collector.db import immediate_transaction
 from forms.vocabulary import RESPONDENT_GROUPS
 
@@ -271,3 +272,64 @@ def delete_participant(contacts_db, process_id: int, participant_id: int) -> boo
             "delete from participants where id = ? and process_id = ?", [participant_id, process_id]
         )
         return cursor.rowcount == 1
+
+
+class ChangeRefused(ValueError):
+    """A participant change that cannot be made (message is an English msgid, translated when shown)."""
+
+
+GROUP_CHANGE_BEGUN = (
+    "The group cannot be changed: this person has already started or finished answering as %(group)s. "
+    "Answers are stored without a name, so they cannot be moved to another group."
+)
+GROUP_CHANGE_CLOSED = "The group cannot be changed after the process has closed."
+GROUP_CHANGE_POOL = (
+    "This person was picked from the pool of representatives, so they stay in the group %(group)s. "
+    "Undo the pick on the process page if they should not take part as a representative."
+)
+
+
+def picked_from_pool(contacts_db, participant_id: int) -> bool:
+    """True when the participant came from the pool (``collector.brukarbank.assignments.pick``).
+
+    Read here as plain SQL because the pool's package imports this module,
+    not the other way round; the pool's counts are of representatives, so a
+    pick must not leave the group.
+    """
+    return contacts_db.execute(
+        "select exists (select 1 from pool_assignments where participant_id = ?)", [participant_id]
+    ).fetchone()[0] == 1
+
+
+def get_participant(contacts_db, process_id: int, participant_id: int) -> dict | None:
+    """The participant if it belongs to ``process_id`` (the caller has passed the process's department gate)."""
+    rows = list(contacts_db.query("select * from participants where id = ? and process_id = ?", [participant_id, process_id]))
+    return rows[0] if rows else None
+
+
+def update_participant(contacts_db, process: dict, participant_id: int, changes: dict) -> list[str]:
+    """Change name, email, language and group in one transaction; return the names of the fields changed.
+
+    The email can change at any time: the link's token is not tied to it, so
+    the link already sent keeps working. The group can change only while no
+    link of the person has answers (answered, mid-submission or a saved
+    draft) and the process is open; their unstarted links then follow the new
+    group, so the link opens the new group's questionnaire.
+    Raises :class:`ChangeRefused` (with the group's key in ``args[1]``).
+    """
+    with immediate_transaction(contacts_db):
+        current = get_participant(contacts_db, process["id"], participant_id)
+        if current is None:
+            raise LookupError(participant_id)
+        changed = [key for key in ("name", "email", "language", "group_key") if (current[key] or None) != (changes[key] or None)]
+        if "group_key" in changed:
+            if process["status"] == "closed":
+                raise ChangeRefused(GROUP_CHANGE_CLOSED, current["group_key"])
+            if picked_from_pool(contacts_db, participant_id):
+                raise ChangeRefused(GROUP_CHANGE_POOL, current["group_key"])
+            if invitations.begun_by_participant(contacts_db, participant_id):
+                raise ChangeRefused(GROUP_CHANGE_BEGUN, current["group_key"])
+        if changed:
+            contacts_db["participants"].update(participant_id, {key: changes[key] or None for key in changed})
+            invitations.follow_participant(contacts_db, participant_id, changes["group_key"], changes["language"])
+        return changed
