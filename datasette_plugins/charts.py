@@ -141,7 +141,8 @@ def diverging_bars(rows, *, title, chart_id, suppressed_text, dont_know="vet int
             described.append(
                 f"{label}: " + ", ".join(f"{block_label(block, dont_know)}: {_percent(share, lang)}" for block, share in segments)
             )
-        bar_spans.append((top, top + bar_height))
+            # The centre line marks drawn bars only: through a note it crossed out a word.
+            bar_spans.append((top, top + bar_height))
         y = top + bar_height + 8
     for top, bottom in bar_spans:
         parts.append(f'<line x1="{centre}" y1="{top - 2}" x2="{centre}" y2="{bottom + 2}" stroke="#333" stroke-width="1"/>')

@@ -155,3 +155,11 @@ async def test_without_invitations_the_process_page_says_so(ds, evaluation_db, m
     monkeypatch.setenv("MEDVERKAN_DS_CONTACTS", evaluation_db[1])
     empty = (await get(ds, "/-/medverkan/process/2")).text
     assert "Inga inbjudningar finns för den här rekryteringen" in empty
+
+
+def test_centre_line_marks_bars_only_never_a_note():
+    svg = str(charts.diverging_bars(
+        [("Drawn", [((1, 2), 0.5), ((4, 5), 0.5)]), ("Hidden", None), ("Withheld", "too few per answer")],
+        title="t", chart_id="c", suppressed_text="fewer than 5",
+    ))
+    assert svg.count("<line ") == 1

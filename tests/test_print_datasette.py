@@ -1,0 +1,130 @@
+"""Pages management brings to a meeting print cleanly on A4.
+
+Chromium prints the management start page and the attitudes page of the
+2017 demo case to PDF (``page.pdf(format="A4")``, as "Save as PDF" does);
+pypdf reads the file back. The PDF must name the page and the date of its
+figures, carry every chart's title and every table cell (nothing clipped by
+a scroll box or the page edge), leave out navigation and forms, and stay a
+handful of pages. Laid out for print, no chart and no table row may be
+split by a page break, and nothing may stick out to the right.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import re
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from datasette.app import Datasette
+
+from tests.fixtures.datasette import actor_cookie
+from tests.fixtures.servers import TEST_SECRET
+from tests.fixtures.servers import start_datasette
+
+pypdf = pytest.importorskip("pypdf")
+
+# A4 at 96 CSS px per inch, less the stylesheet's 12 mm side margins.
+A4_CONTENT_WIDTH = round((210 - 24) / 25.4 * 96)
+PAGES = [
+    # path, first heading, most pages a meeting handout may take
+    ("/", "Vad varje grupp tycker", 8),
+    ("/-/medverkan/attitudes", "Attityder per svarsgrupp", 30),
+]
+
+
+@pytest.fixture(scope="module")
+def demo_datasette(tmp_path_factory):
+    from collector.demo.case import run_demo
+
+    folder = tmp_path_factory.mktemp("print-datasette")
+    served, contacts = str(folder / "medverkan.db"), str(folder / "contacts.db")
+    run_demo(served, contacts, base_url="http://127.0.0.1")
+    server = start_datasette(served, secret=TEST_SECRET)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def management_page(browser, demo_datasette):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    host = urllib.parse.urlparse(demo_datasette.url).hostname
+    cookie = actor_cookie(Datasette([], secret=TEST_SECRET), "print-management", "management")["ds_actor"]
+    context.add_cookies([{"name": "ds_actor", "value": cookie, "domain": host, "path": "/"}])
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def squeeze(text: str) -> str:
+    """Text without any whitespace: PDF extraction breaks lines and spaces where the layout did."""
+    return re.sub(r"\s+", "", text)
+
+
+def page_contents(page) -> dict:
+    """What the printed page must carry, read from the page itself."""
+    return page.evaluate(
+        """() => ({
+            charts: [...document.querySelectorAll('svg.medverkan-chart > title')].map(t => t.textContent),
+            cells: [...document.querySelectorAll('.content table th, .content table td')].map(c => c.innerText),
+            nav: document.querySelector('header nav').innerText,
+        })"""
+    )
+
+
+def print_layout_problems(page) -> list[str]:
+    """Laid out as for paper: anything wider than the page, or a chart or row cut by a page break."""
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": A4_CONTENT_WIDTH, "height": 1000})
+    problems = page.evaluate(
+        """(width) => {
+            const out = [];
+            if (document.documentElement.scrollWidth > width) out.push('page wider than A4: ' + document.documentElement.scrollWidth);
+            for (const el of document.querySelectorAll('.content table, svg.medverkan-chart')) {
+                const box = el.getBoundingClientRect();
+                if (box.right > width + 1) out.push('sticks out: ' + el.outerHTML.slice(0, 80));
+            }
+            for (const el of document.querySelectorAll('header, form, footer, .medverkan-contents')) {
+                if (el.getBoundingClientRect().height > 0) out.push('printed: ' + el.outerHTML.slice(0, 80));
+            }
+            return out;
+        }""",
+        A4_CONTENT_WIDTH,
+    )
+    return problems
+
+
+@pytest.mark.parametrize("path, heading, most_pages", PAGES, ids=["start", "attitudes"])
+def test_page_prints_on_a4_with_title_date_charts_and_every_table_cell(management_page, demo_datasette, path, heading, most_pages):
+    page = management_page
+    assert page.goto(demo_datasette.url + path).status == 200
+    assert page.locator("h1").inner_text() == heading
+    contents = page_contents(page)
+    assert contents["charts"] and contents["cells"]
+
+    pdf_bytes = page.pdf(format="A4")
+    if os.environ.get("MEDVERKAN_PRINT_DIR"):  # to look at the pages by eye
+        (Path(os.environ["MEDVERKAN_PRINT_DIR"]) / f"print-{path.strip('/').replace('/', '-') or 'start'}.pdf").write_bytes(pdf_bytes)
+    pdf = pypdf.PdfReader(io.BytesIO(pdf_bytes))
+    pages = [p.extract_text() for p in pdf.pages]
+    text = "\n".join(pages)
+    flat = squeeze(text)
+    assert 1 <= len(pages) <= most_pages, f"{len(pages)} pages"
+    width, height = (float(v) for v in pdf.pages[0].mediabox.upper_right)
+    assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2, f"not A4: {width} x {height} pt"
+    # The print header: what this is and when its figures were read.
+    assert heading in pages[0] and f"Siffror per {datetime.date.today().isoformat()}" in pages[0]
+    # Every chart's title is printed (as the heading it carries on the page).
+    missing_charts = [title for title in contents["charts"] if squeeze(title) not in flat]
+    assert not missing_charts, missing_charts
+    # No cell clipped: every table cell's text is on paper.
+    missing_cells = [cell for cell in contents["cells"] if squeeze(cell) not in flat]
+    assert not missing_cells, missing_cells
+    # Navigation (menu, language switch, sign-out) stays on screen.
+    assert "English" in contents["nav"] and "English" not in text
+    # Laid out for paper, nothing sticks out past the page's width.
+    assert not print_layout_problems(page)
