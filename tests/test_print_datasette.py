@@ -30,10 +30,13 @@ pypdf = pytest.importorskip("pypdf")
 # A4 at 96 CSS px per inch, less the stylesheet's 12 mm side margins.
 A4_CONTENT_WIDTH = round((210 - 24) / 25.4 * 96)
 PAGES = [
-    # path, first heading, most pages a meeting handout may take
-    ("/", "Vad varje grupp tycker", 8),
-    ("/-/medverkan/attitudes", "Attityder per svarsgrupp", 30),
+    # role, path, first heading, most pages a meeting handout may take
+    ("management", "/", "Vad varje grupp tycker", 6),
+    ("management", "/-/medverkan/attitudes", "Attityder per svarsgrupp", 16),
+    ("evaluator", "/-/medverkan/influence", "Spelade det roll?", 8),
 ]
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+A4_PAGE = {"width": round(210 / 25.4 * 96), "height": round(297 / 25.4 * 96)}
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +52,20 @@ def demo_datasette(tmp_path_factory):
 
 
 @pytest.fixture
-def management_page(browser, demo_datasette):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    host = urllib.parse.urlparse(demo_datasette.url).hostname
-    cookie = actor_cookie(Datasette([], secret=TEST_SECRET), "print-management", "management")["ds_actor"]
-    context.add_cookies([{"name": "ds_actor", "value": cookie, "domain": host, "path": "/"}])
-    try:
-        yield context.new_page()
-    finally:
+def signed_in(browser, demo_datasette):
+    """A page signed in with ``role`` (a fresh browser context per call)."""
+    contexts = []
+
+    def open_page(role):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        host = urllib.parse.urlparse(demo_datasette.url).hostname
+        cookie = actor_cookie(Datasette([], secret=TEST_SECRET), f"print-{role}", role)["ds_actor"]
+        context.add_cookies([{"name": "ds_actor", "value": cookie, "domain": host, "path": "/"}])
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
         context.close()
 
 
@@ -98,9 +107,9 @@ def print_layout_problems(page) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("path, heading, most_pages", PAGES, ids=["start", "attitudes"])
-def test_page_prints_on_a4_with_title_date_charts_and_every_table_cell(management_page, demo_datasette, path, heading, most_pages):
-    page = management_page
+@pytest.mark.parametrize("role, path, heading, most_pages", PAGES, ids=["start", "attitudes", "influence"])
+def test_page_prints_on_a4_with_title_date_charts_and_every_table_cell(signed_in, demo_datasette, role, path, heading, most_pages):
+    page = signed_in(role)
     assert page.goto(demo_datasette.url + path).status == 200
     assert page.locator("h1").inner_text() == heading
     contents = page_contents(page)
@@ -128,3 +137,8 @@ def test_page_prints_on_a4_with_title_date_charts_and_every_table_cell(managemen
     assert "English" in contents["nav"] and "English" not in text
     # Laid out for paper, nothing sticks out past the page's width.
     assert not print_layout_problems(page)
+    if os.environ.get("MEDVERKAN_SCREENSHOTS") and path == "/":
+        # The first printed page of the management start page, as paper shows it.
+        page.set_viewport_size(A4_PAGE)
+        page.emulate_media(media="print")
+        page.screenshot(path=str(SCREENSHOTS / "datasette-start-management-print.png"), clip={"x": 0, "y": 0, **A4_PAGE})
