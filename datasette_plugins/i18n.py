@@ -356,6 +356,39 @@ SWEDISH.update({
     "is not blank": "är inte tom",
 })
 
+# Charts in words and printing (charts.py, response rates on the process page,
+# the print header in medverkan_page.html).
+SWEDISH.update({
+    "No figures to show.": "Inga siffror att visa.",
+    "{n} bars.": "{n} staplar.",
+    "One bar.": "En stapel.",
+    "Highest: {label}, {value}.": "Högst: {label}, {value}.",
+    "Lowest: {label}, {value}.": "Lägst: {label}, {value}.",
+    "no figure": "ingen siffra",
+    "Shares of the answers on the scale from 1 (disagree) to 5 (agree), row by row.": (
+        "Andelar av svaren på skalan från 1 (instämmer inte) till 5 (instämmer), rad för rad."
+    ),
+    "Rating per applicant and rater: 1 = yes, 2 = yes with reservation, 3 = doubtful, 4 = no, – = not rated.": (
+        "Bedömning per sökande och bedömare: 1 = ja, 2 = ja med reservation, 3 = tveksam, 4 = nej, – = ej bedömd."
+    ),
+    "Response rates": "Svarsfrekvens",
+    "Response rate per group, %": "Svarsfrekvens per grupp, %",
+    "Invited": "Inbjudna",
+    "Answered": "Har svarat",
+    "Withdrawn": "Återtagna",
+    "Response rate": "Svarsfrekvens",
+    "Invitations sent and answered per group, as on the coordinator's process page; a group without invitations has "
+    "no rate.": (
+        "Skickade och besvarade inbjudningar per grupp, som på samordnarens sida för rekryteringen; en grupp utan "
+        "inbjudningar har ingen svarsfrekvens."
+    ),
+    "No invitations are recorded for this process (none sent yet, or removed when the process was purged).": (
+        "Inga inbjudningar finns för den här rekryteringen (inga skickade ännu, eller borttagna när rekryteringen "
+        "rensades)."
+    ),
+    "Figures as of {date}": "Siffror per {date}",
+})
+
 
 # The influence page ("did it matter?", influence_page.py).
 SWEDISH.update({

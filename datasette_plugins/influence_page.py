@@ -108,7 +108,8 @@ def _funnel(yes, funnel, lang, k, suppress, chart_id, title):
     rows = [(label, *_count(n, lang, k, suppress)) for _key, label, n in labels]
     drawable = [(label, value) for label, value, _text in rows if value is not None]
     chart = charts.horizontal_bars(
-        drawable, title=title, chart_id=chart_id, maximum=max(yes, 1), number=lambda v: i18n.format_number(v, lang)
+        drawable, title=title, chart_id=chart_id, maximum=max(yes, 1), number=lambda v: i18n.format_number(v, lang),
+        lang=lang,
     )
     return {"rows": [(label, text) for label, _value, text in rows], "chart": chart}
 
@@ -117,7 +118,8 @@ def _agreement_chart(pairs, lang, chart_id, title):
     """W (0..1) drawn as 0..100 so the bar chart's rounding keeps two decimals."""
     rows = [(party, 100 * w) for party, w in pairs if w is not None]
     return charts.horizontal_bars(
-        rows, title=title, chart_id=chart_id, maximum=100, number=lambda v: i18n.format_number(v / 100, lang, 2)
+        rows, title=title, chart_id=chart_id, maximum=100, number=lambda v: i18n.format_number(v / 100, lang, 2),
+        lang=lang,
     )
 
 
@@ -164,7 +166,7 @@ def _answers_view(items, lang, k, suppress, suffix):
     ]
     chart = charts.diverging_bars(
         segments, title=_("The representatives' own sense of influence"), chart_id=f"influence-answers-{suffix}",
-        suppressed_text=suppressed_text, dont_know=_("Don't know").lower(),
+        suppressed_text=suppressed_text, dont_know=_("Don't know").lower(), lang=lang,
     )
     cells = [(row.label, disclosure.table_cells(row, lang, suppressed_text)) for row in rows]
     return {"chart": chart, "cells": cells}

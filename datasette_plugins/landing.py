@@ -65,7 +65,9 @@ async def _management_home(request, datasette):
     for j, (theme, by_group) in enumerate(sorted(index.items())):
         label = i18n.theme_label(theme, lang)
         rows = [(group_labels.get(g, g), value) for g, value in by_group.items()]
-        chart = charts.horizontal_bars(rows, title=label, chart_id=f"home-theme-{j}", number=lambda v: i18n.format_number(v, lang))
+        chart = charts.horizontal_bars(
+            rows, title=label, chart_id=f"home-theme-{j}", number=charts.percent_writer(lang), lang=lang
+        )
         themes.append({"label": label, "rows": rows, "chart": chart, "statements": sum(1 for f in figures if f.theme == theme)})
     # One table of every theme by every group: the two-minute read.
     shown_groups = [g for g, _label in group_list if any(g in by_group for by_group in index.values())]

@@ -22,6 +22,7 @@ from datasette_plugins import config
 from datasette_plugins import disclosure
 from datasette_plugins import exports
 from datasette_plugins import i18n
+from datasette_plugins import response_rates
 from datasette_plugins import scope
 from datasette_plugins import stats
 from research import downloads as research_downloads
@@ -126,7 +127,8 @@ async def attitudes(request, datasette):
     for i, figure in enumerate(figures):
         rows = [(row.label, _chart_segments(row, lang)) for row in figure.rows]
         chart = charts.diverging_bars(
-            rows, title=figure.text, chart_id=f"item-{i}", suppressed_text=suppressed_text, dont_know=_("Don't know").lower()
+            rows, title=figure.text, chart_id=f"item-{i}", suppressed_text=suppressed_text, dont_know=_("Don't know").lower(),
+            lang=lang,
         )
         cells = [disclosure.table_cells(row, lang, suppressed_text) for row in figure.rows]
         total_cells = disclosure.table_cells(figure.total, lang, suppressed_text) if figure.total else None
@@ -136,7 +138,7 @@ async def attitudes(request, datasette):
     for j, (theme, by_group) in enumerate(sorted(index.items())):
         rows = [(group_labels.get(g, g), value) for g, value in by_group.items()]
         label = i18n.theme_label(theme, lang)
-        chart = charts.horizontal_bars(rows, title=label, chart_id=f"theme-{j}", number=lambda v: i18n.format_number(v, lang))
+        chart = charts.horizontal_bars(rows, title=label, chart_id=f"theme-{j}", number=charts.percent_writer(lang), lang=lang)
         theme_charts.append({"theme": theme, "theme_label": label, "rows": rows, "chart": chart})
     full_access = access.has_full_access(request.actor)
     comparison = _group_comparison(request, figures, group_list) if full_access else None
@@ -214,14 +216,21 @@ async def process(request, datasette):
     if data is None:
         return await _error(datasette, request, 404, _("Unknown process."))
     raters, applicants, ratings, screening_agreement = data["screening"]
-    heat = charts.heat_map(applicants, raters, ratings, title=_("Screening of the qualified applicants (Table 2)"), chart_id="table-2")
+    heat = charts.heat_map(
+        applicants, raters, ratings, title=_("Screening of the qualified applicants (Table 2)"), chart_id="table-2", lang=lang
+    )
+    groups = [(key, label) for key, label, _n in data["counts"]]
+    rates = await asyncio.get_running_loop().run_in_executor(
+        None, response_rates.for_process, config.contacts_path(), process_id, groups
+    )
     parties, finalists, ranks, concordance = data["ranking"]
     return await _render(
         datasette,
         request,
         "medverkan_process.html",
         dict(data, raters=raters, applicants=applicants, ratings=ratings, agreement=screening_agreement, heat=heat,
-             parties=parties, finalists=finalists, ranks=ranks, concordance=concordance),
+             parties=parties, finalists=finalists, ranks=ranks, concordance=concordance,
+             response_rates=response_rates.view(rates, lang)),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import urlencode
 
 from datasette import hookimpl
@@ -68,6 +69,8 @@ def extra_template_vars(request):
     return {
         "medverkan_demo": config.demo(),
         "medverkan_lang": lang,
+        # The date printed on paper (base.html, medverkan-print.css).
+        "medverkan_today": datetime.date.today().isoformat(),
         "_m": i18n.translator(lang),
     }
 
