@@ -125,7 +125,28 @@ SWEDISH = {
     "Question": "Fråga",
     "Answer": "Svar",
     "No matches.": "Inga träffar.",
-    "The search could not be understood. Use plain words.": "Sökningen gick inte att tolka. Använd vanliga ord.",
+    "Finds other forms of a word and compounds: “återkopplingen” also finds “återkoppling” and “återkopplingar”, "
+    "“representant” also finds “brukarrepresentanten”.": (
+        "Hittar andra former av ett ord och sammansättningar: ”återkopplingen” hittar också ”återkoppling” och "
+        "”återkopplingar”, ”representant” hittar också ”brukarrepresentanten”."
+    ),
+    "All processes": "Alla rekryteringar",
+    "All groups": "Alla grupper",
+    "All themes": "Alla teman",
+    "{n} answers found": "{n} svar hittades",
+    "1 answer found": "1 svar hittades",
+    "Searched for": "Sökte efter",
+    "as {stem}; word forms in the answers: {count}": "som {stem}; ordformer i svaren: {count}",
+    "Showing {first}–{last}.": "Visar {first}–{last}.",
+    "Pages of hits": "Sidor med träffar",
+    "Previous page": "Föregående sida",
+    "Next page": "Nästa sida",
+    "Write at least one word (letters or digits).": "Skriv minst ett ord (bokstäver eller siffror).",
+    "“{word}” is part of too many words to search for: write more of it.": (
+        "”{word}” ingår i för många ord för att söka på: skriv mer av ordet."
+    ),
+    "No answer has a word like “{word}”.": "Inget svar har något ord som liknar ”{word}”.",
+    "Only the first {n} words were searched for.": "Bara de {n} första orden söktes.",
     "Exports": "Export",
     "Instrument": "Formulär",
     "Version": "Version",
