@@ -130,7 +130,6 @@ SWEDISH = {
         "Hittar andra former av ett ord och sammansättningar: ”återkopplingen” hittar också ”återkoppling” och "
         "”återkopplingar”, ”representant” hittar också ”brukarrepresentanten”."
     ),
-    "All processes": "Alla rekryteringar",
     "All groups": "Alla grupper",
     "All themes": "Alla teman",
     "{n} answers found": "{n} svar hittades",
@@ -140,7 +139,6 @@ SWEDISH = {
     "Showing {first}–{last}.": "Visar {first}–{last}.",
     "Pages of hits": "Sidor med träffar",
     "Previous page": "Föregående sida",
-    "Next page": "Nästa sida",
     "Write at least one word (letters or digits).": "Skriv minst ett ord (bokstäver eller siffror).",
     "“{word}” is part of too many words to search for: write more of it.": (
         "”{word}” ingår i för många ord för att söka på: skriv mer av ordet."
@@ -329,7 +327,9 @@ SWEDISH.update({
         "Hur brukarrepresentanternas bedömningar och rangordning står sig mot de andra parternas, rekrytering för "
         "rekrytering."
     ),
-    "Find words in what respondents wrote in their own words.": "Hitta ord i det de svarande skrev med egna ord.",
+    "Find words, in any of their forms, in what respondents wrote in their own words; by process, group and theme.": (
+        "Hitta ord, i alla deras former, i det de svarande skrev med egna ord; per rekrytering, grupp och tema."
+    ),
     "Data for SPSS, R or Excel, one row per response, with codebooks.": "Data för SPSS, R eller Excel, en rad per svar, med kodböcker.",
     "Codebook": "Kodbok",
     "Every question of every questionnaire version, with its theme and codes.": "Varje fråga i varje formulärversion, med tema och koder.",
