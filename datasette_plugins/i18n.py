@@ -135,7 +135,7 @@ SWEDISH = {
     "{n} answers found": "{n} svar hittades",
     "1 answer found": "1 svar hittades",
     "Searched for": "Sökte efter",
-    "as {stem}; word forms in the answers: {count}": "som {stem}; ordformer i svaren: {count}",
+    "“{word}” as {stem} (word forms in the answers: {count})": "”{word}” som {stem} (ordformer i svaren: {count})",
     "Showing {first}–{last}.": "Visar {first}–{last}.",
     "Pages of hits": "Sidor med träffar",
     "Previous page": "Föregående sida",
