@@ -122,7 +122,26 @@ SWEDISH = {
     "Question": "Fråga",
     "Answer": "Svar",
     "No matches.": "Inga träffar.",
-    "The search could not be understood. Use plain words.": "Sökningen gick inte att tolka. Använd vanliga ord.",
+    "Finds other forms of a word and compounds: “återkopplingen” also finds “återkoppling” and “återkopplingar”, "
+    "“representant” also finds “brukarrepresentanten”.": (
+        "Hittar andra former av ett ord och sammansättningar: ”återkopplingen” hittar också ”återkoppling” och "
+        "”återkopplingar”, ”representant” hittar också ”brukarrepresentanten”."
+    ),
+    "All groups": "Alla grupper",
+    "All themes": "Alla teman",
+    "{n} answers found": "{n} svar hittades",
+    "1 answer found": "1 svar hittades",
+    "Searched for": "Sökte efter",
+    "“{word}” as {stem} (word forms in the answers: {count})": "”{word}” som {stem} (ordformer i svaren: {count})",
+    "Showing {first}–{last}.": "Visar {first}–{last}.",
+    "Pages of hits": "Sidor med träffar",
+    "Previous page": "Föregående sida",
+    "Write at least one word (letters or digits).": "Skriv minst ett ord (bokstäver eller siffror).",
+    "“{word}” is part of too many words to search for: write more of it.": (
+        "”{word}” ingår i för många ord för att söka på: skriv mer av ordet."
+    ),
+    "No answer has a word like “{word}”.": "Inget svar har något ord som liknar ”{word}”.",
+    "Only the first {n} words were searched for.": "Bara de {n} första orden söktes.",
     "Exports": "Export",
     "Instrument": "Formulär",
     "Version": "Version",
@@ -330,7 +349,9 @@ SWEDISH.update({
         "Hur brukarrepresentanternas bedömningar och rangordning står sig mot de andra parternas, rekrytering för "
         "rekrytering."
     ),
-    "Find words in what respondents wrote in their own words.": "Hitta ord i det de svarande skrev med egna ord.",
+    "Find words, in any of their forms, in what respondents wrote in their own words; by process, group and theme.": (
+        "Hitta ord, i alla deras former, i det de svarande skrev med egna ord; per rekrytering, grupp och tema."
+    ),
     "Data for SPSS, R or Excel, one row per response, with codebooks.": "Data för SPSS, R eller Excel, en rad per svar, med kodböcker.",
     "Codebook": "Kodbok",
     "Every question of every questionnaire version, with its theme and codes.": "Varje fråga i varje formulärversion, med tema och koder.",

@@ -1,4 +1,4 @@
-"""Medverkan's own Datasette pages: sign-in, attitudes, process, search, exports.
+"""Medverkan's own Datasette pages: sign-in, attitudes, process, exports (search: search_page.py).
 
 Every view checks the role itself (register_routes views are not covered by
 Datasette's table permissions) and reads the served database through
@@ -232,37 +232,6 @@ async def process(request, datasette):
              parties=parties, finalists=finalists, ranks=ranks, concordance=concordance,
              response_rates=response_rates.view(rates, lang)),
     )
-
-
-SEARCH_SQL = """
-    select f.process_code, f.group_key, f.question_sv, f.question_en, f.value_text
-    from answers_fts join free_text_answers f on f.answer_rowid = answers_fts.rowid
-    where answers_fts match :query
-    order by f.process_code, f.group_key, f.question_key
-    limit 200
-"""
-
-
-def fts_query(text: str) -> str:
-    """Plain words, each quoted: users' punctuation never becomes FTS5 syntax."""
-    words = [w.replace('"', "") for w in text.split()]
-    return " ".join(f'"{w}"' for w in words if w)
-
-
-async def search(request, datasette):
-    if not access.has_full_access(request.actor):
-        return await _deny(request, datasette)
-    _ = i18n.translator(i18n.language(request))
-    text = (request.args.get("q") or "")[:200]
-    hits, error = None, None
-    query = fts_query(text)
-    if query:
-        try:
-            result = await _database(datasette).execute(SEARCH_SQL, {"query": query})
-            hits = [dict(r) for r in result.rows]
-        except Exception:  # FTS5 syntax or an interrupted query: say so, keep the words
-            error = _("The search could not be understood. Use plain words.")
-    return await _render(datasette, request, "medverkan_search.html", {"q": text, "hits": hits, "error": error})
 
 
 async def exports_page(request, datasette):

@@ -17,6 +17,7 @@ from datasette_plugins import influence_page
 from datasette_plugins import landing
 from datasette_plugins import pages
 from datasette_plugins import queries
+from datasette_plugins import search_page
 
 
 @hookimpl
@@ -55,7 +56,7 @@ def register_routes(datasette):
         (r"^/-/medverkan/attitudes$", pages.attitudes),
         (r"^/-/medverkan/process/(?P<process_id>\d+)$", pages.process),
         (r"^/-/medverkan/influence$", influence_page.influence_page),
-        (r"^/-/medverkan/search$", pages.search),
+        (r"^/-/medverkan/search$", search_page.search),
         (r"^/-/medverkan/exports$", pages.exports_page),
         (r"^/-/medverkan/export/(?P<instrument_id>\d+)/(?P<kind>[a-zA-Z_.]+)$", pages.export_file),
         # The address the exports page used for .sav/.dta before the two lists merged.

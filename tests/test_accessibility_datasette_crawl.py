@@ -41,6 +41,9 @@ FORM_PAGES = {
         "/medverkan/answers?_facet=group_key&group_key__exact=manager",
         "/medverkan/processes?_search=x&code__contains=HBG",
         "/-/medverkan/search?q=återkoppling",
+        # Found through an inflection, filtered by process, group and theme; and a word that matches nothing.
+        "/-/medverkan/search?q=samtalen&process=1&group=manager&theme=overall",
+        "/-/medverkan/search?q=brukarrepresentant+zzzqqq",
         "/-/medverkan/attitudes?process=1",
         "/medverkan/no_such_table",  # Datasette's 404
         "/-/medverkan/process/999",  # ours

@@ -85,8 +85,8 @@ async def test_css_is_served_from_the_plugin(ds):
 
 async def test_search_finds_free_text_with_question_group_and_process(ds):
     html = (await get(ds, "/-/medverkan/search?q=fontanhuset")).text  # diacritics folded
-    assert "Bra samtal på Fontänhuset" in html
-    assert "HBG-2017-GR" in html and "manager" in html
+    assert "Bra samtal på <mark>Fontänhuset</mark>" in html
+    assert "HBG-2017-GR" in html and "· Chef eller tjänsteperson ·" in html
     assert "Mötet med brukarrepresentanterna" not in html
 
 
