@@ -96,14 +96,16 @@ def _values_text(labels: dict) -> str:
     return "; ".join(f"{value}={sv} / {en}" for value, (sv, en) in sorted(labels.items()))
 
 
-def wide_rows(conn, instrument_id: int, *, labels: bool = False, lang: str = "sv"):
-    """(header, rows) of the wide view; with ``labels`` codes become value labels."""
+def wide_rows(conn, instrument_id: int, *, labels: bool = False, lang: str = "sv", include_synthetic: bool = True):
+    """(header, rows) of the wide view; with ``labels`` codes become value labels;
+    without ``include_synthetic`` the demo's synthetic responses are left out."""
     info = instrument(conn, instrument_id)
     described = variables(conn, instrument_id)
     header = [v["variable"] for v in described]
     quoted = ", ".join('"' + h.replace('"', '""') + '"' for h in header)
     view = view_name(info).replace('"', '""')
-    cursor = conn.execute(f'select {quoted} from "{view}" order by response_id')
+    where = "" if include_synthetic else " where coalesce(is_synthetic, 0) = 0"
+    cursor = conn.execute(f'select {quoted} from "{view}"{where} order by response_id')
     index = 1 if lang == "en" else 0
     rows = []
     for row in cursor:
@@ -124,8 +126,8 @@ def _csv(header, rows) -> str:
     return out.getvalue()
 
 
-def wide_csv(conn, instrument_id: int, *, labels: bool = False, lang: str = "sv") -> str:
-    return _csv(*wide_rows(conn, instrument_id, labels=labels, lang=lang))
+def wide_csv(conn, instrument_id: int, *, labels: bool = False, lang: str = "sv", include_synthetic: bool = True) -> str:
+    return _csv(*wide_rows(conn, instrument_id, labels=labels, lang=lang, include_synthetic=include_synthetic))
 
 
 def codebook_csv(conn, instrument_id: int) -> str:

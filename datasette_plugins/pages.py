@@ -25,6 +25,7 @@ from datasette_plugins import i18n
 from datasette_plugins import scope
 from datasette_plugins import sql_functions
 from datasette_plugins import stats
+from datasette_plugins import synthetic
 from research import wide as research_wide
 
 
@@ -104,6 +105,7 @@ async def attitudes(request, datasette):
     process_id = _int_arg(request, "process")
     database = _database(datasette)
     department = scope.department_scope(request.actor)
+    include_synthetic = synthetic.included(request)
 
     def compute(conn):
         process_list = scope.visible(aggregates.processes(conn), department)
@@ -112,15 +114,18 @@ async def attitudes(request, datasette):
             return None  # another department's process: 404, as in the collector
         chosen = process_id if process_id in known else None
         in_scope = None if department is None or chosen is not None else sorted(known)
-        figures = aggregates.attitude_figures(
-            conn, lang=lang, process_id=chosen, process_ids=in_scope, k=k, suppress=suppress
+        answers = synthetic.answer_scope(
+            conn, include=include_synthetic, process_id=chosen, process_ids=in_scope, closed_only=suppress
         )
-        return process_list, chosen, figures, aggregates.groups(conn, lang), aggregates.scale_labels(conn, lang)
+        figures = aggregates.attitude_figures(
+            conn, lang=lang, process_id=answers.process_id, process_ids=answers.process_ids, k=k, suppress=suppress
+        )
+        return process_list, chosen, figures, aggregates.groups(conn, lang), aggregates.scale_labels(conn, lang), answers
 
     computed = await database.execute_fn(compute)
     if computed is None:
         return await _error(datasette, request, 404, _("Unknown process."))
-    process_list, chosen, figures, group_list, scale = computed
+    process_list, chosen, figures, group_list, scale, answers = computed
     group_labels = dict(group_list)
     suppressed_text = _("fewer than {k}", k=k)
     items = []
@@ -131,14 +136,16 @@ async def attitudes(request, datasette):
         )
         cells = [disclosure.table_cells(row, lang, suppressed_text) for row in figure.rows]
         total_cells = disclosure.table_cells(figure.total, lang, suppressed_text) if figure.total else None
-        items.append({"figure": figure, "chart": chart, "cells": cells, "total_cells": total_cells})
+        items.append({"figure": figure, "chart": chart, "cells": cells, "total_cells": total_cells,
+                      "synthetic": answers.marks(figure.key, figure.item)})
     index = aggregates.theme_index(figures)
     theme_charts = []
     for j, (theme, by_group) in enumerate(sorted(index.items())):
         rows = [(group_labels.get(g, g), value) for g, value in by_group.items()]
         label = i18n.theme_label(theme, lang)
         chart = charts.horizontal_bars(rows, title=label, chart_id=f"theme-{j}", number=lambda v: i18n.format_number(v, lang))
-        theme_charts.append({"theme": theme, "theme_label": label, "rows": rows, "chart": chart})
+        theme_charts.append({"theme": theme, "theme_label": label, "rows": rows, "chart": chart,
+                             "synthetic": any(answers.marks(f.key, f.item) for f in figures if (f.theme or "-") == theme)})
     full_access = access.has_full_access(request.actor)
     comparison = _group_comparison(request, figures, group_list) if full_access else None
     context = {
@@ -153,6 +160,7 @@ async def attitudes(request, datasette):
         "suppressed_text": suppressed_text,
         "value_note": disclosure.text("note", lang, m=k - 1) if suppress and k > 1 else None,
         "full_access": full_access,
+        "synthetic": synthetic.view(request, present=answers.present),
     }
     return await _render(datasette, request, "medverkan_attitudes.html", context)
 
@@ -199,16 +207,26 @@ async def process(request, datasette):
     _ = i18n.translator(lang)
     process_id = _storable_id(request.url_vars["process_id"])
     database = _database(datasette)
+    include_synthetic = synthetic.included(request)
 
     def compute(conn):
         row = conn.execute("select id, code, post_title from processes where id = ?", [process_id]).fetchone()
         if row is None:
             return None
+        counts = aggregates.response_counts(conn, process_id, lang)
+        invented = synthetic.synthetic_response_counts(conn, process_id)
+        if not include_synthetic:
+            counts = [(key, label, n - invented.get(key, 0)) for key, label, n in counts]
+        flags = {table: synthetic.flagged(conn, table, process_id) for table in ("screening_ratings", "rankings")}
         return {
             "process": dict(zip(("id", "code", "post_title"), row)),
-            "screening": aggregates.screening_table(conn, process_id),
-            "ranking": aggregates.ranking_table(conn, process_id),
-            "counts": aggregates.response_counts(conn, process_id, lang),
+            "screening": aggregates.screening_table(conn, process_id, real_only=not include_synthetic),
+            "ranking": aggregates.ranking_table(conn, process_id, real_only=not include_synthetic),
+            "counts": counts,
+            "synthetic": synthetic.view(request, present=bool(invented) or any(flags.values())),
+            "marks": {"counts": include_synthetic and bool(invented),
+                      "screening": include_synthetic and flags["screening_ratings"],
+                      "ranking": include_synthetic and flags["rankings"]},
         }
 
     data = await database.execute_fn(compute)
@@ -227,9 +245,9 @@ async def process(request, datasette):
 
 
 SEARCH_SQL = """
-    select f.process_code, f.group_key, f.question_sv, f.question_en, f.value_text
+    select f.process_code, f.group_key, f.question_sv, f.question_en, f.value_text, f.is_synthetic
     from answers_fts join free_text_answers f on f.answer_rowid = answers_fts.rowid
-    where answers_fts match :query
+    where answers_fts match :query and (:include_synthetic or f.is_synthetic = 0)
     order by f.process_code, f.group_key, f.question_key
     limit 200
 """
@@ -248,29 +266,40 @@ async def search(request, datasette):
     text = (request.args.get("q") or "")[:200]
     hits, error = None, None
     query = fts_query(text)
+    include_synthetic = synthetic.included(request)
     if query:
         try:
-            result = await _database(datasette).execute(SEARCH_SQL, {"query": query})
+            result = await _database(datasette).execute(SEARCH_SQL, {"query": query, "include_synthetic": int(include_synthetic)})
             hits = [dict(r) for r in result.rows]
         except Exception:  # FTS5 syntax or an interrupted query: say so, keep the words
             error = _("The search could not be understood. Use plain words.")
-    return await _render(datasette, request, "medverkan_search.html", {"q": text, "hits": hits, "error": error})
+    present = bool(await _database(datasette).execute_fn(synthetic.answer_processes))
+    context = {"q": text, "hits": hits, "error": error, "synthetic": synthetic.view(request, present=present),
+               "synthetic_hits": any(h["is_synthetic"] for h in hits or ())}
+    return await _render(datasette, request, "medverkan_search.html", context)
 
 
 async def exports_page(request, datasette):
     if not access.has_full_access(request.actor):
         return await _deny(request, datasette)
-    listed = await _database(datasette).execute_fn(exports.instruments)
-    return await _render(datasette, request, "medverkan_exports.html", {"instruments": listed})
+    database = _database(datasette)
+    listed = await database.execute_fn(exports.instruments)
+    present = bool(await database.execute_fn(synthetic.answer_processes))
+    view = synthetic.view(request, present=present)
+    return await _render(datasette, request, "medverkan_exports.html", {"instruments": listed, "synthetic": view})
 
 
+# (content type, make(conn, instrument id, lang, include synthetic responses)).
 EXPORT_KINDS = {
-    "data.csv": ("text/csv; charset=utf-8", lambda conn, i, lang: exports.wide_csv(conn, i)),
-    "labelled.csv": ("text/csv; charset=utf-8", lambda conn, i, lang: exports.wide_csv(conn, i, labels=True, lang=lang)),
-    "codebook.csv": ("text/csv; charset=utf-8", lambda conn, i, lang: exports.codebook_csv(conn, i)),
-    "codebook.md": ("text/markdown; charset=utf-8", lambda conn, i, lang: exports.codebook_markdown(conn, i)),
-    "labels.sps": ("text/plain; charset=utf-8", lambda conn, i, lang: exports.spss_syntax(conn, i, lang)),
-    "labels.R": ("text/plain; charset=utf-8", lambda conn, i, lang: exports.r_labels(conn, i, lang)),
+    "data.csv": ("text/csv; charset=utf-8", lambda conn, i, lang, inc: exports.wide_csv(conn, i, include_synthetic=inc)),
+    "labelled.csv": (
+        "text/csv; charset=utf-8",
+        lambda conn, i, lang, inc: exports.wide_csv(conn, i, labels=True, lang=lang, include_synthetic=inc),
+    ),
+    "codebook.csv": ("text/csv; charset=utf-8", lambda conn, i, lang, inc: exports.codebook_csv(conn, i)),
+    "codebook.md": ("text/markdown; charset=utf-8", lambda conn, i, lang, inc: exports.codebook_markdown(conn, i)),
+    "labels.sps": ("text/plain; charset=utf-8", lambda conn, i, lang, inc: exports.spss_syntax(conn, i, lang)),
+    "labels.R": ("text/plain; charset=utf-8", lambda conn, i, lang, inc: exports.r_labels(conn, i, lang)),
 }
 
 
@@ -298,8 +327,10 @@ async def research_file(request, datasette):
         return await _error(datasette, request, 404)
     lang = i18n.language(request)
     path = _database(datasette).path
+    include_synthetic = synthetic.included(request)
     made = await asyncio.get_running_loop().run_in_executor(
-        None, lambda: research_wide.instrument_file(path, instrument_id, kind, lang=lang)
+        None,
+        lambda: research_wide.instrument_file(path, instrument_id, kind, lang=lang, include_synthetic=include_synthetic),
     )
     if made is None:
         return await _error(datasette, request, 404)
@@ -318,12 +349,13 @@ async def export_file(request, datasette):
         return await _error(datasette, request, 404)
     content_type, make = EXPORT_KINDS[kind]
     lang = i18n.language(request)
+    include_synthetic = synthetic.included(request)
 
     def build(conn):
         info = exports.instrument(conn, instrument_id)
         if info is None:
             return None, None
-        return exports.view_name(info), make(conn, instrument_id, lang)
+        return exports.view_name(info), make(conn, instrument_id, lang, include_synthetic)
 
     try:
         name, body = await _database(datasette).execute_fn(build)
