@@ -249,3 +249,21 @@ async def test_the_evaluator_start_page_marks_synthetic_and_partly_synthetic_pro
     assert re.search(r"DEMO-2018 – Enhetschef</a>\s*<span class=\"medverkan-synthetic\">\(Syntetiskt\)</span>", page)
     assert re.search(r"HBG-2017-GR – Verksamhetschef</a>\s*<span class=\"medverkan-synthetic\">\(delvis syntetisk\)", page)
     assert not re.search(r"HBG-2024-XX – Verksamhetschef</a>\s*<span", page)
+
+
+async def test_canned_queries_name_each_rows_data_real_or_synthetic(site, monkeypatch):
+    """Per process, the vetted queries say which; Table 2 of the report is real."""
+    monkeypatch.setenv("MEDVERKAN_DS_K", "5")
+
+    async def rows(path, role="evaluator"):
+        response = await site.client.get(path + "&_shape=array", cookies=actor_cookie(site, "eva", role))
+        assert response.status_code == 200, path
+        return response.json()
+
+    synthetic, real = "syntetiska data / synthetic data", "verkliga / real"
+    for role in ("evaluator", "management"):
+        assert {r["data"] for r in await rows("/medverkan/responses_by_group.json?process_id=3", role)} == {synthetic}
+        assert {r["data"] for r in await rows("/medverkan/core_items_by_group.json?process_id=3", role)} == {synthetic}
+        assert {r["data"] for r in await rows("/medverkan/responses_by_group.json?process_id=2", role)} == {real}
+    assert {r["data"] for r in await rows("/medverkan/screening_table_2.json?process_id=1")} == {real}
+    assert {r["data"] for r in await rows("/medverkan/rankings_by_party.json?process_id=1")} == {synthetic}
