@@ -59,7 +59,11 @@ async def _management_home(request, datasette):
     def compute(conn):
         answers = synthetic.answer_scope(conn, include=include_synthetic, closed_only=suppress)
         figures = aggregates.attitude_figures(conn, lang=lang, process_ids=answers.process_ids, k=k, suppress=suppress)
-        return figures, aggregates.groups(conn, lang), _latest_processes(conn), answers
+        latest = _latest_processes(conn)
+        marks = synthetic.process_marks(conn)
+        for process in latest:
+            process["synthetic"] = marks.get(process["id"])
+        return figures, aggregates.groups(conn, lang), latest, answers
 
     figures, group_list, latest, answers = await pages._database(datasette).execute_fn(compute)
     group_labels = dict(group_list)

@@ -131,7 +131,8 @@ def answer_scope(conn, *, include: bool, process_id=None, process_ids=None, clos
 
 def flagged(conn, table: str, process_id: int) -> bool:
     """Whether ``table`` (screening_ratings, rankings, applicants, responses) has synthetic rows for the process."""
-    assert table in ("screening_ratings", "rankings", "applicants", "responses")
+    if table not in ("screening_ratings", "rankings", "applicants", "responses"):
+        raise ValueError(f"no is_synthetic flag in {table!r}")
     sql = f"select 1 from {table} where process_id = ? and is_synthetic = 1 limit 1"
     return conn.execute(sql, [process_id]).fetchone() is not None
 

@@ -174,6 +174,8 @@ async def test_management_start_page_leaves_synthetic_out_unless_asked(site, mon
     assert overview(included) != overview(excluded)  # five managers who all disagree move the share
     assert overview(excluded) == overview(default)
     assert NOTICE in included and NOTICE not in excluded and NOTICE not in default
+    latest = default[default.index('id="latest-h"'):]
+    assert re.search(r"DEMO-2018 – Enhetschef</a>\s*<span class=\"medverkan-note\">[^<]*· Syntetiskt</span>", latest)
 
 
 # --- the process page ------------------------------------------------------------
