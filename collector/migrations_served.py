@@ -395,3 +395,23 @@ def m006_no_arrival_order(db):
     if db.execute("select 1 from sqlite_master where name = 'answers_fts'").fetchone():
         db.execute("insert into answers_fts(answers_fts) values ('rebuild')")
         db.execute("insert into answers_fts(answers_fts) values ('optimize')")
+
+
+
+@served()
+def m007_synthetic_flags(db):
+    """Every served row that can hold an invented value says so (issue 12 part 2; datasette_plugins/synthetic.py).
+
+    New: ``applicants.is_synthetic``; ``processes.synthetic_facts``, the invented columns of an otherwise real
+    row (the demo's 2017 case: who was appointed and why); a partial index on synthetic responses. Rows of a
+    previous version: the stages of synthetic processes and of the demo's 2017 case (known by its code *and*
+    its synthetic rankings, which only the demo writes) are marked, and that case's invented facts named.
+    """
+    db.execute("alter table applicants add column is_synthetic integer not null default 0")
+    db.execute("alter table processes add column synthetic_facts text")
+    db.execute("create index responses_synthetic_by_process on responses (process_id) where is_synthetic = 1")
+    case = ("select id from processes where code = 'HBG-2017-GR' and coalesce(is_synthetic, 0) = 0 "
+            "and id in (select process_id from rankings where is_synthetic = 1)")
+    invented = f"select id from processes where is_synthetic = 1 union {case}"
+    db.execute(f"update applicants set is_synthetic = 1 where process_id in ({invented})")
+    db.execute(f"update processes set synthetic_facts = 'appointed_applicant,decision_rationale' where id in ({case})")

@@ -356,10 +356,14 @@ def theme_index(figures: list[ItemFigures]) -> dict:
     }
 
 
-def screening_table(conn, process_id):
-    """Table 2: (raters, applicants, {(applicant, rater): rating}, agreement.screening_agreement(...))."""
+def screening_table(conn, process_id, real_only=False):
+    """Table 2: (raters, applicants, {(applicant, rater): rating}, agreement.screening_agreement(...)).
+
+    ``real_only`` leaves out synthetic ratings (synthetic.py).
+    """
     rows = conn.execute(
-        "select rater, applicant, rating from screening_ratings where process_id = ? order by applicant, rater",
+        "select rater, applicant, rating from screening_ratings where process_id = ?"
+        + (" and coalesce(is_synthetic, 0) = 0" if real_only else "") + " order by applicant, rater",
         [process_id],
     ).fetchall()
     raters = sorted({r for r, _, _ in rows})
@@ -369,9 +373,11 @@ def screening_table(conn, process_id):
     return raters, applicants, ratings, agreement.screening_agreement(triples)
 
 
-def ranking_table(conn, process_id):
+def ranking_table(conn, process_id, real_only=False):
     rows = conn.execute(
-        "select party, applicant, rank from rankings where process_id = ? order by party, rank", [process_id]
+        "select party, applicant, rank from rankings where process_id = ?"
+        + (" and coalesce(is_synthetic, 0) = 0" if real_only else "") + " order by party, rank",
+        [process_id],
     ).fetchall()
     parties = list(dict.fromkeys(p for p, _, _ in rows))
     applicants = sorted({a for _, a, _ in rows})

@@ -175,9 +175,6 @@ SWEDISH = {
     "Sign in": "Logga in",
     "Sign in to see the evaluation data.": "Logga in för att se utvärderingsdata.",
     "Sign in with your staff account": "Logga in med ditt personalkonto",
-    "Demo mode: open without sign-in on this computer only. Synthetic data.": (
-        "Demoläge: öppet utan inloggning, bara på den här datorn. Syntetiska data."
-    ),
     "Language": "Språk",
     "Chart": "Diagram",
     "The same figures as a table follow the chart.": "Samma siffror finns i tabellen efter diagrammet.",
@@ -512,6 +509,31 @@ def theme_label(key: str | None, lang: str = "sv") -> str:
         return key
     names = THEMES.get(key)
     return names.get(lang, names["sv"]) if names else key
+
+
+# Synthetic (invented) values: the notices and the toggle (synthetic.py, templates/_synthetic.html).
+SWEDISH.update({
+    "Synthetic data: this figure includes invented (demo) values.": (
+        "Syntetiska data: figuren innehåller påhittade värden (demo)."
+    ),
+    "Synthetic (invented) values are included and marked.": "Syntetiska (påhittade) värden är medräknade och markerade.",
+    "Synthetic (invented) values are left out.": "Syntetiska (påhittade) värden är utelämnade.",
+    "Show without synthetic values": "Visa utan syntetiska värden",
+    "Show with synthetic values": "Visa med syntetiska värden",
+    "Synthetic": "Syntetiskt",
+    "partly synthetic": "delvis syntetisk",
+    "The files include synthetic responses (column is_synthetic = 1).": (
+        "Filerna innehåller syntetiska svar (kolumnen is_synthetic = 1)."
+    ),
+    "Demo mode: open without sign-in on this computer only. Figures with invented values are marked where they "
+    "are shown.": (
+        "Demoläge: öppet utan inloggning, bara på den här datorn. Siffror med påhittade värden är markerade där de "
+        "visas."
+    ),
+    "The appointed applicant is invented (not in the documents).": (
+        "Vem som fick tjänsten är påhittat (står inte i dokumenten)."
+    ),
+})
 
 
 def translator(lang: str):

@@ -22,6 +22,7 @@ from datasette_plugins import aggregates
 from datasette_plugins import i18n
 from datasette_plugins import pages
 from datasette_plugins import swedish_search
+from datasette_plugins import synthetic
 
 PAGE_SIZE = 50
 MAX_QUERY_CHARS = 200
@@ -32,14 +33,16 @@ _FILTERED_FROM = """
     join answers a on a.rowid = answers_fts.rowid
     join questions q on q.id = a.question_id
     join processes p on p.id = a.process_id
+    join responses r on r.id = a.response_id
     where answers_fts match :query
+      and (:include_synthetic or coalesce(r.is_synthetic, 0) = 0)
       and (:process is null or a.process_id = :process)
       and (:group_key = '' or a.group_key = :group_key)
       and (:theme = '' or q.theme = :theme)
 """
 COUNT_SQL = "select count(*)" + _FILTERED_FROM
 HITS_SQL = (
-    "select p.code, p.post_title, a.group_key, q.theme, q.text_sv, q.text_en, "
+    "select p.code, p.post_title, a.group_key, q.theme, q.text_sv, q.text_en, coalesce(r.is_synthetic, 0), "
     f"snippet(answers_fts, 0, '{swedish_search.MARK_OPEN}', '{swedish_search.MARK_CLOSE}', '…', {SNIPPET_TOKENS})"
     + _FILTERED_FROM
     + " order by p.code, a.group_key, q.position, a.rowid limit :limit offset :offset"
@@ -85,6 +88,7 @@ def _filters(request, options: dict) -> dict:
 def _search(conn, request, lang: str, text: str) -> dict:
     """Everything the page shows, on one read-only connection."""
     options = _options(conn, lang)
+    options["synthetic_present"] = bool(synthetic.answer_processes(conn))
     chosen = _filters(request, options)
     result = {"options": options, "chosen": chosen, "plan": None, "total": None, "hits": []}
     if not swedish_search.typed_words(text):
@@ -96,6 +100,7 @@ def _search(conn, request, lang: str, text: str) -> dict:
         result["total"] = 0
         return result
     params = {key: chosen[key] for key in ("process", "group_key", "theme")}
+    params["include_synthetic"] = int(synthetic.included(request))
     params["query"] = expression
     result["total"] = conn.execute(COUNT_SQL, params).fetchone()[0]
     rows = conn.execute(HITS_SQL, dict(params, limit=PAGE_SIZE, offset=(chosen["page"] - 1) * PAGE_SIZE)).fetchall()
@@ -107,14 +112,16 @@ def _search(conn, request, lang: str, text: str) -> dict:
             "theme": i18n.theme_label(theme, lang),
             "question": text_en if lang == "en" else text_sv,
             "snippet": swedish_search.marked(snippet),
+            "is_synthetic": bool(is_synthetic),
         }
-        for code, post_title, group_key, theme, text_sv, text_en, snippet in rows
+        for code, post_title, group_key, theme, text_sv, text_en, is_synthetic, snippet in rows
     ]
     return result
 
 
-def _page_link(text: str, chosen: dict, lang: str, page: int) -> str:
-    params = {"q": text, "process": chosen["process"] or "", "group": chosen["group_key"], "theme": chosen["theme"]}
+def _page_link(text: str, chosen: dict, lang: str, page: int, synthetic_value: str = "") -> str:
+    params = {"q": text, "process": chosen["process"] or "", "group": chosen["group_key"], "theme": chosen["theme"],
+              "synthetic": synthetic_value}
     params = {key: value for key, value in params.items() if value}
     return "/-/medverkan/search?" + urlencode(dict(params, lang=lang, page=page))
 
@@ -139,6 +146,7 @@ async def search(request, datasette):
         if plan.dropped:
             notes.append(_("Only the first {n} words were searched for.", n=swedish_search.MAX_WORDS))
     pages_total = max(1, -(-(total or 0) // PAGE_SIZE))
+    kept = request.args.get(synthetic.PARAM, "")  # the synthetic choice travels with the page links
     context = {
         "q": text,
         "hits": data["hits"] if total is not None else None,
@@ -152,7 +160,9 @@ async def search(request, datasette):
         ],
         "options": data["options"],
         "chosen": chosen,
-        "previous": _page_link(text, chosen, lang, chosen["page"] - 1) if chosen["page"] > 1 else None,
-        "next": _page_link(text, chosen, lang, chosen["page"] + 1) if chosen["page"] < pages_total else None,
+        "previous": _page_link(text, chosen, lang, chosen["page"] - 1, kept) if chosen["page"] > 1 else None,
+        "next": _page_link(text, chosen, lang, chosen["page"] + 1, kept) if chosen["page"] < pages_total else None,
+        "synthetic": synthetic.view(request, present=data["options"]["synthetic_present"]),
+        "synthetic_hits": any(hit["is_synthetic"] for hit in data["hits"]),
     }
     return await pages._render(datasette, request, "medverkan_search.html", context)

@@ -100,6 +100,16 @@ def instrument(conn, instrument_id: int) -> dict:
     raise LookupError(f"no instrument with id {instrument_id}")
 
 
+def synthetic_note(include_synthetic: bool) -> str:
+    """What a codebook says about the demo's synthetic responses, in Swedish and English."""
+    if include_synthetic:
+        return ("Syntetiska svar: MEDRÄKNADE. Filerna innehåller påhittade demosvar (`is_synthetic` = 1); ta bort dem "
+                "ur varje analys av verkliga rekryteringar. / Synthetic responses: INCLUDED. The files hold invented "
+                "demo responses (`is_synthetic` = 1); drop them from any analysis of real recruitments.")
+    return ("Syntetiska svar: utelämnade (`medverkan research export --include-synthetic` tar med dem). / "
+            "Synthetic responses: left out (`medverkan research export --include-synthetic` includes them).")
+
+
 def processes(conn) -> dict[int, dict]:
     """Process id -> the fields researchers merge on (code, department, year)."""
     result = {}
@@ -215,8 +225,13 @@ def assign_stata_names(variables: list[Variable]) -> None:
         variable.stata_name = name
 
 
-def wide_rows(conn, instrument_id: int, variables: list[Variable], ids, *, process_id=None, municipality=""):
+def wide_rows(conn, instrument_id: int, variables: list[Variable], ids, *, process_id=None, municipality="",
+              include_synthetic: bool = True):
     """One dict per response (keys = variable names), ordered by the export's random key.
+
+    Without ``include_synthetic`` the demo's synthetic responses
+    (``is_synthetic = 1``) are left out; the export functions decide (they
+    leave them out unless asked).
 
     ``ids`` (:class:`research.identifiers.ExportKeys`) replaces the stored
     response id. The submission date is left out on purpose: with the
@@ -228,7 +243,8 @@ def wide_rows(conn, instrument_id: int, variables: list[Variable], ids, *, proce
     for v in variables:
         if v.kind != "meta":
             by_question.setdefault(v.question_key, []).append(v)
-    sql = "select id, process_id, group_key, language, is_synthetic from responses where instrument_id = ?"
+    real_only = "" if include_synthetic else " and coalesce(is_synthetic, 0) = 0"
+    sql = "select id, process_id, group_key, language, is_synthetic from responses where instrument_id = ?" + real_only
     params: list = [instrument_id]
     if process_id is not None:
         sql += " and process_id = ?"
@@ -254,6 +270,7 @@ def wide_rows(conn, instrument_id: int, variables: list[Variable], ids, *, proce
         "select a.response_id, q.key, a.item, a.value_int, a.value_text from answers a "
         "join questions q on q.id = a.question_id join responses r on r.id = a.response_id "
         "where r.instrument_id = ?" + (" and r.process_id = ?" if process_id is not None else "")
+        + ("" if include_synthetic else " and coalesce(r.is_synthetic, 0) = 0")
     )
     for response_id, key, item, value_int, value_text in conn.execute(answer_sql, params):
         row = rows[response_id]

@@ -20,7 +20,7 @@ def _read(path):
 
 
 def test_every_row_carries_process_code_department_year_and_version(demo_served, tmp_path):  # noqa: F811
-    export_wide(demo_served, tmp_path, formats=("csv",), per_process=False, municipality="Helsingborg")
+    export_wide(demo_served, tmp_path, formats=("csv",), per_process=False, municipality="Helsingborg", include_synthetic=True)
     frame = _read(tmp_path / "union_v2.csv")
     processes = {code: (department, opened[:4]) for code, department, opened in served_rows(
         demo_served, "select code, department, opened_on from processes")}
@@ -35,7 +35,7 @@ def test_every_row_carries_process_code_department_year_and_version(demo_served,
 
 
 def test_screening_and_ranking_have_one_column_per_applicant(demo_served, tmp_path):  # noqa: F811
-    export_wide(demo_served, tmp_path, formats=("csv",), per_process=False)
+    export_wide(demo_served, tmp_path, formats=("csv",), per_process=False, include_synthetic=True)
     frame = _read(tmp_path / "representative_v2.csv")
     stored = served_rows(
         demo_served,
@@ -53,8 +53,8 @@ def test_screening_and_ranking_have_one_column_per_applicant(demo_served, tmp_pa
 
 
 def test_response_keys_are_text_unique_and_unlinked_to_stored_ids(demo_served, tmp_path):  # noqa: F811
-    export_wide(demo_served, tmp_path / "a", formats=("csv",), per_process=False)
-    export_wide(demo_served, tmp_path / "b", formats=("csv",), per_process=False)
+    export_wide(demo_served, tmp_path / "a", formats=("csv",), per_process=False, include_synthetic=True)
+    export_wide(demo_served, tmp_path / "b", formats=("csv",), per_process=False, include_synthetic=True)
     first = set(_read(tmp_path / "a" / "candidate_v2.csv")["response_key"])
     second = set(_read(tmp_path / "b" / "candidate_v2.csv")["response_key"])
     stored = {str(row[0]) for row in served_rows(demo_served, "select id from responses")}
@@ -76,7 +76,7 @@ def test_response_keys_do_not_follow_stored_id_order():
 
 
 def test_excel_csv_has_bom_semicolons_and_opens_in_pandas(demo_served, tmp_path):  # noqa: F811
-    export_wide(demo_served, tmp_path, formats=("csv",), per_process=False, excel=True)
+    export_wide(demo_served, tmp_path, formats=("csv",), per_process=False, excel=True, include_synthetic=True)
     raw = (tmp_path / "candidate_v2.excel.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     header = raw[3:].split(b"\r\n")[0].decode("utf-8")
@@ -104,7 +104,7 @@ def test_formula_in_a_free_text_answer_is_neutralised(demo_served, tmp_path, exc
     )
     connection.commit()
     connection.close()
-    export_wide(demo_served, tmp_path, formats=("csv",), per_process=False, excel=excel)
+    export_wide(demo_served, tmp_path, formats=("csv",), per_process=False, excel=excel, include_synthetic=True)
     name = "union_v2.excel.csv" if excel else "union_v2.csv"
     with open(tmp_path / name, encoding="utf-8-sig", newline="") as f:
         cells = [cell for row in csv.reader(f, delimiter=";" if excel else ",") for cell in row]
