@@ -22,6 +22,7 @@ from datasette_plugins import config
 from datasette_plugins import disclosure
 from datasette_plugins import exports
 from datasette_plugins import i18n
+from datasette_plugins import process_filters
 from datasette_plugins import scope
 from datasette_plugins import sql_functions
 from datasette_plugins import stats
@@ -112,15 +113,20 @@ async def attitudes(request, datasette):
             return None  # another department's process: 404, as in the collector
         chosen = process_id if process_id in known else None
         in_scope = None if department is None or chosen is not None else sorted(known)
-        figures = aggregates.attitude_figures(
-            conn, lang=lang, process_id=chosen, process_ids=in_scope, k=k, suppress=suppress
+        # Department, year and post level (process_filters.py): a chosen process comes first.
+        filters, figures = process_filters.filtered_attitudes(
+            conn, request, lang=lang, department=department, k=k, suppress=suppress
         )
-        return process_list, chosen, figures, aggregates.groups(conn, lang), aggregates.scale_labels(conn, lang)
+        if figures is None or chosen is not None:
+            figures = aggregates.attitude_figures(
+                conn, lang=lang, process_id=chosen, process_ids=in_scope, k=k, suppress=suppress
+            )
+        return process_list, chosen, figures, aggregates.groups(conn, lang), aggregates.scale_labels(conn, lang), filters
 
     computed = await database.execute_fn(compute)
     if computed is None:
         return await _error(datasette, request, 404, _("Unknown process."))
-    process_list, chosen, figures, group_list, scale = computed
+    process_list, chosen, figures, group_list, scale, filters = computed
     group_labels = dict(group_list)
     suppressed_text = _("fewer than {k}", k=k)
     items = []
@@ -153,6 +159,7 @@ async def attitudes(request, datasette):
         "suppressed_text": suppressed_text,
         "value_note": disclosure.text("note", lang, m=k - 1) if suppress and k > 1 else None,
         "full_access": full_access,
+        "filters": filters,
     }
     return await _render(datasette, request, "medverkan_attitudes.html", context)
 

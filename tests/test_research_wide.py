@@ -19,18 +19,19 @@ def _read(path):
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def test_every_row_carries_process_code_department_year_and_version(demo_served, tmp_path):  # noqa: F811
+def test_every_row_carries_process_code_department_year_post_level_and_version(demo_served, tmp_path):  # noqa: F811
     export_wide(demo_served, tmp_path, formats=("csv",), per_process=False, municipality="Helsingborg")
     frame = _read(tmp_path / "union_v2.csv")
-    processes = {code: (department, opened[:4]) for code, department, opened in served_rows(
-        demo_served, "select code, department, opened_on from processes")}
+    processes = {code: (department, opened[:4], level) for code, department, opened, level in served_rows(
+        demo_served, "select code, department, opened_on, post_level from processes")}
     assert len(frame) == served_rows(demo_served, "select count(*) from responses where group_key = 'union'")[0][0]
     for _, row in frame.iterrows():
-        assert (row["department"], row["year"]) == processes[row["process_code"]]
+        department, year, level = processes[row["process_code"]]
+        assert (row["department"], row["year"]) == (department, year)
         assert row["municipality"] == "Helsingborg"
         assert row["instrument_key"] == "union" and row["instrument_version"] == "2"
-        # No structured post-level field exists yet: the column is there, empty.
-        assert row["post_level"] == ""
+        # The process's structured post level (the demo records one on every process).
+        assert level and row["post_level"] == level
     assert "submitted_on" not in frame.columns
 
 

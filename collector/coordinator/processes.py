@@ -28,6 +28,7 @@ PROCESS_FIELDS = (
     "code",
     "post_title",
     "department",
+    "post_level",
     "unit",
     "description",
     "opened_on",
