@@ -138,20 +138,19 @@ class ItemUnits:
     text: str
     theme: str | None
     by_group: dict  # group -> [Unit] that may be shown
-    held_back: dict  # group -> set of process ids with a small cell outside every released batch
+    held_back: dict  # group -> process ids whose cell is left out (collecting, or small and not yet released)
 
 
 def item_units(conn, *, lang: str, scope_ids: list[int] | None, k: int, suppress: bool) -> list[ItemUnits]:
     """Every core Likert item cut into units, over the processes in scope (None = all).
 
     With ``suppress`` only closed processes count (as for the unfiltered
-    figures) and small cells are released in the same batches as there.
+    figures: a collecting process's cells are held back) and small cells are
+    released in the same batches as there.
     """
     if scope_ids is None:
         scope_ids = [row[0] for row in conn.execute("select id from processes")]
     closed = aggregates.closing_order(conn) if suppress else {}
-    if suppress:
-        scope_ids = [pid for pid in scope_ids if pid in closed]
     cells = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))  # (key, item) -> (pid, group) -> value -> n
     texts, order = {}, []
     for key, item, text_sv, text_en, theme, pid, group_key, value, n in aggregates.likert_cells(conn, process_ids=scope_ids):
@@ -164,14 +163,16 @@ def item_units(conn, *, lang: str, scope_ids: list[int] | None, k: int, suppress
         by_group, small, held_back = defaultdict(list), defaultdict(list), defaultdict(set)
         for (pid, group_key), counts in cells[(key, item)].items():
             counts = dict(counts)
-            if suppress and sum(counts.values()) < k:
+            if suppress and pid not in closed:  # still collecting: left out, and the row says so
+                held_back[group_key].add(pid)
+            elif suppress and sum(counts.values()) < k:
                 small[group_key].append((closed[pid], pid, counts))
             else:
                 by_group[group_key].append(Unit(frozenset([pid]), counts))
         for group_key, group_cells in small.items():
             batches, leftover = released_batches(group_cells, k)
             by_group[group_key] += batches
-            held_back[group_key] = leftover
+            held_back[group_key] |= leftover
         text, theme = texts[(key, item)]
         result.append(ItemUnits(key, item, text, theme, dict(by_group), dict(held_back)))
     return result
