@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-
 from urllib.parse import urlencode
 
 from datasette_plugins import aggregates

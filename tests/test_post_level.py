@@ -71,13 +71,13 @@ def test_post_level_migration_upgrades_a_previous_versions_database_keeping_ever
     every response, answer and count kept, the old process's level NULL, and
     the research files write it empty."""
     from collector.db import connect
-    from collector.migrations import SERVED_SETS
-    from collector.migrations import migrate_served
-    from collector.migrations_served import served as core_served
+    from collector.demo.answers import AnswerGenerator
     from collector.instruments.registry import instrument_for
     from collector.instruments.registry import load_registered
     from collector.instruments.registry import sync_builtin_instruments
-    from collector.demo.answers import AnswerGenerator
+    from collector.migrations import SERVED_SETS
+    from collector.migrations import migrate_served
+    from collector.migrations_served import served as core_served
 
     path = str(tmp_path / "medverkan.db")
     db = connect(path)
