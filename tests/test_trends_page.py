@@ -171,3 +171,15 @@ async def test_attitudes_page_filters_change_the_figures_and_bad_values_are_name
 async def test_start_pages_link_to_the_trends(demo_ds, role):
     home = await demo_ds.client.get("/", cookies=actor_cookie(demo_ds, "someone", role))
     assert home.status_code == 200 and 'href="/-/medverkan/trends"' in home.text
+
+
+def test_the_trend_chart_breaks_the_line_at_a_missing_year_and_says_why():
+    from datasette_plugins import trend_chart
+
+    svg = str(trend_chart.line_chart(
+        ["2018", "2019", "2020"], [("Chef", [0.5, None, 0.75]), ("Brukare", [0.2, 0.4, 0.6])],
+        title="Påstående", chart_id="t", number=lambda v: f"{round(v)} %", missing={("Chef", "2019"): "färre än 5"},
+    ))
+    assert svg.count("<polyline") == 1  # Chef's two points are not joined across the gap; Brukare's line is one
+    assert "Chef: 2018: 50 %, 2019: färre än 5, 2020: 75 %" in svg
+    assert 'role="img"' in svg and "<title id=\"t-title\">Påstående</title>" in svg and "style=" not in svg
