@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlite_utils import Migrations
 from sqlite_utils.db import ForeignKey
 
+from forms.vocabulary import POST_LEVEL_KEYS
 from forms.vocabulary import RESPONDENT_GROUPS
 
 served = Migrations("medverkan-served")
@@ -415,3 +416,24 @@ def m007_synthetic_flags(db):
     invented = f"select id from processes where is_synthetic = 1 union {case}"
     db.execute(f"update applicants set is_synthetic = 1 where process_id in ({invented})")
     db.execute(f"update processes set synthetic_facts = 'appointed_applicant,decision_rationale' where id in ({case})")
+
+
+@served()
+def m007_process_post_level(db):
+    """The level of the post a process recruits to: ``manager``, ``social_worker`` or ``other``.
+
+    Figures are compared between recruitments of managers and of social
+    workers (issue 12 part 7), which the free-text ``post_title`` cannot
+    carry. Processes made before this step keep NULL ("not recorded"): the
+    level is not guessed from the title. The value is checked like
+    ``status`` (a trigger on insert and update), NULL allowed.
+    """
+    db["processes"].add_column("post_level", str)
+    allowed = ", ".join(f"'{key}'" for key in POST_LEVEL_KEYS)
+    for event in ("INSERT", "UPDATE OF post_level"):
+        name = "processes_post_level_check" + ("" if event == "INSERT" else "_update")
+        db.execute(
+            f"CREATE TRIGGER {name} BEFORE {event} ON processes "
+            f"WHEN NEW.post_level IS NOT NULL AND NEW.post_level NOT IN ({allowed}) "
+            "BEGIN SELECT RAISE(ABORT, 'post_level must be manager, social_worker or other'); END"
+        )

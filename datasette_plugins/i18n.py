@@ -465,6 +465,51 @@ SWEDISH.update({
     "Did it matter? Influence in this process": "Spelade det roll? Inflytandet i den här rekryteringen",
 })
 
+# Filters by department, year and post level; trends over the years (issue 12 part 7).
+SWEDISH.update({
+    "Trends": "Trender",
+    "Trends over the years": "Utveckling över åren",
+    "Department": "Förvaltning",
+    "All departments": "Alla förvaltningar",
+    "Year the recruitment opened": "År då rekryteringen öppnades",
+    "All years": "Alla år",
+    "Level of the post": "Tjänstens nivå",
+    "All levels": "Alla nivåer",
+    "A filter value that is not on offer was left out: every value is shown for it.": (
+        "Ett filtervärde som inte finns att välja utelämnades: alla värden visas för det."
+    ),
+    "Under a filter a group's answers from a process count only when they are at least {k}, or in the batches of "
+    "at least {k} that the unfiltered figures release; so no combination of filters can single out a small group.": (
+        "Med ett filter räknas en grupps svar från en rekrytering bara när de är minst {k}, eller i de omgångar om "
+        "minst {k} som siffrorna utan filter släpper; så kan ingen kombination av filter peka ut en liten grupp."
+    ),
+    "A chosen process is shown on its own; the filters apply when all processes are shown.": (
+        "En vald rekrytering visas för sig; filtren gäller när alla rekryteringar visas."
+    ),
+    "For every core statement, the share of each group who agree (4–5 on the scale, of those who answered 1–5), "
+    "by the year the recruitment opened.": (
+        "För varje kärnpåstående andelen i varje grupp som instämmer (4–5 på skalan, av dem som svarade 1–5), "
+        "efter året då rekryteringen öppnades."
+    ),
+    "A year's figure for a group is shown only when at least {k} answered and no option has fewer than {k} answers "
+    "that would otherwise show; otherwise the line has a gap and the table says why.": (
+        "En grupps siffra för ett år visas bara när minst {k} har svarat och inget svarsalternativ som annars skulle "
+        "synas har färre än {k} svar; annars har linjen ett uppehåll och tabellen säger varför."
+    ),
+    "share who agree (4–5) by year": "andel som instämmer (4–5) per år",
+    "* Some answers of the group were left out that year (a small group not yet released in a batch of at least "
+    "{k}).": (
+        "* En del av gruppens svar det året är utelämnade (en liten grupp som ännu inte släppts i en omgång om minst "
+        "{k})."
+    ),
+    "not shown: too few answers per option": "visas inte: för få svar per svarsalternativ",
+    "not shown: \"don't know\" merged": "visas inte: ”vet inte” sammanslaget",
+    "no answers on the 1–5 scale": "inga svar på skalan 1–5",
+    "Every core statement, group by group, year by year; by department and level of the post.": (
+        "Varje kärnpåstående, grupp för grupp, år för år; per förvaltning och tjänstens nivå."
+    ),
+})
+
 
 NARROW_NO_BREAK_SPACE = "\u202f"  # a thin space that never breaks a figure in two
 

@@ -22,6 +22,7 @@ from datasette_plugins import config
 from datasette_plugins import disclosure
 from datasette_plugins import exports
 from datasette_plugins import i18n
+from datasette_plugins import process_filters
 from datasette_plugins import response_rates
 from datasette_plugins import scope
 from datasette_plugins import stats
@@ -117,15 +118,23 @@ async def attitudes(request, datasette):
         answers = synthetic.answer_scope(
             conn, include=include_synthetic, process_id=chosen, process_ids=in_scope, closed_only=suppress
         )
-        figures = aggregates.attitude_figures(
-            conn, lang=lang, process_id=answers.process_id, process_ids=answers.process_ids, k=k, suppress=suppress
+        # Department, year and post level (process_filters.py): a chosen process comes first;
+        # synthetic processes stay out of the filtered figures as out of the others.
+        filters, figures = process_filters.filtered_attitudes(
+            conn, request, lang=lang, department=department, k=k, suppress=suppress, only_ids=answers.process_ids
         )
-        return process_list, chosen, figures, aggregates.groups(conn, lang), aggregates.scale_labels(conn, lang), answers
+        if figures is None or chosen is not None:
+            figures = aggregates.attitude_figures(
+                conn, lang=lang, process_id=answers.process_id, process_ids=answers.process_ids, k=k, suppress=suppress
+            )
+        return (
+            process_list, chosen, figures, aggregates.groups(conn, lang), aggregates.scale_labels(conn, lang), answers, filters
+        )
 
     computed = await database.execute_fn(compute)
     if computed is None:
         return await _error(datasette, request, 404, _("Unknown process."))
-    process_list, chosen, figures, group_list, scale, answers = computed
+    process_list, chosen, figures, group_list, scale, answers, filters = computed
     group_labels = dict(group_list)
     suppressed_text = _("fewer than {k}", k=k)
     items = []
@@ -162,6 +171,7 @@ async def attitudes(request, datasette):
         "value_note": disclosure.text("note", lang, m=k - 1) if suppress and k > 1 else None,
         "full_access": full_access,
         "synthetic": synthetic.view(request, present=answers.present),
+        "filters": filters,
     }
     return await _render(datasette, request, "medverkan_attitudes.html", context)
 

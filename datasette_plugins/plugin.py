@@ -18,6 +18,7 @@ from datasette_plugins import landing
 from datasette_plugins import pages
 from datasette_plugins import queries
 from datasette_plugins import search_page
+from datasette_plugins import trends_page
 
 
 @hookimpl
@@ -57,6 +58,7 @@ def register_routes(datasette):
         (r"^/-/medverkan/process/(?P<process_id>\d+)$", pages.process),
         (r"^/-/medverkan/influence$", influence_page.influence_page),
         (r"^/-/medverkan/search$", search_page.search),
+        (r"^/-/medverkan/trends$", trends_page.trends_page),
         (r"^/-/medverkan/exports$", pages.exports_page),
         (r"^/-/medverkan/export/(?P<instrument_id>\d+)/(?P<kind>[a-zA-Z_.]+)$", pages.export_file),
         # The address the exports page used for .sav/.dta before the two lists merged.
@@ -81,7 +83,11 @@ def menu_links(datasette, actor, request):
     _ = i18n.translator(i18n.language(request) if request else "sv")
     if not access.may_see_aggregates(actor):
         return [{"href": "/-/medverkan-login", "label": _("Sign in")}]
-    links = [{"href": "/-/medverkan/attitudes", "label": _("Attitudes")}, {"href": "/-/medverkan/influence", "label": _("Influence")}]
+    links = [
+        {"href": "/-/medverkan/attitudes", "label": _("Attitudes")},
+        {"href": "/-/medverkan/trends", "label": _("Trends")},
+        {"href": "/-/medverkan/influence", "label": _("Influence")},
+    ]
     if access.has_full_access(actor):
         links += [
             {"href": "/-/medverkan/search", "label": _("Search free-text answers")},

@@ -26,3 +26,15 @@ APPLICANT_STAGES = ("applied", "qualified", "interviewed", "finalist", "appointe
 # Interface and questionnaire languages, Swedish first.
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
+
+# The level of the post a recruitment fills: (key, Swedish label, English label).
+# A structured field on the process (served ``processes.post_level``, migration
+# m007) so that figures can be compared between recruitments of managers and
+# of social workers; ``post_title`` stays free text. Processes created before
+# the field existed keep NULL, shown as "not recorded", never guessed.
+POST_LEVELS = [
+    ("manager", "Chef", "Manager"),
+    ("social_worker", "Socialsekreterare", "Social worker"),
+    ("other", "Annan tjänst", "Other post"),
+]
+POST_LEVEL_KEYS = [key for key, _sv, _en in POST_LEVELS]

@@ -95,7 +95,8 @@ def markdown(info: dict, variables: list[Variable], include_synthetic: bool = Fa
         "",
         "Missing codes: 9 = don't know / unsure / don't remember (declared missing in .sav, `.a` in .dta, NA in R).",
         "An empty cell is 'not answered', or 'not asked' when the variable has a skip condition (column *Shown if*).",
-        "`post_level` is empty: the processes have no structured post-level field yet (only free-text `post_title`).",
+        "`post_level`: manager, social_worker or other, as the coordinator recorded it; "
+        "empty for processes made before the field existed (not guessed from the post title).",
         "",
         source.synthetic_note(include_synthetic),
         "",

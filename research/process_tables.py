@@ -22,12 +22,16 @@ MERGE = [
     ("process_code", "Rekryteringens kod", "Recruitment process code", "text"),
     ("department", "Förvaltning", "Department", "text"),
     ("year", "År då rekryteringen öppnades", "Year the recruitment opened", "int"),
-    ("post_level", "Tjänstens nivå (inget strukturerat fält ännu: tom)", "Post level (no structured field yet: empty)", "text"),
+    ("post_level", "Tjänstens nivå: manager, social_worker, other (tom: inte angiven)",
+     "Post level: manager, social_worker, other (empty: not recorded)", "text"),
 ]
 
 
 def _merge_columns(process: dict) -> dict:
-    return {"process_code": process["code"], "department": process["department"], "year": process["year"], "post_level": None}
+    return {
+        "process_code": process["code"], "department": process["department"], "year": process["year"],
+        "post_level": process["post_level"],
+    }
 
 
 def _by_applicant(conn, table: str, who: str, value: str, kind: str, labels: dict, title: tuple[str, str],

@@ -69,7 +69,8 @@ META_VARIABLES = [
     ("process_code", "Rekryteringens kod", "Recruitment process code", "text"),
     ("department", "Förvaltning", "Department", "text"),
     ("year", "År då rekryteringen öppnades", "Year the recruitment opened", "int"),
-    ("post_level", "Tjänstens nivå (inget strukturerat fält ännu: tom)", "Post level (no structured field yet: empty)", "text"),
+    ("post_level", "Tjänstens nivå: manager, social_worker, other (tom: inte angiven)",
+     "Post level: manager, social_worker, other (empty: not recorded)", "text"),
     ("group_key", "Svarsgrupp", "Respondent group", "text"),
     ("instrument_key", "Formulär", "Questionnaire", "text"),
     ("instrument_version", "Formulärets version", "Questionnaire version", "int"),
@@ -111,14 +112,21 @@ def synthetic_note(include_synthetic: bool) -> str:
 
 
 def processes(conn) -> dict[int, dict]:
-    """Process id -> the fields researchers merge on (code, department, year)."""
+    """Process id -> the fields researchers merge on (code, department, year, post level).
+
+    ``post_level`` is NULL for processes made before the field existed
+    (migration m007): the export leaves it empty rather than guess.
+    """
     result = {}
-    for row in conn.execute("select id, code, department, opened_on, is_synthetic from processes"):
+    columns = {row[1] for row in conn.execute("pragma table_info(processes)")}
+    level = "post_level" if "post_level" in columns else "null as post_level"  # a bundle's or an older file
+    for row in conn.execute(f"select id, code, department, opened_on, is_synthetic, {level} from processes"):
         opened = row["opened_on"] or ""
         result[row["id"]] = {
             "code": row["code"],
             "department": row["department"],
             "year": int(opened[:4]) if opened[:4].isdigit() else None,
+            "post_level": row["post_level"],
             "is_synthetic": row["is_synthetic"],
         }
     return result
@@ -259,7 +267,7 @@ def wide_rows(conn, instrument_id: int, variables: list[Variable], ids, *, proce
             "process_code": process["code"],
             "department": process["department"],
             "year": process["year"],
-            "post_level": None,
+            "post_level": process["post_level"],
             "group_key": r["group_key"],
             "instrument_key": info["key"],
             "instrument_version": info["version"],

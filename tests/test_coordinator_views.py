@@ -16,6 +16,7 @@ PROCESS_FORM = {
     "code": "HBG-2017-GR",
     "post_title": "Avdelningschef Gemensamma resurser",
     "department": "socialforvaltningen",
+    "post_level": "manager",
     "unit": "Gemensamma resurser",
     "opened_on": "2017-04-18",
     "application_deadline": "2017-05-26",

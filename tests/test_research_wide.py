@@ -19,18 +19,25 @@ def _read(path):
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def test_every_row_carries_process_code_department_year_and_version(demo_served, tmp_path):  # noqa: F811
+def candidates_v2(path) -> int:
+    return served_rows(
+        path, "select count(*) from responses r join instruments i on i.id = r.instrument_id where i.key = 'candidate' and i.version = 2"
+    )[0][0]
+
+
+def test_every_row_carries_process_code_department_year_post_level_and_version(demo_served, tmp_path):  # noqa: F811
     export_wide(demo_served, tmp_path, formats=("csv",), per_process=False, municipality="Helsingborg", include_synthetic=True)
     frame = _read(tmp_path / "union_v2.csv")
-    processes = {code: (department, opened[:4]) for code, department, opened in served_rows(
-        demo_served, "select code, department, opened_on from processes")}
+    processes = {code: (department, opened[:4], level) for code, department, opened, level in served_rows(
+        demo_served, "select code, department, opened_on, post_level from processes")}
     assert len(frame) == served_rows(demo_served, "select count(*) from responses where group_key = 'union'")[0][0]
     for _, row in frame.iterrows():
-        assert (row["department"], row["year"]) == processes[row["process_code"]]
+        department, year, level = processes[row["process_code"]]
+        assert (row["department"], row["year"]) == (department, year)
         assert row["municipality"] == "Helsingborg"
         assert row["instrument_key"] == "union" and row["instrument_version"] == "2"
-        # No structured post-level field exists yet: the column is there, empty.
-        assert row["post_level"] == ""
+        # The process's structured post level (the demo records one on every process).
+        assert level and row["post_level"] == level
     assert "submitted_on" not in frame.columns
 
 
@@ -58,7 +65,7 @@ def test_response_keys_are_text_unique_and_unlinked_to_stored_ids(demo_served, t
     first = set(_read(tmp_path / "a" / "candidate_v2.csv")["response_key"])
     second = set(_read(tmp_path / "b" / "candidate_v2.csv")["response_key"])
     stored = {str(row[0]) for row in served_rows(demo_served, "select id from responses")}
-    assert len(first) == 20
+    assert len(first) == candidates_v2(demo_served)
     assert not first & stored
     assert not first & second, "each export draws new keys"
     for key in first:
@@ -82,7 +89,7 @@ def test_excel_csv_has_bom_semicolons_and_opens_in_pandas(demo_served, tmp_path)
     header = raw[3:].split(b"\r\n")[0].decode("utf-8")
     assert header.startswith("response_key;municipality;process_code;")
     frame = pd.read_csv(tmp_path / "candidate_v2.excel.csv", sep=";", encoding="utf-8-sig", dtype=str)
-    assert len(frame) == 20
+    assert len(frame) == candidates_v2(demo_served)
 
 
 def test_excel_dialect_writes_decimal_comma(tmp_path):

@@ -26,6 +26,7 @@ from wtforms.validators import ValidationError
 from collector.coordinator.participants import valid_email
 from collector.coordinator.users import ROLES
 from forms.vocabulary import APPLICANT_STAGES
+from forms.vocabulary import POST_LEVEL_KEYS
 
 LANGUAGE_CHOICES = [("sv", "Svenska"), ("en", "English")]
 
@@ -45,6 +46,11 @@ class ProcessForm(FlaskForm):
     )
     post_title = StringField(_l("Post"), validators=[InputRequired(), Length(max=200)])
     department = SelectField(_l("Department"), validators=[InputRequired()])
+    post_level = SelectField(
+        _l("Level of the post"),
+        description=_l("Used to compare recruitments of managers with those of social workers."),
+        validators=[InputRequired(message=_l("Choose the level of the post."))],
+    )
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
     opened_on = DateField(_l("Recruitment started"), validators=[Optional()])
@@ -59,6 +65,10 @@ class ProcessForm(FlaskForm):
         description=_l("The default questionnaires, or a department's own variant."),
         validators=[InputRequired()],
     )
+
+    def validate_post_level(self, field):
+        if field.data not in POST_LEVEL_KEYS:
+            raise ValidationError(_l("Choose the level of the post."))
 
     def validate_qualified(self, field):
         if field.data is not None and self.applicants.data is not None and field.data > self.applicants.data:

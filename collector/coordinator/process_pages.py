@@ -32,6 +32,7 @@ from collector.coordinator.forms import ProcessForm
 from collector.coordinator.forms import StagesForm
 from collector.coordinator.labels import STAGE_LABELS
 from collector.coordinator.labels import department_label
+from collector.coordinator.labels import post_level_choices
 from collector.coordinator.workspace import BLANK_ROWS
 from collector.coordinator.workspace import actor
 from collector.coordinator.workspace import bp
@@ -52,6 +53,7 @@ def _process_form(process: dict | None = None) -> ProcessForm:
     form = ProcessForm(data=_form_data(process) if process and request.method == "GET" else None)
     form.department.choices = department_choices(g.user)
     form.instrument_set.choices = instrument_set_choices()
+    form.post_level.choices = post_level_choices()
     return form
 
 

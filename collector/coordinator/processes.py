@@ -28,6 +28,7 @@ PROCESS_FIELDS = (
     "code",
     "post_title",
     "department",
+    "post_level",
     "unit",
     "description",
     "opened_on",
@@ -92,7 +93,7 @@ def code_taken(served_db, code: str, except_id: int | None = None) -> bool:
 
 
 def create_process(served_db, values: dict) -> int:
-    row = {key: values.get(key) for key in PROCESS_FIELDS}
+    row = {key: values[key] for key in PROCESS_FIELDS if key in values}  # the rest stay NULL
     row["status"] = "planning"
     row["instrument_set"] = row.get("instrument_set") or DEFAULT_INSTRUMENT_SET
     with immediate_transaction(served_db):

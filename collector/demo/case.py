@@ -78,7 +78,7 @@ def load_demo(served, contacts, *, base_url: str | None = None, seed: int = SEED
             skipped.append(code)
             continue
         process_id = _write_process(served, plan)
-        generator = AnswerGenerator(random.Random(f"{seed}:{code}"))
+        generator = AnswerGenerator(random.Random(f"{seed}:{code}"), learning=plan.learning)
         _write_participants_and_responses(served, contacts, process_id, plan, generator)
         created.append(code)
     links = refresh_demo_links(served, contacts, base_url=base_url)
