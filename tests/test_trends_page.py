@@ -28,6 +28,10 @@ def demo_conn(demo_served_master):  # noqa: F811
     conn.close()
 
 
+# The demo's processes are synthetic: figure pages leave them out unless asked (issue 12 part 2).
+SYNTHETIC = {"synthetic": "1"}
+
+
 @pytest.fixture
 def demo_ds(demo_served_master, monkeypatch):  # noqa: F811
     for name in ("MEDVERKAN_DS_K", "MEDVERKAN_DS_CONTACTS", "MEDVERKAN_DS_DEMO"):
@@ -128,14 +132,14 @@ def _counts(html):
 
 @pytest.mark.asyncio
 async def test_trends_page_draws_a_chart_and_a_table_per_item_and_hides_small_cells(demo_ds, demo_conn):
-    management = await demo_ds.client.get("/-/medverkan/trends", cookies=actor_cookie(demo_ds, "chef", "management"))
+    management = await demo_ds.client.get("/-/medverkan/trends", params=SYNTHETIC, cookies=actor_cookie(demo_ds, "chef", "management"))
     assert management.status_code == 200
     html = management.text
     assert "Utveckling över åren" in html and html.count("class=\"medverkan-chart\"") == html.count("<table") > 3
     assert _counts(html) and min(_counts(html)) >= K
     assert "färre än 5" in html
     evaluator = await demo_ds.client.get(
-        "/-/medverkan/trends", params={"department": SCHOOL, "post_level": "manager"}, cookies=actor_cookie(demo_ds, "eva", "evaluator")
+        "/-/medverkan/trends", params={"department": SCHOOL, "post_level": "manager", **SYNTHETIC}, cookies=actor_cookie(demo_ds, "eva", "evaluator")
     )
     assert evaluator.status_code == 200
     assert '<option value="skola_och_fritid" selected>' in evaluator.text and '<option value="manager" selected>' in evaluator.text
@@ -147,8 +151,8 @@ async def test_trends_page_draws_a_chart_and_a_table_per_item_and_hides_small_ce
 @pytest.mark.asyncio
 async def test_attitudes_page_filters_change_the_figures_and_bad_values_are_named(demo_ds, demo_conn):
     cookies = actor_cookie(demo_ds, "eva", "evaluator")
-    everything = await demo_ds.client.get("/-/medverkan/attitudes", cookies=cookies)
-    school = await demo_ds.client.get("/-/medverkan/attitudes", params={"department": SCHOOL, "year": "2019"}, cookies=cookies)
+    everything = await demo_ds.client.get("/-/medverkan/attitudes", params=SYNTHETIC, cookies=cookies)
+    school = await demo_ds.client.get("/-/medverkan/attitudes", params={"department": SCHOOL, "year": "2019", **SYNTHETIC}, cookies=cookies)
     assert school.status_code == 200
     assert '<option value="2019" selected>' in school.text
     # The representatives' respondents in the first statement's table: SQL for school and leisure in 2019.
@@ -161,7 +165,7 @@ async def test_attitudes_page_filters_change_the_figures_and_bad_values_are_name
 
     assert respondents(school.text) == expected
     assert respondents(everything.text) > expected
-    bad = await demo_ds.client.get("/-/medverkan/attitudes", params={"year": "tjugo", "post_level": "\"><b>"}, cookies=cookies)
+    bad = await demo_ds.client.get("/-/medverkan/attitudes", params={"year": "tjugo", "post_level": "\"><b>", **SYNTHETIC}, cookies=cookies)
     assert bad.status_code == 200
     assert "Ett filtervärde som inte finns att välja utelämnades" in bad.text and "<b>" not in bad.text
 
@@ -183,3 +187,15 @@ def test_the_trend_chart_breaks_the_line_at_a_missing_year_and_says_why():
     assert svg.count("<polyline") == 1  # Chef's two points are not joined across the gap; Brukare's line is one
     assert "Chef: 2018: 50 %, 2019: färre än 5, 2020: 75 %" in svg
     assert 'role="img"' in svg and "<title id=\"t-title\">Påstående</title>" in svg and "style=" not in svg
+
+
+@pytest.mark.asyncio
+async def test_trends_leave_synthetic_processes_out_unless_asked_and_mark_them(demo_ds):
+    """Every demo process is synthetic: by default (not demo mode) the trends have nothing to show;
+    with ``?synthetic=1`` they show the years and each chart says its values are invented."""
+    cookies = actor_cookie(demo_ds, "eva", "evaluator")
+    default = await demo_ds.client.get("/-/medverkan/trends", cookies=cookies)
+    included = await demo_ds.client.get("/-/medverkan/trends", params=SYNTHETIC, cookies=cookies)
+    assert default.text.count("<table") == 0 and "Syntetiska data" not in default.text
+    charts = included.text.count('class="medverkan-chart"')
+    assert charts > 3 and included.text.count("Syntetiska data: figuren") == charts
