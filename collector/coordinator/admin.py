@@ -49,6 +49,10 @@ def _department_choices():
     return [("", _("No department"))] + [(d["key"], department_label(d)) for d in departments(get_db())]
 
 
+def _email(form) -> str | None:
+    return (form.email.data or "").strip().lower() or None
+
+
 def _role_choices():
     return [(key, str(label)) for key, label in ROLE_LABELS.items()]
 
@@ -66,6 +70,7 @@ def users():
             user_store.add_user(
                 contacts, form.username.data, form.password.data, form.role.data,
                 department=form.department.data or None, display_name=(form.display_name.data or "").strip() or None,
+                email=_email(form),
             )
         except user_store.UserError as error:
             field = form.password if "password" in str(error) else form.username
@@ -109,6 +114,7 @@ def user_edit(user_id):
                 user_store.update_user(
                     contacts, user_id, role=form.role.data, department=form.department.data or None,
                     display_name=(form.display_name.data or "").strip() or user["username"], is_active=form.is_active.data,
+                    email=_email(form),
                 )
             except user_store.UserError as error:
                 form.password.errors = list(form.password.errors) + [_(str(error))]

@@ -21,6 +21,7 @@ from collector.coordinator import audit
 from collector.coordinator import outreach
 from collector.coordinator import retention
 from collector.coordinator import users as user_store
+from collector.coordinator.participants import valid_email
 from collector.db import connect
 from collector.settings import apply_defaults
 
@@ -48,13 +49,17 @@ def user_group():
 @click.option("--role", type=click.Choice(user_store.ROLES), required=True)
 @click.option("--department", default=None, help="Department key (coordinators see only its processes).")
 @click.option("--name", "display_name", default=None)
+@click.option("--email", default=None, help="The account's own address, for test sends of messages.")
 @click.password_option(help="At least 12 characters (prompted if not given).")
 @with_appcontext
-def user_add(username, role, department, display_name, password):
+def user_add(username, role, department, display_name, email, password):
     """Create an account."""
+    email = (email or "").strip().lower() or None
+    if email and not valid_email(email):
+        raise click.BadParameter("enter an address like name@example.se.", param_hint="--email")
     contacts = _contacts()
     try:
-        user_store.add_user(contacts, username, password, role, department=department, display_name=display_name)
+        user_store.add_user(contacts, username, password, role, department=department, display_name=display_name, email=email)
     except user_store.UserError as error:
         raise click.ClickException(str(error)) from error
     audit.record(contacts, "cli", "user_add", None, f"{username.lower()} ({role})")

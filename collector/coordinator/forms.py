@@ -187,7 +187,21 @@ class ConfirmForm(FlaskForm):
     """An empty form: a CSRF-protected button."""
 
 
-class UserForm(FlaskForm):
+class AccountEmailMixin:
+    """The staff member's own address: where "send a test to myself" goes (no address, no test)."""
+
+    email = StringField(
+        _l("Email address"),
+        description=_l("Where tests of invitations, reminders and feedback are sent before they go out."),
+        validators=[Optional(), Length(max=254)],
+    )
+
+    def validate_email(self, field):
+        if field.data and not valid_email(field.data.strip().lower()):
+            raise ValidationError(_l("Enter an email address like name@example.se."))
+
+
+class UserForm(AccountEmailMixin, FlaskForm):
     username = StringField(_l("Username"), validators=[InputRequired(), Length(min=2, max=64)])
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Role"), choices=[(role, role) for role in ROLES])
@@ -195,7 +209,7 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Password"), description=_l("At least 12 characters."), validators=[InputRequired()])
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(AccountEmailMixin, FlaskForm):
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Role"), choices=[(role, role) for role in ROLES])
     department = SelectField(_l("Department"))
