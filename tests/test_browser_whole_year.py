@@ -439,7 +439,8 @@ def test_a_whole_recruitment_year_from_a_fresh_install_in_a_browser(browser, ins
         assert rates["Brukarrepresentant"] == ("2", "1", "50 %"), rates
         assert rates["Sökande"] == ("2", "1", "50 %"), rates
         assert rates["Chef eller tjänsteperson"] == ("1", "1", "100 %"), rates
-        assert "Nästa påminnelse kan skickas" in _main(page)
+        next_reminder = (DAY_ONE + datetime.timedelta(days=REMINDER_MIN_DAYS)).isoformat()
+        assert f"Nästa påminnelse kan skickas {next_reminder}" in _main(page), _main(page)[:1500]
 
         # --- eight days on: reminders to the two who have not answered
         install.serve_on(REMINDER_DAY)
@@ -503,6 +504,10 @@ def test_a_whole_recruitment_year_from_a_fresh_install_in_a_browser(browser, ins
             assert contacts.execute("select due_on from scheduled_followups").fetchall() == [(FOLLOWUP_DAY.isoformat(),)]
             assert contacts.execute("select count(*) from invitations where process_id = ?", [process_id]).fetchone()[0] == 0
         install.serve_on(PURGE_DAY)
+        page.goto(process_url)
+        closing = page.locator("h2#closing ~ p").all_inner_texts()
+        assert any("utom den anställdas" in text for text in closing), closing
+        assert not any(f"raderas {PURGE_DAY.isoformat()}" in text for text in closing), closing
         page.goto(f"{process_url}/participants")
         listed = _main(page)
         assert HIRE[0] in listed and not any(name in listed for name, _email in PEOPLE[:-1])

@@ -232,6 +232,26 @@ def test_purge_deletes_contacts_keeps_pending_followups(app, make_process, conta
     assert [r[0] for r in contacts_db.execute("select action from audit_log")] == ["purge", "purge"]
 
 
+def test_process_page_after_the_purge_date_says_only_the_hire_is_kept(app, coordinator_client, make_process, contacts_db, served_db):
+    """The page announced "will be deleted on <a date long past>" while the hire's follow-up was pending."""
+    process_id = make_process("OLD-2", status="closed")
+    served_db.execute("update processes set closed_on = '2026-01-10' where id = ?", [process_id])
+    participant_store.add_participants(contacts_db, process_id, [
+        {"name": "Rep", "email": "rep@example.se", "group_key": "representative"},
+        {"name": "Hired", "email": "hired@example.se", "group_key": "hired_followup"},
+    ])
+    contacts_db.execute("insert into scheduled_followups (process_id, participant_id, due_on) values (?, 2, '2026-09-01')", [process_id])
+    url = f"/coordinator/processes/{process_id}"
+    app.config["TODAY"] = "2026-03-01"
+    assert "Namn och e-postadresser raderas 2026-04-10" in coordinator_client.get(url).get_data(as_text=True)
+
+    app.config["TODAY"] = "2026-05-01"
+    assert app.test_cli_runner().invoke(cli, ["purge"]).exit_code == 0
+    page = coordinator_client.get(url).get_data(as_text=True)
+    assert "raderas 2026-04-10" not in page
+    assert "har raderats av den schemalagda gallringen, utom den anställdas" in page
+
+
 def test_admin_manages_accounts_and_sees_the_audit_log(admin_client, contacts_db):
     token = csrf_from(admin_client, "/coordinator/users")
     response = admin_client.post("/coordinator/users", data={
@@ -276,9 +296,10 @@ def test_an_account_gets_an_email_address_in_the_admin_pages_and_the_cli(admin_c
     assert contacts_db.execute("select email from users where id = ?", [user_id]).fetchone() == ("kim.k@kommun.se",)
 
     runner = app.test_cli_runner()
-    bad = runner.invoke(cli, ["user", "add", "lo", "--role", "coordinator", "--email", "lo", "--password", "a long enough password"])
+    add = ["user", "add", "lo", "--role", "coordinator", "--password", "a long enough password"]
+    bad = runner.invoke(cli, [*add, "--email", "lo"])
     assert bad.exit_code == 2 and "--email" in bad.output
-    made = runner.invoke(cli, ["user", "add", "lo", "--role", "coordinator", "--email", "Lo@Kommun.se", "--password", "a long enough password"])
+    made = runner.invoke(cli, [*add, "--email", "Lo@Kommun.se"])
     assert made.exit_code == 0, made.output
     assert contacts_db.execute("select email from users where username = 'lo'").fetchone() == ("lo@kommun.se",)
 
