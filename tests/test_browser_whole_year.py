@@ -508,6 +508,7 @@ def test_a_whole_recruitment_year_from_a_fresh_install_in_a_browser(browser, ins
         closing = page.locator("h2#closing ~ p").all_inner_texts()
         assert any("utom den anställdas" in text for text in closing), closing
         assert not any(f"raderas {PURGE_DAY.isoformat()}" in text for text in closing), closing
+        assert _rates(page)["Brukarrepresentant"] == ("2", "2", "100 %"), "the purge took the response rates"
         page.goto(f"{process_url}/participants")
         listed = _main(page)
         assert HIRE[0] in listed and not any(name in listed for name, _email in PEOPLE[:-1])
@@ -560,6 +561,9 @@ def test_a_whole_recruitment_year_from_a_fresh_install_in_a_browser(browser, ins
         install.serve_on(LAST_DAY)
         page.goto(process_url)
         assert "Kontaktuppgifterna raderades" in _main(page), _main(page)[-1200:]
+        rates = _rates(page)
+        assert rates["Anställd, uppföljning efter sex månader"] == ("1", "1", "100 %"), rates
+        assert rates["Sökande"] == ("2", "1", "50 %") and rates["Facklig företrädare"] == ("1", "1", "100 %"), rates
         page.goto(f"{process_url}/participants")
         assert HIRE[0] not in _main(page)
     finally:
