@@ -23,6 +23,7 @@ names anyone.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import io
@@ -138,11 +139,21 @@ class Install:
             self.server.stop()
             self.server = None
 
-    def served(self) -> sqlite3.Connection:
-        return sqlite3.connect(f"file:{self.instance / 'medverkan.db'}?mode=ro", uri=True)
+    def served(self):
+        return _read_only(self.instance / "medverkan.db")
 
-    def contacts(self) -> sqlite3.Connection:
-        return sqlite3.connect(f"file:{self.instance / 'contacts.db'}?mode=ro", uri=True)
+    def contacts(self):
+        return _read_only(self.instance / "contacts.db")
+
+
+@contextlib.contextmanager
+def _read_only(path: Path):
+    """A read-only look at a database file the server is using (closed afterwards)."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        yield connection
+    finally:
+        connection.close()
 
 
 @pytest.fixture
@@ -170,8 +181,9 @@ def _submit(page, selector: str = "main form button[type=submit]") -> None:
         page.click(selector)
 
 
-def _flash(page) -> str:
-    return " ".join(page.locator(".flash, .flashes, [role=status], .notice").all_inner_texts())
+def _go(page, selector: str) -> None:
+    """Follow a link (or a one-button form) and wait for the page it leads to."""
+    _submit(page, selector)
 
 
 def _main(page) -> str:
@@ -297,6 +309,8 @@ def _csv_upload() -> bytes:
 
 @pytest.mark.browser
 @pytest.mark.slow
+# About a minute on an idle 2-core machine; 2-4 minutes when many test runs share it.
+@pytest.mark.timeout(480)
 def test_a_whole_recruitment_year_from_a_fresh_install_in_a_browser(browser, install):
     smtp = install.smtp
 
@@ -318,7 +332,7 @@ def test_a_whole_recruitment_year_from_a_fresh_install_in_a_browser(browser, ins
     try:
         # --- the admin: municipality, departments, the coordinator's account
         _sign_in(page, base, "admin", ADMIN_PASSWORD)
-        page.click("nav >> text=Förvaltningar")
+        _go(page, "nav >> text=Förvaltningar")
         assert page.locator("h1").inner_text() == "Kommun och förvaltningar"
         assert "Det finns inga förvaltningar ännu" in _main(page)
         page.fill("#name", "Helsingborgs stad")
@@ -336,7 +350,7 @@ def test_a_whole_recruitment_year_from_a_fresh_install_in_a_browser(browser, ins
         table = page.locator("table").first.inner_text()
         assert "Socialförvaltningen" in table and "Arbetsmarknadsförvaltningen" in table
 
-        page.click("nav >> text=Konton")
+        _go(page, "nav >> text=Konton")
         page.fill("#username", "samordnare")
         page.fill("#display_name", "Sara Samordnare")
         page.fill("#email", "sara@kommun.example.se")
@@ -346,24 +360,24 @@ def test_a_whole_recruitment_year_from_a_fresh_install_in_a_browser(browser, ins
         _submit(page)
         assert "Kontot skapades" in _main(page), _main(page)[:400]
         assert "samordnare" in page.locator("table").first.inner_text()
-        page.click("nav >> text=Logga ut")
+        _go(page, "nav >> text=Logga ut")
 
         # --- the coordinator: the pool, the process, participants
         _sign_in(page, base, "samordnare", COORDINATOR_PASSWORD)
-        page.click("nav >> text=Brukarbanken")
+        _go(page, "nav >> text=Brukarbanken")
         for (name, email), areas in zip(REPRESENTATIVES, [("Psykisk ohälsa", "Hemlöshet"), ("Missbruk",)]):
-            page.click("text=Registrera en brukarrepresentant")
+            _go(page, "text=Registrera en brukarrepresentant")
             page.fill("#name", name)
             page.fill("#email", email)
             for area in areas:
                 page.check(f"label:has-text('{area}')")
             _submit(page)
             assert page.locator("h1").inner_text() == name
-            page.click("text=Tillbaka till brukarbanken")
+            _go(page, "text=Tillbaka till brukarbanken")
         assert all(name in _main(page) for name, _email in REPRESENTATIVES)
 
-        page.click("nav >> text=Processer")
-        page.click("text=Ny process")
+        _go(page, "nav >> text=Processer")
+        _go(page, "text=Ny process")
         page.fill("#code", "HBG-2026-EC")
         page.fill("#post_title", "Enhetschef, försörjningsstöd")
         page.select_option("#department", "socialforvaltningen")
@@ -375,7 +389,7 @@ def test_a_whole_recruitment_year_from_a_fresh_install_in_a_browser(browser, ins
         process_url = page.url
         process_id = int(process_url.rstrip("/").rsplit("/", 1)[1])
 
-        page.click("text=Ändra stegen")
+        _go(page, "text=Ändra stegen")
         page.fill("#stages-0-label_sv", "Urval av ansökningar")
         page.check("#stages-0-representatives_took_part")
         page.fill("#stages-1-label_sv", "Intervjuer med brukarrepresentanter")
@@ -383,24 +397,23 @@ def test_a_whole_recruitment_year_from_a_fresh_install_in_a_browser(browser, ins
         _submit(page, "main form button[type=submit]:not([name])")
         assert "Intervjuer med brukarrepresentanter" in page.locator("h2#stages + div table").inner_text()
 
-        page.click("text=Ändra de sökandes pseudonymer")
+        _go(page, "text=Ändra de sökandes pseudonymer")
         for row, stage in enumerate(["finalist", "finalist", "interviewed"]):
             page.select_option(f"#applicants-{row}-stage_reached", stage)
         _submit(page, "main form button[type=submit]:not([name])")
         assert page.locator("text=Sökande B:").count() == 1
 
-        page.click("main button:has-text('Börja samla in svar')")
-        page.wait_for_load_state()
+        _go(page, "main button:has-text('Börja samla in svar')")
         assert "Samlar in svar" in page.locator("dl.facts").inner_text()
 
-        page.click("text=Välj brukarrepresentanter från brukarbanken")
+        _go(page, "text=Välj brukarrepresentanter från brukarbanken")
         for name, _email in REPRESENTATIVES:
             page.check(f"label:has-text('{name}')")
         _submit(page, "button[name=pick]")
         pool_section = page.locator("h2#pool + ul").inner_text()
         assert all(name in pool_section for name, _email in REPRESENTATIVES)
 
-        page.click("text=Importera en lista (CSV)")
+        _go(page, "text=Importera en lista (CSV)")
         page.set_input_files("#csv_file", files=[{"name": "deltagare.csv", "mimeType": "text/csv", "buffer": _csv_upload()}])
         _submit(page)
         assert "4 deltagare läggs till" in _main(page), _main(page)[:600]
@@ -412,7 +425,7 @@ def test_a_whole_recruitment_year_from_a_fresh_install_in_a_browser(browser, ins
 
         # --- invitations: the confirmation shows who gets what; nothing goes before "send"
         page.goto(process_url)
-        page.click("a:has-text('Skicka inbjudningar till 6 deltagare')")
+        _go(page, "a:has-text('Skicka inbjudningar till 6 deltagare')")
         assert "6 personer får" in _main(page), _main(page)[:400]
         assert smtp.messages == []
         _submit(page, "button[value=test]")
@@ -445,7 +458,7 @@ def test_a_whole_recruitment_year_from_a_fresh_install_in_a_browser(browser, ins
         # --- eight days on: reminders to the two who have not answered
         install.serve_on(REMINDER_DAY)
         page.goto(process_url)
-        page.click("a:has-text('Påminn 2 personer')")
+        _go(page, "a:has-text('Påminn 2 personer')")
         assert "Länken i det första meddelandet fortsätter att fungera" in _main(page), _main(page)[:600]
         before = len(smtp.messages)
         _submit(page, "button[value=send]")
@@ -459,15 +472,15 @@ def test_a_whole_recruitment_year_from_a_fresh_install_in_a_browser(browser, ins
         # --- a month in: the decision with the start date, the hire, feedback, closing
         install.serve_on(DECISION_DAY)
         page.goto(process_url)
-        assert "Återkoppling kan skickas när beslutet är registrerat" in _main(page) or "Inget beslut" in _main(page)
-        page.click("text=Registrera beslutet")
+        assert "Inget beslut registrerat än." in _main(page)
+        _go(page, "text=Registrera beslutet")
         page.select_option("#appointed_applicant", "Sökande B")
         page.fill("#decision_rationale", "Störst förmåga att samtala med brukare.")
         page.fill("#hire_starts_on", HIRE_STARTS.isoformat())
         _submit(page)
-        assert "Anställd: Sökande B." in _main(page) or "Sökande B" in page.locator("h2#decision ~ p").first.inner_text()
+        assert "Anställd: Sökande B." in _main(page), _main(page)[:1500]
 
-        page.click("text=Visa och lägg till deltagare")
+        _go(page, "text=Visa och lägg till deltagare")
         page.fill("#name", HIRE[0])
         page.fill("#email", HIRE[1])
         page.select_option("#group_key", "hired_followup")
@@ -475,7 +488,7 @@ def test_a_whole_recruitment_year_from_a_fresh_install_in_a_browser(browser, ins
         assert "Deltagaren lades till" in _main(page) and HIRE[0] in _main(page), _main(page)[:400]
 
         page.goto(process_url)
-        page.click("text=Skicka återkoppling till deltagarna")
+        _go(page, "text=Skicka återkoppling till deltagarna")
         assert "Sökande A fick" not in _main(page)
         _submit(page)
         assert "/feedback/confirm" in page.url
@@ -487,7 +500,7 @@ def test_a_whole_recruitment_year_from_a_fresh_install_in_a_browser(browser, ins
         assert all(_subject(m).startswith("Resultatet av rekryteringen") for m in feedback.values() if _to(m) != "frank.miller@example.se")
         assert "Återkopplingen skickades" in _main(page)
 
-        page.click("main a:has-text('Avsluta processen')")
+        _go(page, "main a:has-text('Avsluta processen')")
         close_page = _main(page)
         assert FOLLOWUP_DAY.isoformat() in close_page, close_page
         assert PURGE_DAY.isoformat() in close_page, close_page
