@@ -116,15 +116,21 @@ class Install:
         """
         from click.testing import CliRunner
 
+        from collector.coordinator import users as user_store
         from collector.ops.cli import cli
 
         env = {key: None for key in os.environ if key.startswith("MEDVERKAN_")}
         env.update({**self.env, **self.mail_env, "MEDVERKAN_TODAY": today.isoformat()})
         output = ""
-        for command in ("send-due", "purge"):
-            result = CliRunner().invoke(cli, [command], env=env, catch_exceptions=False)
-            assert result.exit_code == 0, result.output
-            output += result.output
+        profile = next(name for name, hasher in user_store.ARGON2_PROFILES.items() if hasher is user_store.password_hasher())
+        try:
+            for command in ("send-due", "purge"):
+                result = CliRunner().invoke(cli, [command], env=env, catch_exceptions=False)
+                assert result.exit_code == 0, result.output
+                output += result.output
+        finally:
+            # The install's app chose the production hash parameters process-wide; later tests keep theirs.
+            user_store.use_argon2_profile(profile)
         return output
 
     def serve_on(self, today: datetime.date) -> None:
