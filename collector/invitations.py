@@ -278,9 +278,21 @@ def discard_unused(contacts_db, participant_id: int) -> None:
 
 def purge_process(contacts_db, process_id: int, keep_participant_ids: list[int]) -> int:
     """Delete a closed process's links except the follow-up links of the participants in
-    ``keep_participant_ids`` (their follow-up is pending) and those mid-submission; returns the count."""
-    return contacts_db.execute(
-        "delete from invitations where process_id = ? and status != 'submitting' and not ("
-        "is_followup = 1 and coalesce(participant_id in (select value from json_each(?)), 0))",
-        [process_id, json.dumps(keep_participant_ids)],
-    ).rowcount
+    ``keep_participant_ids`` (their follow-up is pending) and those mid-submission; returns the count.
+
+    What is deleted is first added to ``purged_invitation_counts`` (invited, answered per group),
+    so the process's response rates outlive its links. Run inside the caller's transaction.
+    """
+    doomed = (
+        "from invitations where process_id = ? and status != 'submitting' and not ("
+        "is_followup = 1 and coalesce(participant_id in (select value from json_each(?)), 0))"
+    )
+    params = [process_id, json.dumps(keep_participant_ids)]
+    contacts_db.execute(
+        "insert into purged_invitation_counts (process_id, group_key, invited, answered) "
+        f"select process_id, group_key, count(*), sum(status = 'answered') {doomed} group by group_key "
+        "on conflict (process_id, group_key) do update set "
+        "invited = invited + excluded.invited, answered = answered + excluded.answered",
+        params,
+    )
+    return contacts_db.execute(f"delete {doomed}", params).rowcount

@@ -58,7 +58,7 @@ def pytest_configure(config):
 
 # Helpers that start real server processes from a test's body: a test module
 # that imports one, or calls subprocess.Popen itself, is "slow" as a whole.
-SERVER_STARTERS = ("start_gunicorn", "start_datasette", "start_process")
+SERVER_STARTERS = ("start_gunicorn", "start_collector", "start_datasette", "start_process")
 
 
 @functools.cache

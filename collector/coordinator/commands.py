@@ -21,6 +21,7 @@ from collector.coordinator import audit
 from collector.coordinator import outreach
 from collector.coordinator import retention
 from collector.coordinator import users as user_store
+from collector.coordinator.participants import valid_email
 from collector.db import connect
 from collector.settings import apply_defaults
 
@@ -53,6 +54,9 @@ def user_group():
 @with_appcontext
 def user_add(username, role, department, display_name, email, password):
     """Create an account."""
+    email = (email or "").strip().lower() or None
+    if email and not valid_email(email):
+        raise click.BadParameter("enter an address like name@example.se.", param_hint="--email")
     contacts = _contacts()
     try:
         user_store.add_user(contacts, username, password, role, department=department, display_name=display_name,

@@ -117,6 +117,13 @@ def process_view(process_id):
     )
     min_days = int(current_app.config["REMINDER_MIN_DAYS"])
     purged = contacts.execute("select purged_on from purged_processes where process_id = ?", [process_id]).fetchone()
+    purge_on = retention.purge_due_on(process["closed_on"], current_app.config)
+    # Past the purge date only the hired person's row is left (their follow-up is pending): say so,
+    # rather than announcing a deletion date that has passed.
+    kept_for_followup = bool(
+        purge_on and purge_on <= today().isoformat() and people
+        and all(p["group_key"] == outreach.FOLLOWUP_GROUP for p in people)
+    )
     return render_template(
         "coordinator/process.html",
         process=process,
@@ -132,8 +139,9 @@ def process_view(process_id):
         feedback_refused=feedback_store.refusal(process),
         followups=[p for p in people if p["followup_due_on"]],
         feedback_entry=feedback_entry,
-        purge_on=retention.purge_due_on(process["closed_on"], current_app.config),
+        purge_on=purge_on,
         purged_on=purged[0] if purged else None,
+        kept_for_followup=kept_for_followup,
         log=audit.entries(contacts, process_id=process_id, limit=20),
         confirm=ConfirmForm(),
     )

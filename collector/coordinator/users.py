@@ -166,15 +166,21 @@ def end_sessions(contacts_db, user_id: int) -> None:
             contacts_db.execute(sql, params)
 
 
-def update_user(contacts_db, user_id: int, *, role: str, department: str | None, display_name: str | None, is_active: bool) -> None:
+_UNCHANGED = object()
+
+
+def update_user(
+    contacts_db, user_id: int, *, role: str, department: str | None, display_name: str | None, is_active: bool,
+    email: str | None | object = _UNCHANGED,
+) -> None:
     """Change an account; its sessions end, so a new role or department applies at once."""
     if role not in ROLES:
         raise UserError("Unknown role.")
+    values = {"role": role, "department": department or None, "display_name": display_name, "is_active": int(is_active)}
+    if email is not _UNCHANGED:
+        values["email"] = email or None
     with immediate_transaction(contacts_db):
-        contacts_db["users"].update(
-            user_id,
-            {"role": role, "department": department or None, "display_name": display_name, "is_active": int(is_active)},
-        )
+        contacts_db["users"].update(user_id, values)
         end_sessions(contacts_db, user_id)
 
 
