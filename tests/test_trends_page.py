@@ -139,7 +139,9 @@ async def test_trends_page_draws_a_chart_and_a_table_per_item_and_hides_small_ce
     assert _counts(html) and min(_counts(html)) >= K
     assert "färre än 5" in html
     evaluator = await demo_ds.client.get(
-        "/-/medverkan/trends", params={"department": SCHOOL, "post_level": "manager", **SYNTHETIC}, cookies=actor_cookie(demo_ds, "eva", "evaluator")
+        "/-/medverkan/trends",
+        params={"department": SCHOOL, "post_level": "manager", **SYNTHETIC},
+        cookies=actor_cookie(demo_ds, "eva", "evaluator"),
     )
     assert evaluator.status_code == 200
     assert '<option value="skola_och_fritid" selected>' in evaluator.text and '<option value="manager" selected>' in evaluator.text
