@@ -1,0 +1,45 @@
+"""Speech for published versions: right after publishing, and for every
+version already in the database (``medverkan instruments audio``).
+
+Both read the version back from the registry, so the speech is made of
+exactly the stored definition (after core decisions), never of an upload.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from collector.instruments.registry import load_registered
+from collector.speech.store import Generated
+from collector.speech.store import generate_with_config
+
+logger = logging.getLogger(__name__)
+
+
+def after_publish(db, instrument_id: int, config) -> Generated | None:
+    """:func:`speak_version` unless ``SPEECH_ON_PUBLISH`` is off (then None)."""
+    if not config.get("SPEECH_ON_PUBLISH", True):
+        return None
+    return speak_version(db, instrument_id, config)
+
+
+def speak_version(db, instrument_id: int, config) -> Generated:
+    """Make the clips a published version lacks (never raises)."""
+    row = db.execute("select source_sha256 from instruments where id = ?", [instrument_id]).fetchone()
+    instrument = load_registered(db, instrument_id)
+    result = generate_with_config(config, instrument, row[0] if row else None)
+    logger.info(
+        "speech for %s version %s: %d clips made, %d already there, %d failed",
+        instrument.key, instrument.version, result.made, result.reused, result.failed,
+    )
+    return result
+
+
+def speak_all(db, config, keys: tuple[str, ...] = ()) -> list[tuple[str, int, Generated]]:
+    """:func:`speak_version` for every registered version (or those of ``keys``)."""
+    done = []
+    for instrument_id, key, version in db.execute("select id, key, version from instruments order by key, version").fetchall():
+        if keys and key not in keys:
+            continue
+        done.append((key, version, speak_version(db, instrument_id, config)))
+    return done
