@@ -59,6 +59,13 @@ def audio_reference(texts: Text | None, language: str) -> str | None:
     return (texts or {}).get(audio_key(language)) or None
 
 
+def without_audio(texts: Text | None) -> Text | None:
+    """``texts`` without the audio file names: what a reader sees (version diffs compare this)."""
+    if texts is None:
+        return None
+    return {key: value for key, value in texts.items() if not key.startswith(_AUDIO_PREFIX)}
+
+
 def spoken_texts(instrument: Instrument) -> Iterator[tuple[str, str]]:
     """(language, text) of everything read aloud, each once: intros, questions, options.
 

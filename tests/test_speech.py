@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import shutil
+import time
 
 import pytest
 
@@ -252,17 +253,41 @@ def test_pages_of_a_version_without_speech_show_no_player(app, survey):
     assert "<audio" not in html
 
 
-def test_authoring_publish_makes_speech(db_paths, tmp_path, make_user, departments):
+def signed_in_author(app, make_user):
     from tests.fixtures.coordinator import sign_in
+
+    make_user("coord", "coordinator", "socialforvaltningen")
+    client = app.test_client()
+    assert sign_in(client, "coord").status_code == 302
+    return client
+
+
+def publish_on_the_page(client, key):
     from tests.test_authoring import checked_page
     from tests.test_authoring import publish
     from tests.test_authoring import xlsx
 
+    url, page = checked_page(client, xlsx(spoken_sample(key)), f"{key}.xlsx")
+    response = publish(client, url, page)
+    assert response.status_code == 303
+    return client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_publishing_on_the_authoring_page_makes_speech_in_the_background(db_paths, tmp_path, make_user, departments):
     app = make_test_app(db_paths, tmp_path, SPEECH_ON_PUBLISH=True)
-    make_user("coord", "coordinator", "socialforvaltningen")
-    client = app.test_client()
-    assert sign_in(client, "coord").status_code == 302
-    url, page = checked_page(client, xlsx(spoken_sample("spoken_web")), "spoken_web.xlsx")
-    assert publish(client, url, page).status_code == 303
-    assert len(clip_files(app)) == len(distinct_texts(sample_instrument()))
-    assert os.path.exists(manifest_path(app.config["AUDIO_FOLDER"], spoken_sample("spoken_web")))
+    page = publish_on_the_page(signed_in_author(app, make_user), "spoken_web")
+    assert "Publicerade spoken_web" in page or "spoken_web" in page
+    record = manifest_path(app.config["AUDIO_FOLDER"], spoken_sample("spoken_web"))
+    deadline = time.monotonic() + 120
+    while not os.path.exists(record) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert os.path.exists(record), "no speech within two minutes"
+    assert len(clip_files(app)) == len(distinct_texts(spoken_sample()))
+
+
+def test_publishing_on_the_authoring_page_without_espeak_ng_says_so(db_paths, tmp_path, make_user, departments, served_db):
+    app = make_test_app(db_paths, tmp_path, SPEECH_ON_PUBLISH=True, ESPEAK_NG_COMMAND="no-such-espeak-ng")
+    page = publish_on_the_page(signed_in_author(app, make_user), "spoken_web")
+    assert "Frågorna kan inte läsas upp: espeak-ng är inte installerat på servern." in page
+    assert served_db.execute("select count(*) from instruments where key = 'spoken_web'").fetchone() == (1,)
+    assert clip_files(app) == []

@@ -43,7 +43,8 @@ from collector.i18n import current_language
 from collector.instruments.registry import InstrumentFrozenError
 from collector.instruments.registry import load_registered
 from collector.instruments.registry import register_instrument
-from collector.speech.publish import after_publish
+from collector.speech.publish import after_publish_in_background
+from collector.speech.store import clip_namer
 from forms import builder
 from forms.versions import CORE_DECISIONS
 from forms.versions import apply_core_decisions
@@ -214,7 +215,7 @@ def publish(upload_id: str):
         )
         return back
     checked.forget(get_contacts_db(), upload_id)
-    spoken = after_publish(db, instrument_id, current_app.config)
+    spoken = after_publish_in_background(db, instrument_id, current_app.config)
     if spoken is not None and spoken.missing_tool is not None:
         flash(_("The questions cannot be read aloud: espeak-ng is not installed on the server."), "info")
     flash(_("Published %(key)s version %(version)s.", key=instrument.key, version=instrument.version), "success")
@@ -224,9 +225,9 @@ def publish(upload_id: str):
 # --- downloads ----------------------------------------------------------------------
 
 
-def _xlsx_response(instrument, download_name: str):
+def _xlsx_response(instrument, download_name: str, audio=None):
     out = io.BytesIO()
-    write_xlsform(instrument, out)
+    write_xlsform(instrument, out, audio=audio)
     out.seek(0)
     return send_file(out, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=download_name)
 
@@ -247,4 +248,6 @@ def download(instrument_id: int):
         abort(404)
     instrument = load_registered(db, instrument_id)
     suffix = f"-{instrument.department}" if instrument.department else ""
-    return _xlsx_response(instrument, f"{instrument.key}{suffix}-v{instrument.version}.xlsx")
+    # media::audio columns name the version's speech, so a round trip keeps them.
+    audio = clip_namer(current_app.config["AUDIO_FOLDER"])
+    return _xlsx_response(instrument, f"{instrument.key}{suffix}-v{instrument.version}.xlsx", audio)

@@ -19,6 +19,7 @@ from collector.instruments.registry import load_registered
 from collector.instruments.registry import register_instrument
 from collector.speech.publish import after_publish
 from collector.speech.publish import speak_all
+from collector.speech.store import clip_namer
 from forms.definitions import DefinitionError
 from forms.definitions import load_instrument
 from forms.model import Instrument
@@ -95,8 +96,8 @@ def import_command(path):
 @click.argument("out", type=click.Path(dir_okay=False, writable=True))
 @with_appcontext
 def export_command(spec, out):
-    """Write an instrument (file or key@version) as an .xlsx XLSForm."""
-    write_xlsform(_load(spec), out)
+    """Write an instrument (file or key@version) as an .xlsx XLSForm (media::audio columns name its speech)."""
+    write_xlsform(_load(spec), out, audio=clip_namer(current_app.config["AUDIO_FOLDER"]))
     click.echo(f"written {out}")
 
 

@@ -28,6 +28,7 @@ import logging
 import os
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 from collector.speech.synth import available
 from collector.speech.synth import synthesise
@@ -40,6 +41,7 @@ from forms.speech import spoken_texts
 logger = logging.getLogger(__name__)
 
 CONTENT_TYPES = {".mp3": "audio/mpeg", ".wav": "audio/wav"}
+PARALLEL_CLIPS = max(1, min(4, os.cpu_count() or 1))
 
 
 @dataclasses.dataclass
@@ -73,6 +75,11 @@ def existing_clip(audio_folder: str, language: str, text: str) -> str | None:
         if os.path.exists(os.path.join(folder, stem + extension)):
             return stem + extension
     return None
+
+
+def clip_namer(audio_folder: str):
+    """``(language, text) -> clip file name or None``, for the XLSForm export's media::audio columns."""
+    return lambda language, text: existing_clip(audio_folder, language, text)
 
 
 def _write_atomically(folder: str, name: str, data: bytes) -> None:
@@ -111,21 +118,34 @@ def generate(
     folder = clips_folder(audio_folder)
     os.makedirs(folder, exist_ok=True)
     clips: dict[str, dict[str, str]] = {}
+    missing: list[tuple[str, str]] = []
     for language, text in spoken_texts(instrument):
         name = existing_clip(audio_folder, language, text)
-        if name is not None:
-            result.reused += 1
+        if name is None:
+            missing.append((language, text))
         else:
-            try:
-                data, extension = synthesise(text, language, espeak=espeak, lame=lame, timeout=timeout)
-            except (OSError, subprocess.SubprocessError) as error:
+            result.reused += 1
+            clips.setdefault(language, {})[text] = name
+
+    def make(item: tuple[str, str]) -> tuple[str, str, str | None]:
+        language, text = item
+        try:
+            data, extension = synthesise(text, language, espeak=espeak, lame=lame, timeout=timeout)
+        except (OSError, subprocess.SubprocessError) as error:
+            logger.warning("espeak-ng could not speak a %s text of %s: %s", language, instrument.key, error)
+            return language, text, None
+        name = clip_stem(language, text) + extension
+        _write_atomically(folder, name, data)
+        return language, text, name
+
+    # Each clip is two short processes: run a few at once (most of the time is start-up).
+    with ThreadPoolExecutor(max_workers=PARALLEL_CLIPS) as pool:
+        for language, text, name in pool.map(make, missing):
+            if name is None:
                 result.failed += 1
-                logger.warning("espeak-ng could not speak a %s text of %s: %s", language, instrument.key, error)
-                continue
-            name = clip_stem(language, text) + extension
-            _write_atomically(folder, name, data)
-            result.made += 1
-        clips.setdefault(language, {})[text] = name
+            else:
+                result.made += 1
+                clips.setdefault(language, {})[text] = name
     record = {
         "key": instrument.key, "version": instrument.version, "department": instrument.department,
         "definition_sha256": definition_sha256, "voice": VOICE_SCHEME, "clips": clips,
