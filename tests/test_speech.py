@@ -130,6 +130,9 @@ def test_publishing_without_espeak_ng_still_publishes_and_pages_show_no_player(d
     assert served_db.execute("select count(*) from instruments where key = 'spoken'").fetchone() == (1,)
     assert clip_files(app) == []
     assert any("is published without speech" in record.getMessage() for record in caplog.records)
+    # The command that makes speech says it could not, and fails (for cron's mail).
+    command = app.test_cli_runner().invoke(cli, args=["instruments", "audio", "spoken"])
+    assert command.exit_code != 0 and "not made" in command.output
 
 
 def test_text_reaches_espeak_ng_as_data_never_as_options_or_shell(tmp_path):

@@ -176,6 +176,8 @@ def audio_command(keys):
         raise click.ClickException("no registered instrument" + (f" named {', '.join(keys)}" if keys else ""))
     for key, version, result in done:
         _echo_speech(result, f"{key}@{version}")
+    if any(result.missing_tool is not None or result.failed for _key, _version, result in done):
+        raise click.ClickException("some speech was not made (see above)")
 
 
 commands = [instruments_group]
