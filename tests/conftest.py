@@ -37,6 +37,9 @@ TEST_CONFIG = {
     "SECRET_KEY": "test-secret",
     "RATELIMIT_ENABLED": False,
     "ARGON2_PROFILE": "testing",
+    # Publishing makes speech with espeak-ng (seconds per questionnaire); only
+    # the speech tests (tests/test_speech*.py) turn it on.
+    "SPEECH_ON_PUBLISH": False,
 }
 
 # Fixture name -> the marks a test using it (directly or through another

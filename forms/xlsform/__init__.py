@@ -9,7 +9,8 @@ collect); Medverkan's exports convert with pyxform to an XForm.
 
 Modules: ``sheets`` (spellings, aliases and languages), ``choices`` (coded
 lists), ``questions`` (one row -> Question), ``reader`` (pages, settings),
-``writer`` (export), ``problems`` (the report and its reasons).
+``writer`` (export), ``media`` (audio file names), ``problems`` (the report
+and its reasons).
 
 Mapping (the single source of truth; docs/ARCHITECTURE.md points here):
 
@@ -33,13 +34,17 @@ survey sheet
     ``calculation``, ``choice_filter``, ``read_only`` … cells.
   * columns: name, label, hint, required, required_message (each in any
     XLSForm spelling and language, see ``sheets``), relevant, constraint,
-    appearance, and the Medverkan extensions ``theme``
+    appearance, ``media::audio`` (per language; the file name is kept and
+    exported back, the speech played is Medverkan's own: ``media``), and the
+    Medverkan extensions ``theme``
     (forms.definitions.THEMES; may be empty), ``core`` (yes: a common-core
     item, its name is the core key) and ``items``.
 choices sheet
   ``list_name`` (or ``list name``), ``name`` (integer codes, or text names
-  that get codes and are kept, see ``choices``), ``label``, and Medverkan's
-  ``medverkan_code``.
+  that get codes and are kept, see ``choices``), ``label``, ``media::audio``
+  (as on the survey sheet; not kept for Medverkan's own scales ``agree``,
+  ``agree_nodk``, ``yesno``, ``screening``, whose labels are fixed), and
+  Medverkan's ``medverkan_code``.
 settings sheet (optional)
   form_id (instrument key; default the file name), version (default 1),
   default_language, form_title, and Medverkan's ``medverkan_group`` (the

@@ -28,6 +28,7 @@ from forms.model import Condition
 from forms.model import Question
 from forms.xlsform.choices import ChoiceLists
 from forms.xlsform.choices import choice_code
+from forms.xlsform.media import read_references
 from forms.xlsform.problems import UNSUPPORTED_COLUMNS
 from forms.xlsform.problems import UNSUPPORTED_TYPES
 from forms.xlsform.problems import ProblemLog
@@ -149,6 +150,8 @@ def question(sheet: Sheet, log: ProblemLog, row: dict, number: int, kind: str, l
     elif name in earlier:
         log.fail("survey", number, "duplicate name %(name)r", name=name)
     text = bilingual(sheet, log, row, "label", number)
+    if text is not None:
+        text = {**text, **read_references(sheet, row, text)}
     hint = bilingual(sheet, log, row, "hint", number, required=False)
     message = bilingual(sheet, log, row, "required_message", number, required=False)
     refuse_columns(sheet, log, row, number)
