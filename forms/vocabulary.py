@@ -26,3 +26,13 @@ APPLICANT_STAGES = ("applied", "qualified", "interviewed", "finalist", "appointe
 # Interface and questionnaire languages, Swedish first.
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
+
+# Reading variants of a questionnaire: None is the standard wording; an
+# easy-to-read variant ("lättläst": short sentences, common words, one thing
+# per question) asks the same common core with the same keys and codes, so
+# its answers pool with the standard version's. A participant is given the
+# variant when the coordinator chose it for them (contacts
+# ``participants.easy_read``). (key, Swedish label, English label).
+EASY_READ = "easy_read"
+READINGS = [(EASY_READ, "Lättläst", "Easy to read")]
+READING_KEYS = [key for key, _sv, _en in READINGS]
