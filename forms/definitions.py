@@ -20,10 +20,10 @@ from typing import Any
 
 import yaml
 
+from forms.model import Choice
 from forms.model import Instrument
 from forms.model import Page
 from forms.model import Question
-from forms.model import Choice
 from forms.questions import CORE_FILE_FIELDS
 from forms.questions import CORE_REWORDING_FIELDS
 from forms.questions import INSTRUMENT_FIELDS

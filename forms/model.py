@@ -77,6 +77,11 @@ EASY_AGREEMENT_SCALE = {
 }
 AGREEMENT_SCALES = {None: AGREEMENT_SCALE, EASY_READ: EASY_AGREEMENT_SCALE}
 
+
+def agreement_scale(wording: str | None) -> dict[int, dict[str, str]]:
+    """The agreement scale in ``wording`` (None: the standard one), read when asked."""
+    return EASY_AGREEMENT_SCALE if wording == EASY_READ else AGREEMENT_SCALE
+
 YESNO_SCALE = {
     YES: {"sv": "Ja", "en": "Yes"},
     NO: {"sv": "Nej", "en": "No"},
@@ -127,7 +132,7 @@ class Question:
     def value_labels(self) -> dict[int, Text]:
         """Every coded value with its label (empty for integer and text)."""
         if self.type == "likert":
-            labels = dict(AGREEMENT_SCALES[self.scale_wording])
+            labels = dict(agreement_scale(self.scale_wording))
             if not self.dont_know:
                 labels.pop(DONT_KNOW)
             return labels

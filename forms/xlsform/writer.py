@@ -5,10 +5,12 @@ file converts to an XForm *and* comes back through ``read_xlsform``
 unchanged (both are tested for every built-in instrument):
 
 * survey columns ``theme``, ``core`` and ``items`` (pyxform ignores unknown
-  survey columns);
+  survey columns); an easy-to-read questionnaire's Likert questions use
+  the lists ``agree_easy`` / ``agree_easy_nodk`` (same codes, easier labels);
 * choices column ``medverkan_code`` for lists whose choices have text names
   (the stored codes; pyxform ignores it);
-* settings ``medverkan_group``, ``department``, ``minutes`` and the
+* settings ``medverkan_group``, ``department``, ``medverkan_reading``
+  (``easy_read`` for an easy-to-read variant), ``minutes`` and the
   translated ``medverkan_title::…`` / ``medverkan_intro::…``; ``form_title``
   carries the Swedish title for ODK. (Translated ``title::…`` columns in
   ``settings`` crash pyxform, which expects one text there; the reader still
@@ -34,9 +36,12 @@ from forms.xlsform.choices import CODE_COLUMN
 from forms.xlsform.choices import NAME_KEY
 from forms.xlsform.choices import choice_name
 from forms.xlsform.questions import LIKERT_LISTS
+from forms.xlsform.questions import likert_list_name
 from forms.xlsform.sheets import LANGUAGE_NAMES
 
 BUILTIN_LISTS = {**LIKERT_LISTS, "yesno": YESNO_SCALE, "screening": SCREENING_SCALE}
+# Written only when a question uses them, so a standard questionnaire's export is unchanged.
+ON_DEMAND_LISTS = ("agree_easy", "agree_easy_nodk")
 PROCESS_ITEMS = {
     "applicants": {"sv": "De sökande i rekryteringsprocessen (fylls i av Medverkan)",
                    "en": "The applicants in the recruitment process (filled in by Medverkan)"},
@@ -54,7 +59,7 @@ SURVEY_COLUMNS = (
     + _lang_columns("required_message") + ["relevant", "constraint", "appearance", "theme", "core", "items"]
 )
 SETTINGS_COLUMNS = (
-    ["form_id", "form_title", "version", "default_language", "medverkan_group", "department", "minutes"]
+    ["form_id", "form_title", "version", "default_language", "medverkan_group", "department", "medverkan_reading", "minutes"]
     + _lang_columns("medverkan_title") + _lang_columns("medverkan_intro")
 )
 
@@ -85,7 +90,7 @@ def _constraint(question: Question) -> str:
 def _question_row(question: Question, instrument: Instrument, lists: dict) -> dict:
     row: dict[str, Any] = {"name": question.key, "theme": question.theme}
     kind = {
-        "likert": f"select_one {'agree' if question.dont_know else 'agree_nodk'}",
+        "likert": f"select_one {likert_list_name(question)}",
         "yesno": "select_one yesno",
         "screening": "select_one screening",
         "ranking": f"rank {question.items}",
@@ -120,9 +125,11 @@ def _question_row(question: Question, instrument: Instrument, lists: dict) -> di
     return row
 
 
-def _choice_rows(lists: dict) -> list[list]:
+def _choice_rows(lists: dict, used: set[str]) -> list[list]:
     rows = []
     for name, scale in BUILTIN_LISTS.items():
+        if name in ON_DEMAND_LISTS and name not in used:
+            continue
         rows += [[name, str(value)] + [label[lang] for lang in LANGUAGES] + [""] for value, label in scale.items()]
     for name, choices in lists.items():
         if choices == "process":
@@ -161,13 +168,15 @@ def write_xlsform(instrument: Instrument, out) -> None:
         survey.append([row.get(column, "") for column in SURVEY_COLUMNS])
     choices = workbook.create_sheet("choices")
     choices.append(["list_name", "name"] + _lang_columns("label") + [CODE_COLUMN])
-    for row in _choice_rows(lists):
+    used = {row["type"].split(" ", 1)[1] for row in rows if row["type"].startswith("select_one ")}
+    for row in _choice_rows(lists, used):
         choices.append(row)
     settings = workbook.create_sheet("settings")
     values = {
         "form_id": instrument.key, "form_title": instrument.title["sv"], "version": str(instrument.version),
         "default_language": LANGUAGE_NAMES["sv"], "medverkan_group": instrument.group,
-        "department": instrument.department or "", "minutes": "" if instrument.minutes is None else str(instrument.minutes),
+        "department": instrument.department or "", "medverkan_reading": instrument.reading or "",
+        "minutes": "" if instrument.minutes is None else str(instrument.minutes),
     }
     _put(values, "medverkan_title", instrument.title)
     _put(values, "medverkan_intro", instrument.intro)
