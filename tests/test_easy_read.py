@@ -6,6 +6,7 @@ recorded with each response through its instrument."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sqlite3
 
@@ -343,3 +344,36 @@ def test_the_csv_import_saves_the_choice_and_a_wrong_value_loses_nothing(coordin
     assert dict(contacts_db.execute("select email, easy_read from participants").fetchall()) == {
         "asa@example.se": 1, "bo@example.se": 0,
     }
+
+
+# --- XLSForm ---------------------------------------------------------------------------------------
+
+
+def _sheet_rows(workbook, name):
+    sheet = workbook[name]
+    header = [cell.value for cell in sheet[1]]
+    return [dict(zip(header, (cell.value for cell in row))) for row in sheet.iter_rows(min_row=2)]
+
+
+def test_the_xlsform_export_carries_the_variant_and_its_scale_and_converts_with_pyxform(builtins, tmp_path):
+    """The round trip of every built-in (variants included) is tests/test_xlsform.py; pyxform: test_xlsform_pyxform.py."""
+    import openpyxl
+    from pyxform.xls2xform import convert
+
+    from forms.xlsform import read_xlsform
+    from forms.xlsform import write_xlsform
+
+    path = tmp_path / "representative_easy.xlsx"
+    write_xlsform(builtins["representative_easy"], path)
+    workbook = openpyxl.load_workbook(path)
+    assert _sheet_rows(workbook, "settings")[0]["medverkan_reading"] == EASY_READ
+    survey = _sheet_rows(workbook, "survey")
+    assert next(r for r in survey if r["name"] == "trust_system")["type"] == "select_one agree_easy"
+    easy_labels = [r["label::Svenska (sv)"] for r in _sheet_rows(workbook, "choices") if r["list_name"] == "agree_easy"]
+    assert "Håller helt med" in easy_labels
+    assert dataclasses.replace(read_xlsform(path), source=None) == dataclasses.replace(builtins["representative_easy"], source=None)
+    assert convert(path.read_bytes(), file_type=".xlsx").xform
+    standard = tmp_path / "representative.xlsx"
+    write_xlsform(builtins["representative"], standard)
+    lists = {r["list_name"] for r in _sheet_rows(openpyxl.load_workbook(standard), "choices")}
+    assert "agree" in lists and "agree_easy" not in lists
