@@ -377,3 +377,22 @@ def test_the_xlsform_export_carries_the_variant_and_its_scale_and_converts_with_
     write_xlsform(builtins["representative"], standard)
     lists = {r["list_name"] for r in _sheet_rows(openpyxl.load_workbook(standard), "choices")}
     assert "agree" in lists and "agree_easy" not in lists
+
+
+def test_an_unknown_reading_in_an_xlsform_is_refused_with_the_reason(builtins, tmp_path):
+    import openpyxl
+
+    from forms.xlsform import XLSFormError
+    from forms.xlsform import read_xlsform
+    from forms.xlsform import write_xlsform
+
+    path = tmp_path / "form.xlsx"
+    write_xlsform(builtins["representative_easy"], path)
+    workbook = openpyxl.load_workbook(path)
+    settings = workbook["settings"]
+    column = [cell.value for cell in settings[1]].index("medverkan_reading") + 1
+    settings.cell(row=2, column=column, value="simple")
+    workbook.save(path)
+    with pytest.raises(XLSFormError) as refused:
+        read_xlsform(path)
+    assert "medverkan_reading 'simple' is unknown" in str(refused.value)
