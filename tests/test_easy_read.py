@@ -396,3 +396,29 @@ def test_an_unknown_reading_in_an_xlsform_is_refused_with_the_reason(builtins, t
     with pytest.raises(XLSFormError) as refused:
         read_xlsform(path)
     assert "medverkan_reading 'simple' is unknown" in str(refused.value)
+
+
+def test_the_add_form_and_the_import_preview_with_the_lattlast_choice_pass_axe(browser, demo_site):
+    """The new checkbox (with its hint) and the preview's Lättläst column, in a real browser (staff side)."""
+    from tests.fixtures.browser import PHONE
+    from tests.fixtures.browser import assert_accessible
+
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(demo_site.url + "/staff/login")
+        page.fill("input[name=username]", "demo")
+        page.fill("input[name=password]", demo_site.staff_password)
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        page.goto(f"{demo_site.url}/coordinator/processes/{demo_site.process_id}/participants")
+        assert page.locator("input[name=easy_read][type=checkbox]").count() == 1
+        assert_accessible(page, "participants page with the easy-to-read checkbox")
+        page.goto(f"{demo_site.url}/coordinator/processes/{demo_site.process_id}/import")
+        page.fill("textarea[name=csv_text]", "namn;e-post;grupp;lättläst\nÅsa;asa.lattlast@example.se;brukare;ja\n")
+        with page.expect_navigation():
+            page.click("main form[enctype] button[type=submit]")
+        assert "Lättläst" in page.inner_text("main")
+        assert_accessible(page, "import preview with the Lättläst column")
+    finally:
+        context.close()
