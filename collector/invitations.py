@@ -96,11 +96,28 @@ def invitation_where(contacts_db, column: str, value) -> dict | None:
     """The invitation whose ``column`` (``token_hash`` or ``id``) equals ``value``."""
     if column not in ("token_hash", "id"):
         raise ValueError(column)
-    cursor = contacts_db.execute(f"select * from invitations where {column} = ?", [value])
+    cursor = contacts_db.execute(
+        f"select i.*, coalesce(p.easy_read, 0) as easy_read from invitations i "
+        f"left join participants p on p.id = i.participant_id where i.{column} = ?",
+        [value],
+    )
     row = cursor.fetchone()
     if row is None:
         return None
     return dict(zip((column[0] for column in cursor.description), row))
+
+
+def reads_easy(contacts_db, invitation_id: int) -> bool:
+    """Whether the invitation's participant was given the easy-to-read questionnaire.
+
+    Unnamed printed links (no participant) and participants without the
+    choice get the standard one.
+    """
+    row = contacts_db.execute(
+        "select p.easy_read from invitations i join participants p on p.id = i.participant_id where i.id = ?",
+        [invitation_id],
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def by_short_code(contacts_db, typed: str) -> dict | None:

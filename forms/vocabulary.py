@@ -38,3 +38,13 @@ POST_LEVELS = [
     ("other", "Annan tjänst", "Other post"),
 ]
 POST_LEVEL_KEYS = [key for key, _sv, _en in POST_LEVELS]
+
+# Reading variants of a questionnaire: None is the standard wording; an
+# easy-to-read variant ("lättläst": short sentences, common words, one thing
+# per question) asks the same common core with the same keys and codes, so
+# its answers pool with the standard version's. A participant is given the
+# variant when the coordinator chose it for them (contacts
+# ``participants.easy_read``). (key, Swedish label, English label).
+EASY_READ = "easy_read"
+READINGS = [(EASY_READ, "Lättläst", "Easy to read")]
+READING_KEYS = [key for key, _sv, _en in READINGS]

@@ -122,6 +122,13 @@ class ParticipantForm(FlaskForm):
     )
     group_key = SelectField(_l("Group"), validators=[InputRequired()])
     language = SelectField(_l("Language of the invitation"), choices=LANGUAGE_CHOICES, default="sv")
+    easy_read = BooleanField(
+        _l("Easy-to-read questionnaire"),
+        description=_l(
+            "Short sentences and common words, same questions. For service-user representatives and the hired "
+            "person's follow-up; other groups get the usual questionnaire."
+        ),
+    )
 
     def validate_email(self, field):
         if field.data and not valid_email(field.data.strip().lower()):

@@ -56,7 +56,8 @@ def participants(process_id):
             participant_store.add_participants(
                 contacts, process_id,
                 [{"name": (form.name.data or "").strip(), "email": email or None,
-                  "group_key": form.group_key.data, "language": form.language.data}],
+                  "group_key": form.group_key.data, "language": form.language.data,
+                  "easy_read": form.easy_read.data}],
             )
             audit.record(contacts, actor(), "participants_add", process_id, "1 participant")
             flash(_("The participant was added."), "success")
@@ -162,7 +163,8 @@ def participants_import(process_id):
         if form.confirm.data == "yes" and preview.ok and process["status"] != "closed":
             count = participant_store.add_participants(
                 contacts, process_id,
-                [{"name": r.name, "email": r.email, "group_key": r.group_key, "language": r.language} for r in preview.valid_rows],
+                [{"name": r.name, "email": r.email, "group_key": r.group_key, "language": r.language, "easy_read": r.easy_read}
+                 for r in preview.valid_rows],
             )
             skipped = len(preview.duplicate_rows)
             audit.record(contacts, actor(), "participants_add", process_id, f"{count} participants (import, {skipped} duplicates skipped)")

@@ -29,6 +29,7 @@ COLUMN_ALIASES = {
     "email": {"email", "e-mail", "e-post", "epost", "mail", "e-postadress", "email address"},
     "group": {"group", "grupp", "role", "roll", "respondent group", "respondentgrupp"},
     "language": {"language", "språk", "sprak", "lang"},
+    "easy_read": {"lättläst", "lattlast", "easy to read", "easy-to-read", "easy read", "easy_read"},
 }
 REQUIRED_COLUMNS = ("email", "group")
 
@@ -65,6 +66,11 @@ def _group_aliases() -> dict[str, str]:
 
 
 GROUP_ALIASES = _group_aliases()
+# The optional "lättläst" column: an empty cell means the standard questionnaire.
+EASY_READ_ALIASES = {
+    "ja": True, "j": True, "yes": True, "y": True, "x": True, "1": True, "sant": True, "true": True,
+    "nej": False, "n": False, "no": False, "0": False, "falskt": False, "false": False, "": False,
+}
 LANGUAGE_ALIASES = {"sv": "sv", "svenska": "sv", "swedish": "sv", "en": "en", "engelska": "en", "english": "en", "": "sv"}
 
 
@@ -95,6 +101,7 @@ class ImportRow:
     email: str
     group_key: str | None
     language: str
+    easy_read: bool = False  # the easy-to-read questionnaire
     errors: list[str] = field(default_factory=list)  # English msgids, translated when shown
     # A duplicate is not an error: it is skipped and the rest is imported.
     duplicate_of_line: int | None = None  # the same address earlier in the file
@@ -186,12 +193,14 @@ def parse_csv(text: str, existing_emails: set[str]) -> ImportPreview:
             email = normalise_email(cell("email"))
             group_text = cell("group")
             language_text = cell("language").lower()
+            easy_read_text = cell("easy_read").lower()
             row = ImportRow(
                 line=line,
                 name=cell("name")[:MAX_NAME_LENGTH],
                 email=email,
                 group_key=normalise_group(group_text),
                 language=LANGUAGE_ALIASES.get(language_text, "sv"),
+                easy_read=EASY_READ_ALIASES.get(easy_read_text, False),
             )
             if not email:
                 row.errors.append("Email address missing.")
@@ -205,6 +214,8 @@ def parse_csv(text: str, existing_emails: set[str]) -> ImportPreview:
                 row.errors.append("Unknown group.")
             if language_text not in LANGUAGE_ALIASES:
                 row.errors.append("Unknown language (use sv or en).")
+            if easy_read_text not in EASY_READ_ALIASES:
+                row.errors.append("Easy to read: write yes or no (ja or nej).")
             seen.setdefault(email, line)
             rows.append(row)
     except csv.Error:
@@ -226,7 +237,7 @@ def existing_emails(contacts_db, process_id: int) -> set[str]:
 
 
 def add_participants(contacts_db, process_id: int, rows: list[dict], today: datetime.date | None = None) -> int:
-    """Insert participants (dicts with name, email, group_key, language) in one transaction."""
+    """Insert participants (dicts with name, email, group_key, language, optional easy_read) in one transaction."""
     created = (today or datetime.date.today()).isoformat()
     with immediate_transaction(contacts_db):
         contacts_db["participants"].insert_all(
@@ -237,6 +248,7 @@ def add_participants(contacts_db, process_id: int, rows: list[dict], today: date
                     "name": row.get("name") or None,
                     "email": row.get("email") or None,
                     "language": row.get("language") or "sv",
+                    "easy_read": int(bool(row.get("easy_read"))),
                     "created_on": created,
                 }
                 for row in rows

@@ -200,13 +200,13 @@ def record_decision(served_db, process_id: int, appointed: str, rationale: str, 
 
 
 def minutes_for(served_db, process: dict, group_key: str) -> int:
-    """Estimated minutes of the questionnaire this group gets (department variant first)."""
+    """Estimated minutes of the standard questionnaire this group gets (department variant first)."""
     department = process.get("instrument_set")
     if department == DEFAULT_INSTRUMENT_SET:
         department = None
     row = served_db.execute(
         "select definition_json from instruments where group_key = ? and (department is null or department = ?) "
-        "order by department is null, version desc limit 1",
+        "and reading is null order by department is null, version desc limit 1",
         [group_key, department],
     ).fetchone()
     if row:

@@ -21,7 +21,8 @@ survey sheet
     Nested groups, repeats/loops, ``relevant`` or ``hint`` on a group are
     refused.
   * ``select_one agree`` / ``agree_nodk`` + ``appearance=likert``: likert with
-    / without "don't know"; ``select_one yesno`` + ``appearance=yesno``:
+    / without "don't know" (``agree_easy`` / ``agree_easy_nodk``: the same in
+    the easy-to-read wording, ``forms.model.EASY_AGREEMENT_SCALE``); ``select_one yesno`` + ``appearance=yesno``:
     yes/no/unsure; ``select_one screening`` + ``appearance=screening`` +
     ``items``: a screening grid over ``applicants`` or ``finalists``.
   * ``select_one L`` / ``select_multiple L`` (also ``select one from L``,
@@ -49,7 +50,7 @@ settings sheet (optional)
   form_id (instrument key; default the file name), version (default 1),
   default_language, form_title, and Medverkan's ``medverkan_group`` (the
   respondent group; else ``read_xlsform(group=…)``), ``department``,
-  ``minutes``, ``medverkan_title::…`` and ``medverkan_intro::…`` (older
+  ``medverkan_reading`` (``easy_read``: an easy-to-read variant), ``minutes``, ``medverkan_title::…`` and ``medverkan_intro::…`` (older
   exports: ``title::…`` and ``intro::…``).
 
 Errors name the sheet, the row number (header = row 1; in ``.xlsx`` the

@@ -5,10 +5,12 @@ file converts to an XForm *and* comes back through ``read_xlsform``
 unchanged (both are tested for every built-in instrument):
 
 * survey columns ``theme``, ``core`` and ``items`` (pyxform ignores unknown
-  survey columns);
+  survey columns); an easy-to-read questionnaire's Likert questions use
+  the lists ``agree_easy`` / ``agree_easy_nodk`` (same codes, easier labels);
 * choices column ``medverkan_code`` for lists whose choices have text names
   (the stored codes; pyxform ignores it);
-* settings ``medverkan_group``, ``department``, ``minutes`` and the
+* settings ``medverkan_group``, ``department``, ``medverkan_reading``
+  (``easy_read`` for an easy-to-read variant), ``minutes`` and the
   translated ``medverkan_title::…`` / ``medverkan_intro::…``; ``form_title``
   carries the Swedish title for ODK. (Translated ``title::…`` columns in
   ``settings`` crash pyxform, which expects one text there; the reader still
@@ -40,9 +42,12 @@ from forms.xlsform.media import audio_columns
 from forms.xlsform.media import choice_cells
 from forms.xlsform.media import write_references
 from forms.xlsform.questions import LIKERT_LISTS
+from forms.xlsform.questions import likert_list_name
 from forms.xlsform.sheets import LANGUAGE_NAMES
 
 BUILTIN_LISTS = {**LIKERT_LISTS, "yesno": YESNO_SCALE, "screening": SCREENING_SCALE}
+# Written only when a question uses them, so a standard questionnaire's export is unchanged.
+ON_DEMAND_LISTS = ("agree_easy", "agree_easy_nodk")
 PROCESS_ITEMS = {
     "applicants": {"sv": "De sökande i rekryteringsprocessen (fylls i av Medverkan)",
                    "en": "The applicants in the recruitment process (filled in by Medverkan)"},
@@ -60,7 +65,7 @@ SURVEY_COLUMNS = (
     + _lang_columns("required_message") + ["relevant", "constraint", "appearance", "theme", "core", "items"]
 )
 SETTINGS_COLUMNS = (
-    ["form_id", "form_title", "version", "default_language", "medverkan_group", "department", "minutes"]
+    ["form_id", "form_title", "version", "default_language", "medverkan_group", "department", "medverkan_reading", "minutes"]
     + _lang_columns("medverkan_title") + _lang_columns("medverkan_intro")
 )
 
@@ -91,7 +96,7 @@ def _constraint(question: Question) -> str:
 def _question_row(question: Question, instrument: Instrument, lists: dict, audio: ClipNamer | None) -> dict:
     row: dict[str, Any] = {"name": question.key, "theme": question.theme}
     kind = {
-        "likert": f"select_one {'agree' if question.dont_know else 'agree_nodk'}",
+        "likert": f"select_one {likert_list_name(question)}",
         "yesno": "select_one yesno",
         "screening": "select_one screening",
         "ranking": f"rank {question.items}",
@@ -127,10 +132,16 @@ def _question_row(question: Question, instrument: Instrument, lists: dict, audio
     return row
 
 
-def _choice_rows(lists: dict, audio: ClipNamer | None) -> list[list]:
-    """Choice rows: list, name, labels, medverkan_code, then the audio cells."""
+def _choice_rows(lists: dict, audio: ClipNamer | None, used: set[str]) -> list[list]:
+    """Choice rows: list, name, labels, medverkan_code, then the audio cells.
+
+    An on-demand built-in list (the easy-to-read agreement wording) is written
+    only when a question uses it.
+    """
     rows = []
     for name, scale in BUILTIN_LISTS.items():
+        if name in ON_DEMAND_LISTS and name not in used:
+            continue
         rows += [
             [name, str(value)] + [label[lang] for lang in LANGUAGES] + [""] + choice_cells(label, audio)
             for value, label in scale.items()
@@ -171,7 +182,8 @@ def write_xlsform(instrument: Instrument, out, audio: ClipNamer | None = None) -
     workbook = Workbook()
     survey = workbook.active
     survey.title = "survey"
-    choice_rows = _choice_rows(lists, audio)
+    used = {row["type"].split(" ", 1)[1] for row in rows if row["type"].startswith("select_one ")}
+    choice_rows = _choice_rows(lists, audio, used)
     # Audio columns only when a cell names a file: without speech the export is as before.
     with_audio = any(column in row for row in rows for column in audio_columns()) or any(
         any(row[-len(audio_columns()):]) for row in choice_rows
@@ -188,7 +200,8 @@ def write_xlsform(instrument: Instrument, out, audio: ClipNamer | None = None) -
     values = {
         "form_id": instrument.key, "form_title": instrument.title["sv"], "version": str(instrument.version),
         "default_language": LANGUAGE_NAMES["sv"], "medverkan_group": instrument.group,
-        "department": instrument.department or "", "minutes": "" if instrument.minutes is None else str(instrument.minutes),
+        "department": instrument.department or "", "medverkan_reading": instrument.reading or "",
+        "minutes": "" if instrument.minutes is None else str(instrument.minutes),
     }
     _put(values, "medverkan_title", instrument.title)
     _put(values, "medverkan_intro", instrument.intro)
