@@ -202,3 +202,19 @@ def test_a_representative_picked_from_the_pool_keeps_the_group(coordinator_clien
                      language="sv")
     assert response.status_code == 400 and "Personen valdes från brukarbanken" in response.get_data(as_text=True)
     assert _participant(contacts_db, person)["group_key"] == "representative"
+
+
+def test_the_easy_to_read_choice_can_be_changed_on_the_edit_form(coordinator_client, make_process, contacts_db):
+    """The choice made when adding (issue 16 part 5) can be corrected without removing the person."""
+    process_id = make_process()
+    person = _add(contacts_db, process_id)
+    url = f"/coordinator/processes/{process_id}/participants/{person}/edit"
+    assert 'name="easy_read"' in coordinator_client.get(url).get_data(as_text=True)
+    _edit(coordinator_client, process_id, person, name="Åsa Berg", email="asa@example.se",
+          group_key="representative", language="sv", easy_read="y")
+    assert _participant(contacts_db, person)["easy_read"] == 1
+    assert "checked" in re.search(r'<input[^>]*name="easy_read"[^>]*>', coordinator_client.get(url).get_data(as_text=True)).group(0)
+    entry = contacts_db.execute("select detail from audit_log where action = 'participant_update'").fetchone()
+    assert entry == (f"participant {person}: easy_read",)
+    _edit(coordinator_client, process_id, person, name="Åsa Berg", email="asa@example.se", group_key="representative", language="sv")
+    assert _participant(contacts_db, person)["easy_read"] == 0

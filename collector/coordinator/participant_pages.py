@@ -86,7 +86,7 @@ def participant_delete(process_id, participant_id):
 @bp.route("/processes/<int:process_id>/participants/<int:participant_id>/edit", methods=["GET", "POST"])
 @workspace
 def participant_edit(process_id, participant_id):
-    """Change a participant's name, email, language or group (instead of removing and adding them again).
+    """Change a participant's name, email, language, group or reading variant (instead of removing and adding them again).
 
     A refused change (a taken address, a group change after answering) shows
     the form again with what was typed and the reason in the error summary.
@@ -96,7 +96,10 @@ def participant_edit(process_id, participant_id):
     person = participant_store.get_participant(contacts, process_id, participant_id)
     if person is None:
         abort(404)
-    form = ParticipantForm(data={**person, "email": person["email"] or ""} if request.method == "GET" else None)
+    form = ParticipantForm(
+        data={**person, "email": person["email"] or "", "easy_read": bool(person.get("easy_read"))}
+        if request.method == "GET" else None
+    )
     form.group_key.choices = group_choices()
     if form.validate_on_submit():
         email = participant_store.normalise_email(form.email.data)
@@ -104,7 +107,7 @@ def participant_edit(process_id, participant_id):
             form.email.errors.append(_("This person is already a participant of the process."))
         else:
             changes = {"name": (form.name.data or "").strip(), "email": email, "language": form.language.data,
-                       "group_key": form.group_key.data}
+                       "group_key": form.group_key.data, "easy_read": bool(form.easy_read.data)}
             try:
                 changed = participant_store.update_participant(contacts, process, participant_id, changes)
             except participant_store.ChangeRefused as refusal:

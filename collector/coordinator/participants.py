@@ -320,7 +320,7 @@ def get_participant(contacts_db, process_id: int, participant_id: int) -> dict |
 
 
 def update_participant(contacts_db, process: dict, participant_id: int, changes: dict) -> list[str]:
-    """Change name, email, language and group in one transaction; return the names of the fields changed.
+    """Change name, email, language, group and the easy-to-read choice in one transaction; return the fields changed.
 
     The email can change at any time: the link's token is not tied to it, so
     the link already sent keeps working. The group can change only while no
@@ -334,6 +334,9 @@ def update_participant(contacts_db, process: dict, participant_id: int, changes:
         if current is None:
             raise LookupError(participant_id)
         changed = [key for key in ("name", "email", "language", "group_key") if (current[key] or None) != (changes[key] or None)]
+        # The easy-to-read choice applies to links not yet started (a questionnaire is fixed at its first saved page).
+        if "easy_read" in changes and bool(current.get("easy_read")) != bool(changes["easy_read"]):
+            changed.append("easy_read")
         if "group_key" in changed:
             if process["status"] == "closed":
                 raise ChangeRefused(GROUP_CHANGE_CLOSED, current["group_key"])
@@ -342,6 +345,9 @@ def update_participant(contacts_db, process: dict, participant_id: int, changes:
             if invitations.begun_by_participant(contacts_db, participant_id):
                 raise ChangeRefused(GROUP_CHANGE_BEGUN, current["group_key"])
         if changed:
-            contacts_db["participants"].update(participant_id, {key: changes[key] or None for key in changed})
+            contacts_db["participants"].update(
+                participant_id,
+                {key: (int(bool(changes[key])) if key == "easy_read" else changes[key] or None) for key in changed},
+            )
             invitations.follow_participant(contacts_db, participant_id, changes["group_key"], changes["language"])
         return changed
