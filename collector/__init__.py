@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     app.config.from_object("collector.settings")
     app.config["DATABASE"] = os.path.join(app.instance_path, "medverkan.db")
     app.config["CONTACTS_DATABASE"] = os.path.join(app.instance_path, "contacts.db")
+    app.config["AUDIO_FOLDER"] = os.path.join(app.instance_path, "audio")
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env("MEDVERKAN")
@@ -72,6 +73,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     from collector import security
     from collector.authoring import views as authoring
     from collector.brukarbank import views as brukarbank
+    from collector.coordinator import account
     from collector.coordinator import admin
     from collector.coordinator import auth
     from collector.coordinator import users
@@ -79,6 +81,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     from collector.ops import backup
     from collector.respondent import submission
     from collector.respondent import views as respondent
+    from collector.speech import views as speech
 
     users.use_argon2_profile(app.config["ARGON2_PROFILE"])
     csrf.init_app(app)
@@ -86,6 +89,6 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     for extension in (input_guard, db, i18n, limiter, security, backup, submission):
         extension.init_app(app)
     # Blueprints in registration order.
-    for blueprint_module in (respondent, auth, coordinator, admin, authoring, brukarbank):
+    for blueprint_module in (respondent, speech, auth, account, coordinator, admin, authoring, brukarbank):
         app.register_blueprint(blueprint_module.bp)
     return app

@@ -17,10 +17,13 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from flask import g
 from flask import request
 from flask import session
 from flask_babel import Babel
 from flask_babel import get_locale
+from flask_babel import get_translations
+from flask_babel import refresh
 
 from forms.vocabulary import DEFAULT_LANGUAGE
 from forms.vocabulary import LANGUAGES
@@ -46,6 +49,26 @@ def current_language() -> str:
     """The language of the current request (for choosing bilingual definition texts)."""
     locale = get_locale()
     return locale.language if locale and locale.language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def request_translations():
+    """The current request's catalogue, looked up once per request.
+
+    Flask-Babel resolves the context, the locale and the catalogue again for
+    every string a template translates: a quarter of a short page's CPU
+    (bench/whole_questionnaire.py). Templates use this instead (see
+    ``init_app``); :func:`refresh_locale` drops it when the language changes.
+    """
+    translations = g.get("_medverkan_translations")
+    if translations is None:
+        translations = g._medverkan_translations = get_translations()
+    return translations
+
+
+def refresh_locale() -> None:
+    """After the language changed within a request: pick locale and catalogue again."""
+    refresh()
+    g.pop("_medverkan_translations", None)
 
 
 def compile_catalogues(target_dir: str) -> None:
@@ -76,5 +99,12 @@ def init_app(app) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = target
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: request_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: request_translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: request_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: request_translations().unpgettext(context, singular, plural, n),
+        newstyle=True,
+    )
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES

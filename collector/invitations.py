@@ -96,11 +96,28 @@ def invitation_where(contacts_db, column: str, value) -> dict | None:
     """The invitation whose ``column`` (``token_hash`` or ``id``) equals ``value``."""
     if column not in ("token_hash", "id"):
         raise ValueError(column)
-    cursor = contacts_db.execute(f"select * from invitations where {column} = ?", [value])
+    cursor = contacts_db.execute(
+        f"select i.*, coalesce(p.easy_read, 0) as easy_read from invitations i "
+        f"left join participants p on p.id = i.participant_id where i.{column} = ?",
+        [value],
+    )
     row = cursor.fetchone()
     if row is None:
         return None
     return dict(zip((column[0] for column in cursor.description), row))
+
+
+def reads_easy(contacts_db, invitation_id: int) -> bool:
+    """Whether the invitation's participant was given the easy-to-read questionnaire.
+
+    Unnamed printed links (no participant) and participants without the
+    choice get the standard one.
+    """
+    row = contacts_db.execute(
+        "select p.easy_read from invitations i join participants p on p.id = i.participant_id where i.id = ?",
+        [invitation_id],
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def by_short_code(contacts_db, typed: str) -> dict | None:
@@ -227,6 +244,35 @@ def mark_participant_answered(contacts_db, participant_id: int, answered_on: str
     )
 
 
+# --- a participant's details changed ------------------------------------------
+
+
+def begun_by_participant(contacts_db, participant_id: int) -> bool:
+    """True once any link of the participant has answers: answered, mid-submission,
+    or open with a saved draft or a reserved response (``submission.reserve``)."""
+    return contacts_db.execute(
+        "select exists (select 1 from invitations i where i.participant_id = ? and ("
+        " i.status in ('answered', 'submitting')"
+        " or exists (select 1 from drafts d where d.invitation_id = i.id)"
+        " or exists (select 1 from pending_submissions s where s.invitation_id = i.id)))",
+        [participant_id],
+    ).fetchone()[0] == 1
+
+
+def follow_participant(contacts_db, participant_id: int, group_key: str, language: str) -> int:
+    """The participant's unstarted open links take their new group and language.
+
+    The token is not tied to the person's details, so the link keeps
+    working; it opens the new group's questionnaire. Call only after
+    :func:`begun_by_participant` said False, in the same transaction.
+    """
+    return contacts_db.execute(
+        "update invitations set group_key = ?, language = ? where participant_id = ? and status = 'open' "
+        "and id not in (select invitation_id from drafts) and id not in (select invitation_id from pending_submissions)",
+        [group_key, language if language in ("sv", "en") else "sv", participant_id],
+    ).rowcount
+
+
 # --- closing and purging -----------------------------------------------------
 
 
@@ -249,9 +295,21 @@ def discard_unused(contacts_db, participant_id: int) -> None:
 
 def purge_process(contacts_db, process_id: int, keep_participant_ids: list[int]) -> int:
     """Delete a closed process's links except the follow-up links of the participants in
-    ``keep_participant_ids`` (their follow-up is pending) and those mid-submission; returns the count."""
-    return contacts_db.execute(
-        "delete from invitations where process_id = ? and status != 'submitting' and not ("
-        "is_followup = 1 and coalesce(participant_id in (select value from json_each(?)), 0))",
-        [process_id, json.dumps(keep_participant_ids)],
-    ).rowcount
+    ``keep_participant_ids`` (their follow-up is pending) and those mid-submission; returns the count.
+
+    What is deleted is first added to ``purged_invitation_counts`` (invited, answered per group),
+    so the process's response rates outlive its links. Run inside the caller's transaction.
+    """
+    doomed = (
+        "from invitations where process_id = ? and status != 'submitting' and not ("
+        "is_followup = 1 and coalesce(participant_id in (select value from json_each(?)), 0))"
+    )
+    params = [process_id, json.dumps(keep_participant_ids)]
+    contacts_db.execute(
+        "insert into purged_invitation_counts (process_id, group_key, invited, answered) "
+        f"select process_id, group_key, count(*), sum(status = 'answered') {doomed} group by group_key "
+        "on conflict (process_id, group_key) do update set "
+        "invited = invited + excluded.invited, answered = answered + excluded.answered",
+        params,
+    )
+    return contacts_db.execute(f"delete {doomed}", params).rowcount

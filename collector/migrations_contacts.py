@@ -152,3 +152,15 @@ def c006_invitation_short_code_hash(db):
     """
     db["invitations"].add_column("short_code_hash", str)
     db["invitations"].create_index(["short_code_hash"], unique=True)
+
+
+@contacts()
+def c007_participant_easy_read(db):
+    """Whether a participant is given the easy-to-read questionnaire (1) or the standard one (0).
+
+    Chosen by the coordinator (add form, the CSV column "lättläst"); their
+    link then opens the group's easy-to-read variant where one exists
+    (``collector.instruments.registry.instrument_for``). Everyone added
+    before keeps the standard questionnaire.
+    """
+    db["participants"].add_column("easy_read", int, not_null_default=0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlite_utils import Migrations
 from sqlite_utils.db import ForeignKey
 
+from forms.vocabulary import POST_LEVEL_KEYS
 from forms.vocabulary import RESPONDENT_GROUPS
 
 served = Migrations("medverkan-served")
@@ -395,3 +396,44 @@ def m006_no_arrival_order(db):
     if db.execute("select 1 from sqlite_master where name = 'answers_fts'").fetchone():
         db.execute("insert into answers_fts(answers_fts) values ('rebuild')")
         db.execute("insert into answers_fts(answers_fts) values ('optimize')")
+
+
+
+@served()
+def m007_synthetic_flags(db):
+    """Every served row that can hold an invented value says so (issue 12 part 2; datasette_plugins/synthetic.py).
+
+    New: ``applicants.is_synthetic``; ``processes.synthetic_facts``, the invented columns of an otherwise real
+    row (the demo's 2017 case: who was appointed and why); a partial index on synthetic responses. Rows of a
+    previous version: the stages of synthetic processes and of the demo's 2017 case (known by its code *and*
+    its synthetic rankings, which only the demo writes) are marked, and that case's invented facts named.
+    """
+    db.execute("alter table applicants add column is_synthetic integer not null default 0")
+    db.execute("alter table processes add column synthetic_facts text")
+    db.execute("create index responses_synthetic_by_process on responses (process_id) where is_synthetic = 1")
+    case = ("select id from processes where code = 'HBG-2017-GR' and coalesce(is_synthetic, 0) = 0 "
+            "and id in (select process_id from rankings where is_synthetic = 1)")
+    invented = f"select id from processes where is_synthetic = 1 union {case}"
+    db.execute(f"update applicants set is_synthetic = 1 where process_id in ({invented})")
+    db.execute(f"update processes set synthetic_facts = 'appointed_applicant,decision_rationale' where id in ({case})")
+
+
+@served()
+def m007_process_post_level(db):
+    """The level of the post a process recruits to: ``manager``, ``social_worker`` or ``other``.
+
+    Figures are compared between recruitments of managers and of social
+    workers (issue 12 part 7), which the free-text ``post_title`` cannot
+    carry. Processes made before this step keep NULL ("not recorded"): the
+    level is not guessed from the title. The value is checked like
+    ``status`` (a trigger on insert and update), NULL allowed.
+    """
+    db["processes"].add_column("post_level", str)
+    allowed = ", ".join(f"'{key}'" for key in POST_LEVEL_KEYS)
+    for event in ("INSERT", "UPDATE OF post_level"):
+        name = "processes_post_level_check" + ("" if event == "INSERT" else "_update")
+        db.execute(
+            f"CREATE TRIGGER {name} BEFORE {event} ON processes "
+            f"WHEN NEW.post_level IS NOT NULL AND NEW.post_level NOT IN ({allowed}) "
+            "BEGIN SELECT RAISE(ABORT, 'post_level must be manager, social_worker or other'); END"
+        )

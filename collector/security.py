@@ -48,6 +48,11 @@ CONTENT_SECURITY_POLICY = (
 # Failed token look-ups allowed per client address (limits' notation).
 DEFAULT_TOKEN_GUESS_LIMIT = settings.TOKEN_GUESS_LIMIT
 
+# Endpoints whose responses may be cached: files that are the same for
+# everyone and never change under their name (the style sheets, and the
+# speech clips, named by what they say: collector/speech/views.py).
+CACHEABLE_ENDPOINTS = ("static", "speech.clip")
+
 # Status codes with a message of their own; other 4xx use 400's, other 5xx 500's.
 ERROR_CODES = (400, 403, 404, 405, 410, 413, 429, 500)
 
@@ -188,7 +193,7 @@ def _set_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.endpoint != "static":
+    if request.endpoint not in CACHEABLE_ENDPOINTS or response.status_code >= 400:
         # Every page may show answers, a token or a staff view: never cache.
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"

@@ -72,6 +72,25 @@ SIGNIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
 # only safe value when they can, since the header is set by the client.
 TRUSTED_PROXY_HOPS = 0
 
+# --- questions read aloud (collector/speech) ------------------------------------------
+
+# Where the speech of published versions is kept (clips and one record per
+# version); None (the default) is <instance>/audio. Not personal data; rebuilt
+# by `medverkan instruments audio`, so backups need not carry it.
+AUDIO_FOLDER = None
+# The programs that make it (Debian packages espeak-ng and lame). Without
+# espeak-ng versions are published without speech (logged); without lame the
+# clips stay WAV (about ten times larger than the MP3).
+ESPEAK_NG_COMMAND = "espeak-ng"
+LAME_COMMAND = "lame"
+# Make the speech when a version is published (a questionnaire of 40
+# questions takes some seconds). False leaves it to `medverkan instruments
+# audio` (run it from cron or by hand); the test suite sets False and its
+# speech tests turn it on.
+SPEECH_ON_PUBLISH = True
+# Longest one text may take to speak or encode before it is given up.
+SPEECH_TIMEOUT_SECONDS = 30
+
 # --- the coordinator workspace ---------------------------------------------------
 
 # Cost of staff password hashes: "production" (argon2-cffi's defaults, RFC 9106

@@ -84,17 +84,26 @@ def scale_labels(conn, lang: str) -> list[tuple[int, str]]:
 
     The labels are defined once (``forms.model.AGREEMENT_SCALE``) and written
     to ``question_choices`` with each registered questionnaire; the legend
-    takes them from the newest Likert question, so it says what the people
-    answering the current questionnaires read.
+    takes them from the newest Likert question of a standard questionnaire
+    (the easy-to-read variants, ``instruments.reading``, word the same codes
+    more simply), so it says what the people answering the current
+    questionnaires read.
     """
     column = "label_en" if lang == "en" else "label_sv"
     return [
         tuple(row)
         for row in conn.execute(
             f"select value, {column} from question_choices where value between 1 and 5 and question_id = "
-            "(select max(id) from questions where type = 'likert') order by value"
+            "(select max(q.id) from questions q join instruments i on i.id = q.instrument_id "
+            "where q.type = 'likert' and i.reading is null) order by value"
         )
     ]
+
+
+# An item is named in its standard wording; its easy-to-read rewording (same key and codes) is counted with it.
+_STANDARD = ("coalesce((select s.{0} from questions s join instruments i on i.id = s.instrument_id "
+             "where s.key = q.key and i.reading is null order by s.id desc limit 1), min(q.{0}))")
+_TEXTS = f"{_STANDARD.format('text_sv')}, {_STANDARD.format('text_en')}"
 
 
 def processes(conn) -> list[dict]:
@@ -138,7 +147,7 @@ def likert_cells(conn, process_id=None, process_ids=None):
     coordinator's department).
     """
     sql = """
-        select q.key, ac.item, min(q.text_sv), min(q.text_en), min(q.theme),
+        select q.key, ac.item, {texts}, min(q.theme),
                ac.process_id, ac.group_key, ac.value_int, sum(ac.n)
         from answer_counts ac join questions q on q.id = ac.question_id
         where q.type = 'likert' and q.core = 1 and ac.n > 0
@@ -154,14 +163,14 @@ def likert_cells(conn, process_id=None, process_ids=None):
     elif process_ids is not None:
         process_filter = "and ac.process_id in (select value from json_each(?))"
         params.append(json.dumps([int(i) for i in process_ids]))
-    return conn.execute(sql.format(process_filter=process_filter), params).fetchall()
+    return conn.execute(sql.format(process_filter=process_filter, texts=_TEXTS), params).fetchall()
 
 
 def total_cells(conn):
     """(key, item, text_sv, text_en, theme, group_key, value, n) over all processes."""
     return conn.execute(
-        """
-        select q.key, t.item, min(q.text_sv), min(q.text_en), min(q.theme), t.group_key, t.value_int, sum(t.n)
+        f"""
+        select q.key, t.item, {_TEXTS}, min(q.theme), t.group_key, t.value_int, sum(t.n)
         from core_answer_totals t join questions q on q.id = t.question_id
         where q.type = 'likert' and q.core = 1 and t.n > 0
         group by q.key, t.item, t.group_key, t.value_int
@@ -356,10 +365,14 @@ def theme_index(figures: list[ItemFigures]) -> dict:
     }
 
 
-def screening_table(conn, process_id):
-    """Table 2: (raters, applicants, {(applicant, rater): rating}, agreement.screening_agreement(...))."""
+def screening_table(conn, process_id, real_only=False):
+    """Table 2: (raters, applicants, {(applicant, rater): rating}, agreement.screening_agreement(...)).
+
+    ``real_only`` leaves out synthetic ratings (synthetic.py).
+    """
     rows = conn.execute(
-        "select rater, applicant, rating from screening_ratings where process_id = ? order by applicant, rater",
+        "select rater, applicant, rating from screening_ratings where process_id = ?"
+        + (" and coalesce(is_synthetic, 0) = 0" if real_only else "") + " order by applicant, rater",
         [process_id],
     ).fetchall()
     raters = sorted({r for r, _, _ in rows})
@@ -369,9 +382,11 @@ def screening_table(conn, process_id):
     return raters, applicants, ratings, agreement.screening_agreement(triples)
 
 
-def ranking_table(conn, process_id):
+def ranking_table(conn, process_id, real_only=False):
     rows = conn.execute(
-        "select party, applicant, rank from rankings where process_id = ? order by party, rank", [process_id]
+        "select party, applicant, rank from rankings where process_id = ?"
+        + (" and coalesce(is_synthetic, 0) = 0" if real_only else "") + " order by party, rank",
+        [process_id],
     ).fetchall()
     parties = list(dict.fromkeys(p for p, _, _ in rows))
     applicants = sorted({a for _, a, _ in rows})

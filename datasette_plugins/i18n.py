@@ -122,7 +122,26 @@ SWEDISH = {
     "Question": "Fråga",
     "Answer": "Svar",
     "No matches.": "Inga träffar.",
-    "The search could not be understood. Use plain words.": "Sökningen gick inte att tolka. Använd vanliga ord.",
+    "Finds other forms of a word and compounds: “återkopplingen” also finds “återkoppling” and “återkopplingar”, "
+    "“representant” also finds “brukarrepresentanten”.": (
+        "Hittar andra former av ett ord och sammansättningar: ”återkopplingen” hittar också ”återkoppling” och "
+        "”återkopplingar”, ”representant” hittar också ”brukarrepresentanten”."
+    ),
+    "All groups": "Alla grupper",
+    "All themes": "Alla teman",
+    "{n} answers found": "{n} svar hittades",
+    "1 answer found": "1 svar hittades",
+    "Searched for": "Sökte efter",
+    "“{word}” as {stem} (word forms in the answers: {count})": "”{word}” som {stem} (ordformer i svaren: {count})",
+    "Showing {first}–{last}.": "Visar {first}–{last}.",
+    "Pages of hits": "Sidor med träffar",
+    "Previous page": "Föregående sida",
+    "Write at least one word (letters or digits).": "Skriv minst ett ord (bokstäver eller siffror).",
+    "“{word}” is part of too many words to search for: write more of it.": (
+        "”{word}” ingår i för många ord för att söka på: skriv mer av ordet."
+    ),
+    "No answer has a word like “{word}”.": "Inget svar har något ord som liknar ”{word}”.",
+    "Only the first {n} words were searched for.": "Bara de {n} första orden söktes.",
     "Exports": "Export",
     "Instrument": "Formulär",
     "Version": "Version",
@@ -156,9 +175,6 @@ SWEDISH = {
     "Sign in": "Logga in",
     "Sign in to see the evaluation data.": "Logga in för att se utvärderingsdata.",
     "Sign in with your staff account": "Logga in med ditt personalkonto",
-    "Demo mode: open without sign-in on this computer only. Synthetic data.": (
-        "Demoläge: öppet utan inloggning, bara på den här datorn. Syntetiska data."
-    ),
     "Language": "Språk",
     "Chart": "Diagram",
     "The same figures as a table follow the chart.": "Samma siffror finns i tabellen efter diagrammet.",
@@ -330,7 +346,9 @@ SWEDISH.update({
         "Hur brukarrepresentanternas bedömningar och rangordning står sig mot de andra parternas, rekrytering för "
         "rekrytering."
     ),
-    "Find words in what respondents wrote in their own words.": "Hitta ord i det de svarande skrev med egna ord.",
+    "Find words, in any of their forms, in what respondents wrote in their own words; by process, group and theme.": (
+        "Hitta ord, i alla deras former, i det de svarande skrev med egna ord; per rekrytering, grupp och tema."
+    ),
     "Data for SPSS, R or Excel, one row per response, with codebooks.": "Data för SPSS, R eller Excel, en rad per svar, med kodböcker.",
     "Codebook": "Kodbok",
     "Every question of every questionnaire version, with its theme and codes.": "Varje fråga i varje formulärversion, med tema och koder.",
@@ -354,6 +372,39 @@ SWEDISH.update({
     "is not null": "har ett värde",
     "is blank": "är tom",
     "is not blank": "är inte tom",
+})
+
+# Charts in words and printing (charts.py, response rates on the process page,
+# the print header in medverkan_page.html).
+SWEDISH.update({
+    "No figures to show.": "Inga siffror att visa.",
+    "{n} bars.": "{n} staplar.",
+    "One bar.": "En stapel.",
+    "Highest: {label}, {value}.": "Högst: {label}, {value}.",
+    "Lowest: {label}, {value}.": "Lägst: {label}, {value}.",
+    "no figure": "ingen siffra",
+    "Shares of the answers on the scale from 1 (disagree) to 5 (agree), row by row.": (
+        "Andelar av svaren på skalan från 1 (instämmer inte) till 5 (instämmer), rad för rad."
+    ),
+    "Rating per applicant and rater: 1 = yes, 2 = yes with reservation, 3 = doubtful, 4 = no, – = not rated.": (
+        "Bedömning per sökande och bedömare: 1 = ja, 2 = ja med reservation, 3 = tveksam, 4 = nej, – = ej bedömd."
+    ),
+    "Response rates": "Svarsfrekvens",
+    "Response rate per group, %": "Svarsfrekvens per grupp, %",
+    "Invited": "Inbjudna",
+    "Answered": "Har svarat",
+    "Withdrawn": "Återtagna",
+    "Response rate": "Svarsfrekvens",
+    "Invitations sent and answered per group, as on the coordinator's process page; a group without invitations has "
+    "no rate.": (
+        "Skickade och besvarade inbjudningar per grupp, som på samordnarens sida för rekryteringen; en grupp utan "
+        "inbjudningar har ingen svarsfrekvens."
+    ),
+    "No invitations are recorded for this process (none sent yet, or removed when the process was purged).": (
+        "Inga inbjudningar finns för den här rekryteringen (inga skickade ännu, eller borttagna när rekryteringen "
+        "rensades)."
+    ),
+    "Figures as of {date}": "Siffror per {date}",
 })
 
 
@@ -414,6 +465,51 @@ SWEDISH.update({
     "Did it matter? Influence in this process": "Spelade det roll? Inflytandet i den här rekryteringen",
 })
 
+# Filters by department, year and post level; trends over the years (issue 12 part 7).
+SWEDISH.update({
+    "Trends": "Trender",
+    "Trends over the years": "Utveckling över åren",
+    "Department": "Förvaltning",
+    "All departments": "Alla förvaltningar",
+    "Year the recruitment opened": "År då rekryteringen öppnades",
+    "All years": "Alla år",
+    "Level of the post": "Tjänstens nivå",
+    "All levels": "Alla nivåer",
+    "A filter value that is not on offer was left out: every value is shown for it.": (
+        "Ett filtervärde som inte finns att välja utelämnades: alla värden visas för det."
+    ),
+    "Under a filter a group's answers from a process count only when they are at least {k}, or in the batches of "
+    "at least {k} that the unfiltered figures release; so no combination of filters can single out a small group.": (
+        "Med ett filter räknas en grupps svar från en rekrytering bara när de är minst {k}, eller i de omgångar om "
+        "minst {k} som siffrorna utan filter släpper; så kan ingen kombination av filter peka ut en liten grupp."
+    ),
+    "A chosen process is shown on its own; the filters apply when all processes are shown.": (
+        "En vald rekrytering visas för sig; filtren gäller när alla rekryteringar visas."
+    ),
+    "For every core statement, the share of each group who agree (4–5 on the scale, of those who answered 1–5), "
+    "by the year the recruitment opened.": (
+        "För varje kärnpåstående andelen i varje grupp som instämmer (4–5 på skalan, av dem som svarade 1–5), "
+        "efter året då rekryteringen öppnades."
+    ),
+    "A year's figure for a group is shown only when at least {k} answered and no option has fewer than {k} answers "
+    "that would otherwise show; otherwise the line has a gap and the table says why.": (
+        "En grupps siffra för ett år visas bara när minst {k} har svarat och inget svarsalternativ som annars skulle "
+        "synas har färre än {k} svar; annars har linjen ett uppehåll och tabellen säger varför."
+    ),
+    "share who agree (4–5) by year": "andel som instämmer (4–5) per år",
+    "* Some answers of the group were left out that year (a small group not yet released in a batch of at least "
+    "{k}).": (
+        "* En del av gruppens svar det året är utelämnade (en liten grupp som ännu inte släppts i en omgång om minst "
+        "{k})."
+    ),
+    "not shown: too few answers per option": "visas inte: för få svar per svarsalternativ",
+    "not shown: \"don't know\" merged": "visas inte: ”vet inte” sammanslaget",
+    "no answers on the 1–5 scale": "inga svar på skalan 1–5",
+    "Every core statement, group by group, year by year; by department and level of the post.": (
+        "Varje kärnpåstående, grupp för grupp, år för år; per förvaltning och tjänstens nivå."
+    ),
+})
+
 
 NARROW_NO_BREAK_SPACE = "\u202f"  # a thin space that never breaks a figure in two
 
@@ -458,6 +554,31 @@ def theme_label(key: str | None, lang: str = "sv") -> str:
         return key
     names = THEMES.get(key)
     return names.get(lang, names["sv"]) if names else key
+
+
+# Synthetic (invented) values: the notices and the toggle (synthetic.py, templates/_synthetic.html).
+SWEDISH.update({
+    "Synthetic data: this figure includes invented (demo) values.": (
+        "Syntetiska data: figuren innehåller påhittade värden (demo)."
+    ),
+    "Synthetic (invented) values are included and marked.": "Syntetiska (påhittade) värden är medräknade och markerade.",
+    "Synthetic (invented) values are left out.": "Syntetiska (påhittade) värden är utelämnade.",
+    "Show without synthetic values": "Visa utan syntetiska värden",
+    "Show with synthetic values": "Visa med syntetiska värden",
+    "Synthetic": "Syntetiskt",
+    "partly synthetic": "delvis syntetisk",
+    "The files include synthetic responses (column is_synthetic = 1).": (
+        "Filerna innehåller syntetiska svar (kolumnen is_synthetic = 1)."
+    ),
+    "Demo mode: open without sign-in on this computer only. Figures with invented values are marked where they "
+    "are shown.": (
+        "Demoläge: öppet utan inloggning, bara på den här datorn. Siffror med påhittade värden är markerade där de "
+        "visas."
+    ),
+    "The appointed applicant is invented (not in the documents).": (
+        "Vem som fick tjänsten är påhittat (står inte i dokumenten)."
+    ),
+})
 
 
 def translator(lang: str):

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from dataclasses import field
 
 from datasette_plugins import stats
+from datasette_plugins import synthetic
 
 YES_RATINGS = (1, 2)
 # Applicant stages in order (forms/vocabulary.APPLICANT_STAGES, restated: this
@@ -71,50 +72,72 @@ class ProcessInfluence:
     appointed_ranks: list = field(default_factory=list)  # (party, {applicant: rank})
     agreement: list = field(default_factory=list)  # (other party, W or None, finalists used)
     representatives_party: str | None = None
+    stages_known: bool = True  # some applicant's stage is known (left-out synthetic stages are not)
+    appointed_synthetic: bool = False  # who was appointed is invented (a synthetic stage or process fact)
 
     @property
     def has_data(self) -> bool:
         return bool(self.yes or self.appointed or self.agreement)
 
 
+PROCESS_COLUMNS = ("id", "code", "post_title", "department", "is_synthetic", "appointed_applicant", "synthetic_facts")
+
+
 def process_rows(conn, process_ids=None) -> list[dict]:
-    sql = "select id, code, post_title, department, coalesce(is_synthetic, 0), appointed_applicant from processes"
+    sql = "select id, code, post_title, department, coalesce(is_synthetic, 0), appointed_applicant, synthetic_facts from processes"
     rows = conn.execute(sql + " order by id").fetchall()
-    out = [dict(zip(("id", "code", "post_title", "department", "is_synthetic", "appointed_applicant"), r)) for r in rows]
+    out = [dict(zip(PROCESS_COLUMNS, r)) for r in rows]
     if process_ids is not None:
         wanted = set(process_ids)
         out = [p for p in out if p["id"] in wanted]
     return out
 
 
-def for_process(conn, process: dict) -> ProcessInfluence:
+def for_process(conn, process: dict, include_synthetic: bool = True) -> ProcessInfluence:
+    """One process's figures; without ``include_synthetic`` every synthetic row and
+    invented fact is left out (a process invented as a whole gives nothing)."""
     pid = process["id"]
     ratings = defaultdict(list)
-    synthetic = bool(process["is_synthetic"])
+    invented = synthetic.invented_facts(process)
+    if invented == {"*"} and not include_synthetic:
+        return ProcessInfluence(id=pid, code=process["code"], post_title=process["post_title"],
+                                department=process["department"], synthetic=False, stages_known=False)
+    real_only = synthetic.flag_filter(include_synthetic)
+    is_synthetic = invented == {"*"}
     for applicant, rating, flag in conn.execute(
-        "select applicant, rating, coalesce(is_synthetic, 0) from screening_ratings where process_id = ?", [pid]
+        "select applicant, rating, coalesce(is_synthetic, 0) from screening_ratings where process_id = ?" + real_only, [pid]
     ):
         ratings[applicant].append(rating)
-        synthetic = synthetic or bool(flag)
-    stages = dict(conn.execute("select pseudonym, stage_reached from applicants where process_id = ?", [pid]).fetchall())
+        is_synthetic = is_synthetic or bool(flag)
+    stages, invented_stage = {}, set()
+    for pseudonym, stage, flag in conn.execute(
+        "select pseudonym, stage_reached, is_synthetic from applicants where process_id = ?" + real_only, [pid]
+    ):
+        stages[pseudonym] = stage
+        is_synthetic = is_synthetic or bool(flag)
+        if flag:
+            invented_stage.add(pseudonym)
     yes = sorted(a for a, values in ratings.items() if said_yes(values))
     funnel = {stage: sum(1 for a in yes if reached(stages.get(a), stage)) for stage in FUNNEL_STAGES}
     appointed = sorted(a for a, s in stages.items() if s == "appointed")
-    if not appointed and process.get("appointed_applicant"):
+    appointed_invented = bool(invented & {"*", "appointed_applicant"})
+    appointed_synthetic = bool(set(appointed) & invented_stage)
+    if not appointed and process.get("appointed_applicant") and (include_synthetic or not appointed_invented):
         appointed = [process["appointed_applicant"]]
+        is_synthetic = is_synthetic or appointed_invented
+        appointed_synthetic = appointed_invented
     by_party = defaultdict(dict)
     for party, applicant, rank, flag in conn.execute(
-        "select party, applicant, rank, coalesce(is_synthetic, 0) from rankings where process_id = ? order by party",
+        "select party, applicant, rank, coalesce(is_synthetic, 0) from rankings where process_id = ?" + real_only
+        + " order by party",
         [pid],
     ):
         by_party[party][applicant] = rank
-        synthetic = synthetic or bool(flag)
-    synthetic = synthetic or bool(
-        conn.execute("select 1 from responses where process_id = ? and is_synthetic = 1 limit 1", [pid]).fetchone()
-    )
+        is_synthetic = is_synthetic or bool(flag)
     result = ProcessInfluence(
         id=pid, code=process["code"], post_title=process["post_title"], department=process["department"],
-        synthetic=synthetic, yes=yes, funnel=funnel, appointed=appointed,
+        synthetic=is_synthetic and include_synthetic, yes=yes, funnel=funnel, appointed=appointed,
+        stages_known=bool(stages), appointed_synthetic=appointed_synthetic and include_synthetic,
     )
     result.appointed_ranks = [(party, {a: ranks.get(a) for a in appointed}) for party, ranks in by_party.items()]
     reps = next((p for p in by_party if is_representatives(p)), None)
@@ -163,9 +186,10 @@ def overview(results: list[ProcessInfluence]) -> Overview:
             continue
         total.processes += 1
         total.synthetic = total.synthetic or r.synthetic
-        total.yes += len(r.yes)
-        for stage in FUNNEL_STAGES:
-            total.funnel[stage] += r.funnel.get(stage, 0)
+        if r.stages_known:  # "said yes to, then nothing" would be false: no funnel without stages
+            total.yes += len(r.yes)
+            for stage in FUNNEL_STAGES:
+                total.funnel[stage] += r.funnel.get(stage, 0)
         for party, ranks in r.appointed_ranks:
             total.ranks.setdefault(party, []).extend(ranks.values())
         for party, w, _n in r.agreement:

@@ -12,8 +12,10 @@ Who sees what, as on the other pages:
   and the representatives' answers through the same value-count ladder as
   the attitudes page (disclosure.py). ``?process=`` is refused (403).
 
-Every figure that includes synthetic rows (a synthetic process, or synthetic
-ratings, rankings or responses) is marked "syntetiska data".
+Every figure that includes synthetic rows (a synthetic process, invented
+facts of a process row, or synthetic ratings, stages, rankings or responses)
+says so next to it; ``?synthetic=0|1`` leaves them out or includes them
+(default: included in demo mode only; synthetic.py).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from datasette_plugins import i18n
 from datasette_plugins import influence
 from datasette_plugins import pages
 from datasette_plugins import scope
+from datasette_plugins import synthetic
 
 MAX_SQLITE_INTEGER = 2**63 - 1
 
@@ -53,26 +56,31 @@ async def influence_page(request, datasette):
     k = config.small_cell_k()
     suppress = access.suppress_small_cells(request.actor)
     department = scope.department_scope(request.actor)
+    include_synthetic = synthetic.included(request)
 
     def compute(conn):
         listed = scope.visible(influence.process_rows(conn), department)
         ids = [p["id"] for p in listed]
-        results = [influence.for_process(conn, p) for p in listed]
+        results = [influence.for_process(conn, p, include_synthetic) for p in listed]
         chosen = None
         if process_id is not None:
             chosen = next((r for r in results if r.id == process_id), None)
             if chosen is None:
                 return None
         in_scope = None if department is None else ids
-        answers = influence.influence_counts(conn, in_scope, k if suppress else None)
-        chosen_answers = influence.influence_counts(conn, [chosen.id]) if chosen else None
-        synthetic_answers = influence.synthetic_answers(conn, in_scope)
-        return results, chosen, answers, chosen_answers, synthetic_answers
+        answers_scope = synthetic.answer_scope(conn, include=include_synthetic, process_ids=in_scope)
+        answers = influence.influence_counts(conn, answers_scope.process_ids, k if suppress else None)
+        chosen_scope = synthetic.answer_scope(conn, include=include_synthetic, process_ids=[chosen.id]) if chosen else None
+        chosen_answers = influence.influence_counts(conn, chosen_scope.process_ids) if chosen else None
+        synthetic_answers = include_synthetic and influence.synthetic_answers(conn, in_scope)
+        chosen_synthetic = bool(chosen) and include_synthetic and influence.synthetic_answers(conn, [chosen.id])
+        present = synthetic.any_in(conn, [chosen.id] if chosen else ids)
+        return results, chosen, answers, chosen_answers, (synthetic_answers, chosen_synthetic, present)
 
     computed = await pages._database(datasette).execute_fn(compute)
     if computed is None:
         return await pages._error(datasette, request, 404, _("Unknown process."))
-    results, chosen, answers, chosen_answers, synthetic_answers = computed
+    results, chosen, answers, chosen_answers, (synthetic_answers, chosen_synthetic, present) = computed
     total = influence.overview(results)
     shown = not suppress or total.processes >= k
     context = {
@@ -82,10 +90,13 @@ async def influence_page(request, datasette):
         "shown": shown,
         "total": total,
         "synthetic_answers": synthetic_answers,
+        "chosen_synthetic_answers": chosen_synthetic,
+        "synthetic": synthetic.view(request, present=present),
         "overview": _overview_view(total, lang, k, suppress) if shown else None,
         "answers": _answers_view(answers, lang, k, suppress, "all") if shown else None,
         "processes": [r for r in results if r.has_data] if full else [],
         "chosen": _process_view(chosen, chosen_answers, lang) if chosen else None,
+
     }
     return await pages._render(datasette, request, "medverkan_influence.html", context)
 
@@ -108,7 +119,8 @@ def _funnel(yes, funnel, lang, k, suppress, chart_id, title):
     rows = [(label, *_count(n, lang, k, suppress)) for _key, label, n in labels]
     drawable = [(label, value) for label, value, _text in rows if value is not None]
     chart = charts.horizontal_bars(
-        drawable, title=title, chart_id=chart_id, maximum=max(yes, 1), number=lambda v: i18n.format_number(v, lang)
+        drawable, title=title, chart_id=chart_id, maximum=max(yes, 1), number=lambda v: i18n.format_number(v, lang),
+        lang=lang,
     )
     return {"rows": [(label, text) for label, _value, text in rows], "chart": chart}
 
@@ -117,7 +129,8 @@ def _agreement_chart(pairs, lang, chart_id, title):
     """W (0..1) drawn as 0..100 so the bar chart's rounding keeps two decimals."""
     rows = [(party, 100 * w) for party, w in pairs if w is not None]
     return charts.horizontal_bars(
-        rows, title=title, chart_id=chart_id, maximum=100, number=lambda v: i18n.format_number(v / 100, lang, 2)
+        rows, title=title, chart_id=chart_id, maximum=100, number=lambda v: i18n.format_number(v / 100, lang, 2),
+        lang=lang,
     )
 
 
@@ -164,7 +177,7 @@ def _answers_view(items, lang, k, suppress, suffix):
     ]
     chart = charts.diverging_bars(
         segments, title=_("The representatives' own sense of influence"), chart_id=f"influence-answers-{suffix}",
-        suppressed_text=suppressed_text, dont_know=_("Don't know").lower(),
+        suppressed_text=suppressed_text, dont_know=_("Don't know").lower(), lang=lang,
     )
     cells = [(row.label, disclosure.table_cells(row, lang, suppressed_text)) for row in rows]
     return {"chart": chart, "cells": cells}

@@ -26,6 +26,7 @@ from datasette_plugins import charts
 from datasette_plugins import config
 from datasette_plugins import i18n
 from datasette_plugins import pages
+from datasette_plugins import synthetic
 
 LATEST_PROCESSES = 5
 STATUS_NAMES = {"planning": "Being planned", "collecting": "Collecting answers", "closed": "Closed"}
@@ -53,20 +54,30 @@ async def _management_home(request, datasette):
     lang = i18n.language(request)
     k = config.small_cell_k()
     suppress = access.suppress_small_cells(request.actor)
+    include_synthetic = synthetic.included(request)
 
     def compute(conn):
-        figures = aggregates.attitude_figures(conn, lang=lang, k=k, suppress=suppress)
-        return figures, aggregates.groups(conn, lang), _latest_processes(conn)
+        answers = synthetic.answer_scope(conn, include=include_synthetic, closed_only=suppress)
+        figures = aggregates.attitude_figures(conn, lang=lang, process_ids=answers.process_ids, k=k, suppress=suppress)
+        latest = _latest_processes(conn)
+        marks = synthetic.process_marks(conn)
+        for process in latest:
+            process["synthetic"] = marks.get(process["id"])
+        return figures, aggregates.groups(conn, lang), latest, answers
 
-    figures, group_list, latest = await pages._database(datasette).execute_fn(compute)
+    figures, group_list, latest, answers = await pages._database(datasette).execute_fn(compute)
     group_labels = dict(group_list)
     themes = []
     index = aggregates.theme_index(figures)
     for j, (theme, by_group) in enumerate(sorted(index.items())):
         label = i18n.theme_label(theme, lang)
         rows = [(group_labels.get(g, g), value) for g, value in by_group.items()]
-        chart = charts.horizontal_bars(rows, title=label, chart_id=f"home-theme-{j}", number=lambda v: i18n.format_number(v, lang))
-        themes.append({"label": label, "rows": rows, "chart": chart, "statements": sum(1 for f in figures if f.theme == theme)})
+        chart = charts.horizontal_bars(
+            rows, title=label, chart_id=f"home-theme-{j}", number=charts.percent_writer(lang), lang=lang
+        )
+        marked = any(answers.marks(f.key, f.item) for f in figures if (f.theme or "-") == theme)
+        themes.append({"label": label, "rows": rows, "chart": chart, "statements": sum(1 for f in figures if f.theme == theme),
+                       "synthetic": marked})
     # One table of every theme by every group: the two-minute read.
     shown_groups = [g for g, _label in group_list if any(g in by_group for by_group in index.values())]
     overview = {
@@ -86,15 +97,19 @@ async def _management_home(request, datasette):
         "latest": latest,
         "k": k,
         "suppress": suppress,
+        "synthetic": synthetic.view(request, present=answers.present),
+        "overview_synthetic": any(t["synthetic"] for t in themes),
     }
     return await pages._render(datasette, request, "medverkan_home_management.html", context)
 
 
 async def _evaluator_home(request, datasette):
     def compute(conn):
-        return _latest_processes(conn, limit=1000)
+        return _latest_processes(conn, limit=1000), synthetic.process_marks(conn)
 
-    processes = await pages._database(datasette).execute_fn(compute)
+    processes, marks = await pages._database(datasette).execute_fn(compute)
+    for process in processes:
+        process["synthetic"] = marks.get(process["id"])
     database = pages._database(datasette)
     context = {"processes": processes, "database_name": database.name if database else "medverkan"}
     return await pages._render(datasette, request, "medverkan_home_evaluator.html", context)

@@ -1,4 +1,4 @@
-"""Medverkan's own Datasette pages: sign-in, attitudes, process, search, exports.
+"""Medverkan's own Datasette pages: sign-in, attitudes, process, exports (search: search_page.py).
 
 Every view checks the role itself (register_routes views are not covered by
 Datasette's table permissions) and reads the served database through
@@ -22,8 +22,11 @@ from datasette_plugins import config
 from datasette_plugins import disclosure
 from datasette_plugins import exports
 from datasette_plugins import i18n
+from datasette_plugins import process_filters
+from datasette_plugins import response_rates
 from datasette_plugins import scope
 from datasette_plugins import stats
+from datasette_plugins import synthetic
 from research import downloads as research_downloads
 
 
@@ -103,6 +106,7 @@ async def attitudes(request, datasette):
     process_id = _int_arg(request, "process")
     database = _database(datasette)
     department = scope.department_scope(request.actor)
+    include_synthetic = synthetic.included(request)
 
     def compute(conn):
         process_list = scope.visible(aggregates.processes(conn), department)
@@ -111,33 +115,47 @@ async def attitudes(request, datasette):
             return None  # another department's process: 404, as in the collector
         chosen = process_id if process_id in known else None
         in_scope = None if department is None or chosen is not None else sorted(known)
-        figures = aggregates.attitude_figures(
-            conn, lang=lang, process_id=chosen, process_ids=in_scope, k=k, suppress=suppress
+        answers = synthetic.answer_scope(
+            conn, include=include_synthetic, process_id=chosen, process_ids=in_scope, closed_only=suppress
         )
-        return process_list, chosen, figures, aggregates.groups(conn, lang), aggregates.scale_labels(conn, lang)
+        # Department, year and post level (process_filters.py): a chosen process comes first;
+        # synthetic processes stay out of the filtered figures as out of the others.
+        filters, figures = process_filters.filtered_attitudes(
+            conn, request, lang=lang, department=department, k=k, suppress=suppress, only_ids=answers.process_ids
+        )
+        if figures is None or chosen is not None:
+            figures = aggregates.attitude_figures(
+                conn, lang=lang, process_id=answers.process_id, process_ids=answers.process_ids, k=k, suppress=suppress
+            )
+        return (
+            process_list, chosen, figures, aggregates.groups(conn, lang), aggregates.scale_labels(conn, lang), answers, filters
+        )
 
     computed = await database.execute_fn(compute)
     if computed is None:
         return await _error(datasette, request, 404, _("Unknown process."))
-    process_list, chosen, figures, group_list, scale = computed
+    process_list, chosen, figures, group_list, scale, answers, filters = computed
     group_labels = dict(group_list)
     suppressed_text = _("fewer than {k}", k=k)
     items = []
     for i, figure in enumerate(figures):
         rows = [(row.label, _chart_segments(row, lang)) for row in figure.rows]
         chart = charts.diverging_bars(
-            rows, title=figure.text, chart_id=f"item-{i}", suppressed_text=suppressed_text, dont_know=_("Don't know").lower()
+            rows, title=figure.text, chart_id=f"item-{i}", suppressed_text=suppressed_text, dont_know=_("Don't know").lower(),
+            lang=lang,
         )
         cells = [disclosure.table_cells(row, lang, suppressed_text) for row in figure.rows]
         total_cells = disclosure.table_cells(figure.total, lang, suppressed_text) if figure.total else None
-        items.append({"figure": figure, "chart": chart, "cells": cells, "total_cells": total_cells})
+        items.append({"figure": figure, "chart": chart, "cells": cells, "total_cells": total_cells,
+                      "synthetic": answers.marks(figure.key, figure.item)})
     index = aggregates.theme_index(figures)
     theme_charts = []
     for j, (theme, by_group) in enumerate(sorted(index.items())):
         rows = [(group_labels.get(g, g), value) for g, value in by_group.items()]
         label = i18n.theme_label(theme, lang)
-        chart = charts.horizontal_bars(rows, title=label, chart_id=f"theme-{j}", number=lambda v: i18n.format_number(v, lang))
-        theme_charts.append({"theme": theme, "theme_label": label, "rows": rows, "chart": chart})
+        chart = charts.horizontal_bars(rows, title=label, chart_id=f"theme-{j}", number=charts.percent_writer(lang), lang=lang)
+        theme_charts.append({"theme": theme, "theme_label": label, "rows": rows, "chart": chart,
+                             "synthetic": any(answers.marks(f.key, f.item) for f in figures if (f.theme or "-") == theme)})
     full_access = access.has_full_access(request.actor)
     comparison = _group_comparison(request, figures, group_list) if full_access else None
     context = {
@@ -152,6 +170,8 @@ async def attitudes(request, datasette):
         "suppressed_text": suppressed_text,
         "value_note": disclosure.text("note", lang, m=k - 1) if suppress and k > 1 else None,
         "full_access": full_access,
+        "synthetic": synthetic.view(request, present=answers.present),
+        "filters": filters,
     }
     return await _render(datasette, request, "medverkan_attitudes.html", context)
 
@@ -198,69 +218,58 @@ async def process(request, datasette):
     _ = i18n.translator(lang)
     process_id = _storable_id(request.url_vars["process_id"])
     database = _database(datasette)
+    include_synthetic = synthetic.included(request)
 
     def compute(conn):
         row = conn.execute("select id, code, post_title from processes where id = ?", [process_id]).fetchone()
         if row is None:
             return None
+        counts = aggregates.response_counts(conn, process_id, lang)
+        invented = synthetic.synthetic_response_counts(conn, process_id)
+        if not include_synthetic:
+            counts = [(key, label, n - invented.get(key, 0)) for key, label, n in counts]
+        flags = {table: synthetic.flagged(conn, table, process_id) for table in ("screening_ratings", "rankings")}
         return {
             "process": dict(zip(("id", "code", "post_title"), row)),
-            "screening": aggregates.screening_table(conn, process_id),
-            "ranking": aggregates.ranking_table(conn, process_id),
-            "counts": aggregates.response_counts(conn, process_id, lang),
+            "screening": aggregates.screening_table(conn, process_id, real_only=not include_synthetic),
+            "ranking": aggregates.ranking_table(conn, process_id, real_only=not include_synthetic),
+            "counts": counts,
+            "synthetic": synthetic.view(request, present=bool(invented) or any(flags.values())),
+            "marks": {"counts": include_synthetic and bool(invented),
+                      "screening": include_synthetic and flags["screening_ratings"],
+                      "ranking": include_synthetic and flags["rankings"]},
         }
 
     data = await database.execute_fn(compute)
     if data is None:
         return await _error(datasette, request, 404, _("Unknown process."))
     raters, applicants, ratings, screening_agreement = data["screening"]
-    heat = charts.heat_map(applicants, raters, ratings, title=_("Screening of the qualified applicants (Table 2)"), chart_id="table-2")
+    heat = charts.heat_map(
+        applicants, raters, ratings, title=_("Screening of the qualified applicants (Table 2)"), chart_id="table-2", lang=lang
+    )
+    groups = [(key, label) for key, label, _n in data["counts"]]
+    rates = await asyncio.get_running_loop().run_in_executor(
+        None, response_rates.for_process, config.contacts_path(), process_id, groups
+    )
     parties, finalists, ranks, concordance = data["ranking"]
     return await _render(
         datasette,
         request,
         "medverkan_process.html",
         dict(data, raters=raters, applicants=applicants, ratings=ratings, agreement=screening_agreement, heat=heat,
-             parties=parties, finalists=finalists, ranks=ranks, concordance=concordance),
+             parties=parties, finalists=finalists, ranks=ranks, concordance=concordance,
+             response_rates=response_rates.view(rates, lang)),
     )
-
-
-SEARCH_SQL = """
-    select f.process_code, f.group_key, f.question_sv, f.question_en, f.value_text
-    from answers_fts join free_text_answers f on f.answer_rowid = answers_fts.rowid
-    where answers_fts match :query
-    order by f.process_code, f.group_key, f.question_key
-    limit 200
-"""
-
-
-def fts_query(text: str) -> str:
-    """Plain words, each quoted: users' punctuation never becomes FTS5 syntax."""
-    words = [w.replace('"', "") for w in text.split()]
-    return " ".join(f'"{w}"' for w in words if w)
-
-
-async def search(request, datasette):
-    if not access.has_full_access(request.actor):
-        return await _deny(request, datasette)
-    _ = i18n.translator(i18n.language(request))
-    text = (request.args.get("q") or "")[:200]
-    hits, error = None, None
-    query = fts_query(text)
-    if query:
-        try:
-            result = await _database(datasette).execute(SEARCH_SQL, {"query": query})
-            hits = [dict(r) for r in result.rows]
-        except Exception:  # FTS5 syntax or an interrupted query: say so, keep the words
-            error = _("The search could not be understood. Use plain words.")
-    return await _render(datasette, request, "medverkan_search.html", {"q": text, "hits": hits, "error": error})
 
 
 async def exports_page(request, datasette):
     if not access.has_full_access(request.actor):
         return await _deny(request, datasette)
-    listed = await _database(datasette).execute_fn(exports.instruments)
-    return await _render(datasette, request, "medverkan_exports.html", {"instruments": listed})
+    database = _database(datasette)
+    listed = await database.execute_fn(exports.instruments)
+    present = bool(await database.execute_fn(synthetic.answer_processes))
+    view = synthetic.view(request, present=present)
+    return await _render(datasette, request, "medverkan_exports.html", {"instruments": listed, "synthetic": view})
 
 
 # The first-wave addresses (``data.csv``, ``labels.sps``...) stay valid: the
@@ -294,9 +303,13 @@ async def export_file(request, datasette):
         return await _error(datasette, request, 404)
     lang = i18n.language(request)
     path = _database(datasette).path
+    include_synthetic = synthetic.included(request)
     try:
         made = await asyncio.get_running_loop().run_in_executor(
-            None, lambda: research_downloads.instrument_download(path, instrument_id, kind, lang=lang)
+            None,
+            lambda: research_downloads.instrument_download(
+                path, instrument_id, kind, lang=lang, include_synthetic=include_synthetic
+            ),
         )
     except sqlite3.Error:
         made = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import urlencode
 
 from datasette import hookimpl
@@ -16,6 +17,8 @@ from datasette_plugins import influence_page
 from datasette_plugins import landing
 from datasette_plugins import pages
 from datasette_plugins import queries
+from datasette_plugins import search_page
+from datasette_plugins import trends_page
 
 
 @hookimpl
@@ -54,7 +57,8 @@ def register_routes(datasette):
         (r"^/-/medverkan/attitudes$", pages.attitudes),
         (r"^/-/medverkan/process/(?P<process_id>\d+)$", pages.process),
         (r"^/-/medverkan/influence$", influence_page.influence_page),
-        (r"^/-/medverkan/search$", pages.search),
+        (r"^/-/medverkan/search$", search_page.search),
+        (r"^/-/medverkan/trends$", trends_page.trends_page),
         (r"^/-/medverkan/exports$", pages.exports_page),
         (r"^/-/medverkan/export/(?P<instrument_id>\d+)/(?P<kind>[a-zA-Z_.]+)$", pages.export_file),
         # The address the exports page used for .sav/.dta before the two lists merged.
@@ -68,6 +72,8 @@ def extra_template_vars(request):
     return {
         "medverkan_demo": config.demo(),
         "medverkan_lang": lang,
+        # The date printed on paper (base.html, medverkan-print.css).
+        "medverkan_today": datetime.date.today().isoformat(),
         "_m": i18n.translator(lang),
     }
 
@@ -77,7 +83,11 @@ def menu_links(datasette, actor, request):
     _ = i18n.translator(i18n.language(request) if request else "sv")
     if not access.may_see_aggregates(actor):
         return [{"href": "/-/medverkan-login", "label": _("Sign in")}]
-    links = [{"href": "/-/medverkan/attitudes", "label": _("Attitudes")}, {"href": "/-/medverkan/influence", "label": _("Influence")}]
+    links = [
+        {"href": "/-/medverkan/attitudes", "label": _("Attitudes")},
+        {"href": "/-/medverkan/trends", "label": _("Trends")},
+        {"href": "/-/medverkan/influence", "label": _("Influence")},
+    ]
     if access.has_full_access(actor):
         links += [
             {"href": "/-/medverkan/search", "label": _("Search free-text answers")},

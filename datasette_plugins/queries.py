@@ -39,7 +39,9 @@ PROTECTED_CORE_ITEMS_SQL = """with cells as (
   group by q.key, ac.item, ac.group_key
 )
 select question, text_sv, text_en, item, group_key, answered,
-  protected_distribution(v1, v2, v3, v4, v5, answered - on_scale, small_cell_k()) as distribution
+  protected_distribution(v1, v2, v3, v4, v5, answered - on_scale, small_cell_k()) as distribution,
+  case when exists (select 1 from responses where process_id = :process_id and is_synthetic = 1)
+    then 'syntetiska data / synthetic data' else 'verkliga / real' end as data
 from cells where answered >= small_cell_k() and on_scale > 0
 order by question, item, group_key"""
 PROTECTED_SQL = {"core_items_by_group": PROTECTED_CORE_ITEMS_SQL}

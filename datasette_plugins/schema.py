@@ -56,3 +56,26 @@ def d002_free_text_view(db):
         WHERE a.value_text IS NOT NULL AND a.value_text != ''
         """
     )
+
+
+@migrations()
+def d003_free_text_synthetic_flag(db):
+    """``free_text_answers`` carries the response's ``is_synthetic`` (issue 12 part 2).
+
+    The demo's free-text answers are invented; the view, the search page and
+    anyone reading the table must be able to tell and leave them out.
+    """
+    db.execute("DROP VIEW IF EXISTS free_text_answers")
+    db.execute(
+        """
+        CREATE VIEW free_text_answers AS
+        SELECT a.rowid AS answer_rowid, p.code AS process_code, a.process_id, a.group_key,
+               q.key AS question_key, q.text_sv AS question_sv, q.text_en AS question_en,
+               a.item, a.value_text, coalesce(r.is_synthetic, 0) AS is_synthetic
+        FROM answers a
+        JOIN questions q ON q.id = a.question_id
+        JOIN processes p ON p.id = a.process_id
+        JOIN responses r ON r.id = a.response_id
+        WHERE a.value_text IS NOT NULL AND a.value_text != ''
+        """
+    )

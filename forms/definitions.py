@@ -20,10 +20,12 @@ from typing import Any
 
 import yaml
 
+from forms.model import Choice
 from forms.model import Instrument
 from forms.model import Page
 from forms.model import Question
 from forms.questions import CORE_FILE_FIELDS
+from forms.questions import CORE_REWORDING_FIELDS
 from forms.questions import INSTRUMENT_FIELDS
 from forms.questions import PAGE_FIELDS
 from forms.questions import THEMES  # noqa: F401  (re-exported: forms.xlsform and tests read definitions.THEMES)
@@ -37,6 +39,7 @@ from forms.questions import parse_condition
 from forms.questions import parse_question
 from forms.questions import respondent_group_keys
 from forms.questions import where_question
+from forms.vocabulary import READING_KEYS
 
 INSTRUMENTS_DIR = Path(__file__).parent / "instruments"
 CORE_FILE = "core.yaml"
@@ -88,6 +91,9 @@ def parse_instrument(data: Any, source: str, core: dict[str, Question] | None = 
     department = data.get("department")
     if department is not None:
         check_key(department, "department", where, None)
+    reading = data.get("reading")
+    if reading is not None and reading not in READING_KEYS:
+        raise where.fail(f"unknown reading {reading!r} (known: {', '.join(READING_KEYS)}; leave it out for the standard wording)")
     minutes = data.get("minutes")
     if minutes is not None and (not is_int(minutes) or minutes < 1):
         raise where.fail(f"'minutes' must be a positive integer, not {minutes!r}")
@@ -116,8 +122,17 @@ def parse_instrument(data: Any, source: str, core: dict[str, Question] | None = 
         for position, raw in enumerate(raw_page["questions"], start=1):
             at = where_question(raw, page_number, position)
             if isinstance(raw, dict) and "core" in raw:
-                if set(raw) != {"core"}:
-                    raise where.fail("a core item is included with 'core: <key>' alone", at)
+                if set(raw) != {"core"} and reading is None:
+                    raise where.fail(
+                        "a core item is included with 'core: <key>' alone (only an easy-to-read questionnaire, "
+                        "'reading: easy_read', may reword it)",
+                        at,
+                    )
+                if not set(map(str, raw)) <= CORE_REWORDING_FIELDS:
+                    unknown = ", ".join(repr(f) for f in sorted(set(map(str, raw)) - CORE_REWORDING_FIELDS))
+                    raise where.fail(
+                        f"a reworded core item may change only text, hint and choice labels, not {unknown}", at
+                    )
                 if core is None:
                     core = load_core()
                 question = core.get(raw["core"])
@@ -127,6 +142,7 @@ def parse_instrument(data: Any, source: str, core: dict[str, Question] | None = 
                     raise where.fail(
                         f"core item needs {question.condition.question!r} (its show_if) earlier in the instrument", at
                     )
+                question = _reworded_core(question, raw, where, at)
             else:
                 question = parse_question(raw, where, at)
                 if "show_if" in raw:
@@ -143,6 +159,8 @@ def parse_instrument(data: Any, source: str, core: dict[str, Question] | None = 
                 questions=tuple(questions),
             )
         )
+    if reading is not None:
+        pages = [_with_scale_wording(page, reading) for page in pages]
     return Instrument(
         key=key,
         version=version,
@@ -152,8 +170,43 @@ def parse_instrument(data: Any, source: str, core: dict[str, Question] | None = 
         intro=intro,
         minutes=minutes,
         department=department,
+        reading=reading,
         source=source,
     )
+
+
+def _reworded_core(question: Question, raw: dict, where: Where, at: str) -> Question:
+    """A core item in other words: same key, type, condition and codes, so its answers pool with the core's.
+
+    Only an easy-to-read questionnaire rewords core items (checked by the
+    caller); choices keep their values and order, only their labels change.
+    """
+    changes: dict[str, Any] = {}
+    if "text" in raw:
+        changes["text"] = check_text(raw["text"], "text", where, at)
+    if "hint" in raw:
+        changes["hint"] = check_text(raw["hint"], "hint", where, at)
+    if "choices" in raw:
+        given = raw["choices"]
+        values = [choice.value for choice in question.choices]
+        if (
+            not isinstance(given, list)
+            or any(not isinstance(c, dict) or set(c) - {"value", "label"} for c in given)
+            or [c.get("value") for c in given] != values
+        ):
+            raise where.fail(f"a reworded core item keeps its choices' values and order ({values}); only labels change", at)
+        changes["choices"] = tuple(
+            Choice(c["value"], check_text(c.get("label"), "label", where, at)) for c in given
+        )
+    return _replace(question, **changes) if changes else question
+
+
+def _with_scale_wording(page: Page, reading: str) -> Page:
+    """Every Likert question of an easy-to-read questionnaire reads the easy agreement scale."""
+    questions = tuple(
+        _replace(question, scale_wording=reading) if question.type == "likert" else question for question in page.questions
+    )
+    return replace(page, questions=questions)
 
 
 def _read_yaml(path: Path) -> Any:

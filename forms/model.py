@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from forms.vocabulary import EASY_READ
 from forms.vocabulary import LANGUAGES  # noqa: F401  (re-exported: forms.xlsform imports it from here)
 
 QUESTION_TYPES = ("likert", "yesno", "single", "multiple", "integer", "text", "screening", "ranking")
@@ -61,6 +62,25 @@ AGREEMENT_SCALE = {
     5: {"sv": "Instämmer helt", "en": "Strongly agree"},
     DONT_KNOW: {"sv": "Vet inte", "en": "Don't know"},
 }
+
+# The same five points and codes in easy-to-read Swedish and plain English,
+# for questionnaires with ``reading: easy_read`` (forms.vocabulary.READINGS):
+# "ta avstånd" and "instämma" are not everyday words, "hålla med" is. Codes
+# keep their meaning, so answers on either wording are counted together.
+EASY_AGREEMENT_SCALE = {
+    1: {"sv": "Håller inte alls med", "en": "Do not agree at all"},
+    2: {"sv": "Håller inte med", "en": "Do not agree"},
+    3: {"sv": "Varken eller", "en": "Neither agree nor disagree"},
+    4: {"sv": "Håller med", "en": "Agree"},
+    5: {"sv": "Håller helt med", "en": "Fully agree"},
+    DONT_KNOW: {"sv": "Vet inte", "en": "Don't know"},
+}
+AGREEMENT_SCALES = {None: AGREEMENT_SCALE, EASY_READ: EASY_AGREEMENT_SCALE}
+
+
+def agreement_scale(wording: str | None) -> dict[int, dict[str, str]]:
+    """The agreement scale in ``wording`` (None: the standard one), read when asked."""
+    return EASY_AGREEMENT_SCALE if wording == EASY_READ else AGREEMENT_SCALE
 
 YESNO_SCALE = {
     YES: {"sv": "Ja", "en": "Yes"},
@@ -104,11 +124,15 @@ class Question:
     items: str | None = None  # screening/ranking: one of ITEM_SOURCES
     condition: Condition | None = None
     required_message: Text | None = None
+    # likert only: the wording of the agreement scale (a key of
+    # AGREEMENT_SCALES); None is the standard one. Set by the definition
+    # loader on every Likert question of an easy-to-read questionnaire.
+    scale_wording: str | None = None
 
     def value_labels(self) -> dict[int, Text]:
         """Every coded value with its label (empty for integer and text)."""
         if self.type == "likert":
-            labels = dict(AGREEMENT_SCALE)
+            labels = dict(agreement_scale(self.scale_wording))
             if not self.dont_know:
                 labels.pop(DONT_KNOW)
             return labels
@@ -139,6 +163,9 @@ class Instrument:
     intro: Text | None = None
     minutes: int | None = None
     department: str | None = None
+    # None: the standard wording; "easy_read": the easy-to-read variant of
+    # the group's questionnaire (forms.vocabulary.READINGS).
+    reading: str | None = None
     source: str | None = None  # file the definition came from, for messages
 
     @property

@@ -56,7 +56,10 @@ RESERVED_KEYS = frozenset({"response_id", "process_id", "group_key", "language",
 # Types whose answers are codes a condition can test.
 CODED_TYPES = ("likert", "yesno", "single", "multiple")
 
-INSTRUMENT_FIELDS = {"key", "version", "group", "department", "minutes", "title", "intro", "pages"}
+INSTRUMENT_FIELDS = {"key", "version", "group", "department", "reading", "minutes", "title", "intro", "pages"}
+# What an easy-to-read questionnaire may change when it includes a core item:
+# the wording only (key, type, scale and codes stay the core's).
+CORE_REWORDING_FIELDS = {"core", "text", "hint", "choices"}
 PAGE_FIELDS = {"key", "title", "intro", "questions"}
 QUESTION_FIELDS = {
     "key", "type", "theme", "text", "hint", "required", "required_message",

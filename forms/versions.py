@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from forms.model import Instrument
 from forms.model import Page
 from forms.model import Question
+from forms.speech import without_audio
 
 CORE_DECISIONS = ("keep", "break")
 
@@ -46,16 +47,21 @@ def diff(old: Instrument, new: Instrument) -> list[Change]:
         if previous is None:
             changes.append(Change("added", key, question.text["sv"], question.core))
             continue
-        if previous.text != question.text:
+        if without_audio(previous.text) != without_audio(question.text):
             changes.append(Change("reworded", key, f"{previous.text['sv']!r} -> {question.text['sv']!r}", previous.core))
         if previous.type != question.type:
             changes.append(Change("type", key, f"{previous.type} -> {question.type}", previous.core))
-        if previous.value_labels() != question.value_labels():
+        if _options(previous) != _options(question):
             changes.append(Change("choices", key, "the answer options changed", previous.core))
     for key, question in before.items():
         if key not in after:
             changes.append(Change("removed", key, question.text["sv"], question.core))
     return changes
+
+
+def _options(question: Question) -> dict:
+    """The answer options as respondents see them (an audio file name is not wording)."""
+    return {value: without_audio(label) for value, label in question.value_labels().items()}
 
 
 def reworded_core(old: Instrument, new: Instrument) -> list[str]:

@@ -67,8 +67,16 @@ def _database_option(function):
 @click.option("--municipality", default="", help="Municipality name put on every row.")
 @click.option("--snd", "snd_dir", type=click.Path(file_okay=False), help="Write an SND deposit bundle to this folder.")
 @click.option("--k", "k", default=5, show_default=True, type=click.IntRange(2), help="Smallest cell in the SND bundle.")
-def export(database, out_dir, formats, excel, no_per_process, codebook, lang, municipality, snd_dir, k):
-    """Write research files from DATABASE (wide files and codebooks to --out, a deposit to --snd)."""
+@click.option("--include-synthetic", is_flag=True,
+              help="Include the demo's synthetic (invented) rows, flagged is_synthetic = 1; left out by default.")
+def export(database, out_dir, formats, excel, no_per_process, codebook, lang, municipality, snd_dir, k, include_synthetic):
+    """Write research files from DATABASE (wide files and codebooks to --out, a deposit to --snd).
+
+    Synthetic (demo) responses, ratings, rankings and invented processes are
+    left out unless --include-synthetic; the codebooks say which. The SND
+    bundle cannot leave rows out, so it is refused on a database holding
+    synthetic responses unless --include-synthetic.
+    """
     if not out_dir and not snd_dir:
         raise click.UsageError("Ange --out och/eller --snd. / Give --out and/or --snd.")
     if out_dir:
@@ -76,15 +84,18 @@ def export(database, out_dir, formats, excel, no_per_process, codebook, lang, mu
 
         written = export_wide(
             database, out_dir, formats=formats or ("sav", "dta", "csv"), per_process=not no_per_process,
-            excel=excel, lang=lang, municipality=municipality,
+            excel=excel, lang=lang, municipality=municipality, include_synthetic=include_synthetic,
         )
         from research.process_tables import export_process_tables
 
-        written += export_process_tables(database, out_dir, formats=formats or ("sav", "dta", "csv"), excel=excel, lang=lang)
+        written += export_process_tables(
+            database, out_dir, formats=formats or ("sav", "dta", "csv"), excel=excel, lang=lang,
+            include_synthetic=include_synthetic,
+        )
         if codebook:
             from research.codebook import write_codebooks
 
-            written += write_codebooks(database, out_dir, excel=excel, lang=lang)
+            written += write_codebooks(database, out_dir, excel=excel, lang=lang, include_synthetic=include_synthetic)
         for path in written:
             click.echo(str(path))
     if snd_dir:
@@ -93,12 +104,28 @@ def export(database, out_dir, formats, excel, no_per_process, codebook, lang, mu
 
         if not municipality:
             raise click.UsageError("--snd kräver --municipality. / --snd needs --municipality.")
+        if not include_synthetic and _holds_synthetic(database):
+            raise click.UsageError(
+                "Databasen innehåller syntetiska demosvar; ett SND-paket kan inte utelämna dem. Använd "
+                "--include-synthetic om paketet ska innehålla dem. / The database holds synthetic demo responses; "
+                "an SND bundle cannot leave them out. Use --include-synthetic if the bundle should hold them."
+            )
         try:
             report = write_bundle(database, snd_dir, municipality=municipality, k=k)
         except (DisclosureError, FileExistsError) as error:
             raise click.ClickException(str(error)) from error
         click.echo(f"{snd_dir}: {report['responses']} responses, level {report['level']}, "
                    f"{report['suppressed']} suppressed")
+
+
+def _holds_synthetic(database: str) -> bool:
+    from research import source
+
+    conn = source.open_served(database)
+    try:
+        return conn.execute("select 1 from responses where is_synthetic = 1 limit 1").fetchone() is not None
+    finally:
+        conn.close()
 
 
 @research.command("pool")

@@ -87,7 +87,7 @@ def _md(text) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def markdown(info: dict, variables: list[Variable]) -> str:
+def markdown(info: dict, variables: list[Variable], include_synthetic: bool = False) -> str:
     lines = [
         f"# {info['title_sv']} / {info['title_en']}",
         "",
@@ -95,7 +95,10 @@ def markdown(info: dict, variables: list[Variable]) -> str:
         "",
         "Missing codes: 9 = don't know / unsure / don't remember (declared missing in .sav, `.a` in .dta, NA in R).",
         "An empty cell is 'not answered', or 'not asked' when the variable has a skip condition (column *Shown if*).",
-        "`post_level` is empty: the processes have no structured post-level field yet (only free-text `post_title`).",
+        "`post_level`: manager, social_worker or other, as the coordinator recorded it; "
+        "empty for processes made before the field existed (not guessed from the post title).",
+        "",
+        source.synthetic_note(include_synthetic),
         "",
         "## Scales",
         "",
@@ -118,7 +121,7 @@ def markdown(info: dict, variables: list[Variable]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def html_page(info: dict, variables: list[Variable]) -> str:
+def html_page(info: dict, variables: list[Variable], include_synthetic: bool = False) -> str:
     """A standalone page (no script, no inline style: it may be served under the CSP)."""
     e = html.escape
     title = f"{info['title_sv']} / {info['title_en']} – v{info['version']}"
@@ -129,6 +132,7 @@ def html_page(info: dict, variables: list[Variable]) -> str:
         f"<h1>{e(title)}</h1>",
         f"<p>Instrument <code>{e(info['key'])}</code>, version {info['version']}, "
         f"respondent group <code>{e(info['group_key'])}</code>. Missing code 9 = don't know / unsure.</p>",
+        f"<p><strong>{e(source.synthetic_note(include_synthetic))}</strong></p>",
         "<h2>Scales</h2><ul>",
     ]
     for name, labels in scales(variables).items():
@@ -143,8 +147,14 @@ def html_page(info: dict, variables: list[Variable]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def write_codebooks(served_path: str, out_dir, *, excel: bool = False, lang: str = "sv") -> list[Path]:
-    """Codebook (.md, .csv, .html), SPSS syntax and R script for every instrument version."""
+def write_codebooks(
+    served_path: str, out_dir, *, excel: bool = False, lang: str = "sv", include_synthetic: bool = False
+) -> list[Path]:
+    """Codebook (.md, .csv, .html), SPSS syntax and R script for every instrument version.
+
+    The .md and .html say whether the data files include synthetic responses
+    (``include_synthetic``, as passed to ``export_wide``).
+    """
     from research.scripts import r_script
     from research.scripts import spss_syntax
 
@@ -164,9 +174,9 @@ def write_codebooks(served_path: str, out_dir, *, excel: bool = False, lang: str
                 "sps": folder / f"{stem}.sps",
                 "r": folder / f"{stem}.R",
             }
-            paths["md"].write_text(markdown(info, variables), encoding="utf-8")
+            paths["md"].write_text(markdown(info, variables, include_synthetic), encoding="utf-8")
             write_csv(paths["csv"], CODEBOOK_FIELDS, ([row[f] for f in CODEBOOK_FIELDS] for row in rows), excel=excel)
-            paths["html"].write_text(html_page(info, variables), encoding="utf-8")
+            paths["html"].write_text(html_page(info, variables, include_synthetic), encoding="utf-8")
             data_file = f"{stem}.excel.csv" if excel else f"{stem}.csv"
             paths["sps"].write_text(spss_syntax(variables, data_file, excel=excel, lang=lang), encoding="utf-8")
             paths["r"].write_text(r_script(variables, data_file, excel=excel, lang=lang), encoding="utf-8")

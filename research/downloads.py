@@ -74,8 +74,15 @@ def labelled(variables: list[source.Variable], rows: list[dict], lang: str) -> l
     return out
 
 
-def instrument_download(served_path: str, instrument_id: int, kind: str, *, lang: str = "sv") -> tuple[str, bytes] | None:
-    """(file name, bytes) of ``kind`` for one questionnaire version; None if unknown (or no data for data files)."""
+def instrument_download(
+    served_path: str, instrument_id: int, kind: str, *, lang: str = "sv", include_synthetic: bool = False
+) -> tuple[str, bytes] | None:
+    """(file name, bytes) of ``kind`` for one questionnaire version; None if unknown (or no data for data files).
+
+    Synthetic (demo) responses only with ``include_synthetic`` (the exports
+    page's ``?synthetic=1``, the default in demo mode only); the codebook says
+    which.
+    """
     if kind not in KINDS:
         return None
     conn = source.open_served(served_path)
@@ -89,7 +96,7 @@ def instrument_download(served_path: str, instrument_id: int, kind: str, *, lang
         excel = kind.startswith("excel.") or ".excel." in kind
         data_name = f"{stem}.excel.csv" if excel else f"{stem}.csv"
         if kind.startswith("codebook."):
-            return _codebook(info, variables, stem, kind, excel)
+            return _codebook(info, variables, stem, kind, excel, include_synthetic)
         if kind in ("sps", "excel.sps"):
             return f"{stem}{'.excel' if excel else ''}.sps", scripts.spss_syntax(
                 variables, data_name, excel=excel, lang=lang
@@ -101,7 +108,7 @@ def instrument_download(served_path: str, instrument_id: int, kind: str, *, lang
         if conn.execute("select 1 from responses where instrument_id = ? limit 1", [instrument_id]).fetchone() is None:
             return None
         # Keys drawn anew for every download: two downloads cannot be joined on them.
-        rows = source.wide_rows(conn, instrument_id, variables, ExportKeys())
+        rows = source.wide_rows(conn, instrument_id, variables, ExportKeys(), include_synthetic=include_synthetic)
         if kind.startswith("labelled."):
             body = csv_text([v.name for v in variables], labelled(variables, rows, lang), excel=excel)
             return f"{stem}.labelled{'.excel' if excel else ''}.csv", body
@@ -114,11 +121,11 @@ def instrument_download(served_path: str, instrument_id: int, kind: str, *, lang
         conn.close()
 
 
-def _codebook(info: dict, variables, stem: str, kind: str, excel: bool) -> tuple[str, bytes]:
+def _codebook(info: dict, variables, stem: str, kind: str, excel: bool, include_synthetic: bool) -> tuple[str, bytes]:
     if kind == "codebook.md":
-        return f"{stem}.codebook.md", codebook.markdown(info, variables).encode("utf-8")
+        return f"{stem}.codebook.md", codebook.markdown(info, variables, include_synthetic).encode("utf-8")
     if kind == "codebook.html":
-        return f"{stem}.codebook.html", codebook.html_page(info, variables).encode("utf-8")
+        return f"{stem}.codebook.html", codebook.html_page(info, variables, include_synthetic).encode("utf-8")
     rows = codebook.codebook_rows(variables)
     body = csv_text(codebook.CODEBOOK_FIELDS, ([row[f] for f in codebook.CODEBOOK_FIELDS] for row in rows), excel=excel)
     return f"{stem}.codebook{'.excel' if excel else ''}.csv", body

@@ -22,20 +22,26 @@ MERGE = [
     ("process_code", "Rekryteringens kod", "Recruitment process code", "text"),
     ("department", "Förvaltning", "Department", "text"),
     ("year", "År då rekryteringen öppnades", "Year the recruitment opened", "int"),
-    ("post_level", "Tjänstens nivå (inget strukturerat fält ännu: tom)", "Post level (no structured field yet: empty)", "text"),
+    ("post_level", "Tjänstens nivå: manager, social_worker, other (tom: inte angiven)",
+     "Post level: manager, social_worker, other (empty: not recorded)", "text"),
 ]
 
 
 def _merge_columns(process: dict) -> dict:
-    return {"process_code": process["code"], "department": process["department"], "year": process["year"], "post_level": None}
+    return {
+        "process_code": process["code"], "department": process["department"], "year": process["year"],
+        "post_level": process["post_level"],
+    }
 
 
-def _by_applicant(conn, table: str, who: str, value: str, kind: str, labels: dict, title: tuple[str, str]):
+def _by_applicant(conn, table: str, who: str, value: str, kind: str, labels: dict, title: tuple[str, str],
+                  include_synthetic: bool = False):
     processes = source.processes(conn)
     rows: dict[tuple, dict] = {}
     suffixes: set[str] = set()
+    real_only = "" if include_synthetic else " where coalesce(is_synthetic, 0) = 0"
     for process_id, person, applicant, number in conn.execute(
-        f"select process_id, {who}, applicant, {value} from {table} order by process_id, {who}, applicant"
+        f"select process_id, {who}, applicant, {value} from {table}{real_only} order by process_id, {who}, applicant"
     ):
         key = (processes[process_id]["code"], person)
         row = rows.setdefault(key, {**_merge_columns(processes[process_id]), who: person})
@@ -52,16 +58,17 @@ def _by_applicant(conn, table: str, who: str, value: str, kind: str, labels: dic
     return variables, [{v.name: row.get(v.name) for v in variables} for row in rows.values()]
 
 
-def screening_table(conn):
+def screening_table(conn, include_synthetic: bool = False):
     return _by_applicant(conn, "screening_ratings", "rater", "rating", "screening", SCREENING_LABELS,
-                         ("Bedömare (pseudonym)", "Rater (pseudonym)"))
+                         ("Bedömare (pseudonym)", "Rater (pseudonym)"), include_synthetic)
 
 
-def rankings_table(conn):
-    return _by_applicant(conn, "rankings", "party", "rank", "ranking", {}, ("Part", "Party"))
+def rankings_table(conn, include_synthetic: bool = False):
+    return _by_applicant(conn, "rankings", "party", "rank", "ranking", {}, ("Part", "Party"), include_synthetic)
 
 
-def stages_table(conn):
+def stages_table(conn, include_synthetic: bool = False):
+    """Table 1 per process; the stages of an invented process only with ``include_synthetic``."""
     processes = source.processes(conn)
     variables = [Variable(name, sv, en, kind="meta", storage=storage) for name, sv, en, storage in MERGE] + [
         Variable("position", "Steg nr", "Stage number", kind="meta", storage="int"),
@@ -77,12 +84,19 @@ def stages_table(conn):
         {**_merge_columns(processes[r["process_id"]]), "position": r["position"], "label_sv": r["label_sv"],
          "label_en": r["label_en"], "starts_on": r["starts_on"], "ends_on": r["ends_on"],
          "representatives_took_part": r["representatives_took_part"]}
-        for r in conn.execute("select * from process_stages order by process_id, position")
+        for r in conn.execute(
+            "select * from process_stages"
+            + ("" if include_synthetic else " where process_id in (select id from processes where coalesce(is_synthetic, 0) = 0)")
+            + " order by process_id, position"
+        )
     ]
     return variables, rows
 
 
-def export_process_tables(served_path: str, out_dir, *, formats, excel: bool = False, lang: str = "sv") -> list[Path]:
+def export_process_tables(
+    served_path: str, out_dir, *, formats, excel: bool = False, lang: str = "sv", include_synthetic: bool = False
+) -> list[Path]:
+    """Table 2, the rankings and the stages; synthetic rows only with ``include_synthetic``."""
     from research.wide import write_one
 
     folder = Path(out_dir)
@@ -95,7 +109,7 @@ def export_process_tables(served_path: str, out_dir, *, formats, excel: bool = F
             ("rankings", rankings_table, "Parternas rangordning / Rankings by party"),
             ("process_stages", stages_table, "Rekryteringens steg / Recruitment stages"),
         ):
-            variables, rows = build(conn)
+            variables, rows = build(conn, include_synthetic)
             if rows:
                 written += write_one(folder, stem, variables, rows, formats=formats, excel=excel, lang=lang, title=title)
     finally:

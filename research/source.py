@@ -69,7 +69,8 @@ META_VARIABLES = [
     ("process_code", "Rekryteringens kod", "Recruitment process code", "text"),
     ("department", "Förvaltning", "Department", "text"),
     ("year", "År då rekryteringen öppnades", "Year the recruitment opened", "int"),
-    ("post_level", "Tjänstens nivå (inget strukturerat fält ännu: tom)", "Post level (no structured field yet: empty)", "text"),
+    ("post_level", "Tjänstens nivå: manager, social_worker, other (tom: inte angiven)",
+     "Post level: manager, social_worker, other (empty: not recorded)", "text"),
     ("group_key", "Svarsgrupp", "Respondent group", "text"),
     ("instrument_key", "Formulär", "Questionnaire", "text"),
     ("instrument_version", "Formulärets version", "Questionnaire version", "int"),
@@ -100,15 +101,32 @@ def instrument(conn, instrument_id: int) -> dict:
     raise LookupError(f"no instrument with id {instrument_id}")
 
 
+def synthetic_note(include_synthetic: bool) -> str:
+    """What a codebook says about the demo's synthetic responses, in Swedish and English."""
+    if include_synthetic:
+        return ("Syntetiska svar: MEDRÄKNADE. Filerna innehåller påhittade demosvar (`is_synthetic` = 1); ta bort dem "
+                "ur varje analys av verkliga rekryteringar. / Synthetic responses: INCLUDED. The files hold invented "
+                "demo responses (`is_synthetic` = 1); drop them from any analysis of real recruitments.")
+    return ("Syntetiska svar: utelämnade (`medverkan research export --include-synthetic` tar med dem). / "
+            "Synthetic responses: left out (`medverkan research export --include-synthetic` includes them).")
+
+
 def processes(conn) -> dict[int, dict]:
-    """Process id -> the fields researchers merge on (code, department, year)."""
+    """Process id -> the fields researchers merge on (code, department, year, post level).
+
+    ``post_level`` is NULL for processes made before the field existed
+    (migration m007): the export leaves it empty rather than guess.
+    """
     result = {}
-    for row in conn.execute("select id, code, department, opened_on, is_synthetic from processes"):
+    columns = {row[1] for row in conn.execute("pragma table_info(processes)")}
+    level = "post_level" if "post_level" in columns else "null as post_level"  # a bundle's or an older file
+    for row in conn.execute(f"select id, code, department, opened_on, is_synthetic, {level} from processes"):
         opened = row["opened_on"] or ""
         result[row["id"]] = {
             "code": row["code"],
             "department": row["department"],
             "year": int(opened[:4]) if opened[:4].isdigit() else None,
+            "post_level": row["post_level"],
             "is_synthetic": row["is_synthetic"],
         }
     return result
@@ -215,8 +233,13 @@ def assign_stata_names(variables: list[Variable]) -> None:
         variable.stata_name = name
 
 
-def wide_rows(conn, instrument_id: int, variables: list[Variable], ids, *, process_id=None, municipality=""):
+def wide_rows(conn, instrument_id: int, variables: list[Variable], ids, *, process_id=None, municipality="",
+              include_synthetic: bool = True):
     """One dict per response (keys = variable names), ordered by the export's random key.
+
+    Without ``include_synthetic`` the demo's synthetic responses
+    (``is_synthetic = 1``) are left out; the export functions decide (they
+    leave them out unless asked).
 
     ``ids`` (:class:`research.identifiers.ExportKeys`) replaces the stored
     response id. The submission date is left out on purpose: with the
@@ -228,7 +251,8 @@ def wide_rows(conn, instrument_id: int, variables: list[Variable], ids, *, proce
     for v in variables:
         if v.kind != "meta":
             by_question.setdefault(v.question_key, []).append(v)
-    sql = "select id, process_id, group_key, language, is_synthetic from responses where instrument_id = ?"
+    real_only = "" if include_synthetic else " and coalesce(is_synthetic, 0) = 0"
+    sql = "select id, process_id, group_key, language, is_synthetic from responses where instrument_id = ?" + real_only
     params: list = [instrument_id]
     if process_id is not None:
         sql += " and process_id = ?"
@@ -243,7 +267,7 @@ def wide_rows(conn, instrument_id: int, variables: list[Variable], ids, *, proce
             "process_code": process["code"],
             "department": process["department"],
             "year": process["year"],
-            "post_level": None,
+            "post_level": process["post_level"],
             "group_key": r["group_key"],
             "instrument_key": info["key"],
             "instrument_version": info["version"],
@@ -254,6 +278,7 @@ def wide_rows(conn, instrument_id: int, variables: list[Variable], ids, *, proce
         "select a.response_id, q.key, a.item, a.value_int, a.value_text from answers a "
         "join questions q on q.id = a.question_id join responses r on r.id = a.response_id "
         "where r.instrument_id = ?" + (" and r.process_id = ?" if process_id is not None else "")
+        + ("" if include_synthetic else " and coalesce(r.is_synthetic, 0) = 0")
     )
     for response_id, key, item, value_int, value_text in conn.execute(answer_sql, params):
         row = rows[response_id]

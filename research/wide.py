@@ -56,8 +56,12 @@ def export_wide(
     excel: bool = False,
     lang: str = "sv",
     municipality: str = "",
+    include_synthetic: bool = False,
 ) -> list[Path]:
-    """Write the wide files of every answered instrument version (and each process's share)."""
+    """Write the wide files of every answered instrument version (and each process's share).
+
+    Synthetic (demo) responses are left out unless ``include_synthetic``.
+    """
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     keys = ExportKeys()
@@ -69,7 +73,10 @@ def export_wide(
             answered = [
                 row[0]
                 for row in conn.execute(
-                    "select distinct process_id from responses where instrument_id = ? order by process_id", [info["id"]]
+                    "select distinct process_id from responses where instrument_id = ?"
+                    + ("" if include_synthetic else " and coalesce(is_synthetic, 0) = 0")
+                    + " order by process_id",
+                    [info["id"]],
                 )
             ]
             if not answered:
@@ -77,7 +84,9 @@ def export_wide(
             stem = f"{info['key']}_v{info['version']}"
             title = info["title_en"] if lang == "en" else info["title_sv"]
             variables = source.wide_variables(conn, info["id"])
-            rows = source.wide_rows(conn, info["id"], variables, keys, municipality=municipality)
+            rows = source.wide_rows(
+                conn, info["id"], variables, keys, municipality=municipality, include_synthetic=include_synthetic
+            )
             written += write_one(folder, stem, variables, rows, formats=formats, excel=excel, lang=lang, title=title)
             if not per_process:
                 continue
@@ -85,7 +94,10 @@ def export_wide(
                 code = process_info[process_id]["code"]
                 # Applicant columns only for this process's own applicants.
                 variables = source.wide_variables(conn, info["id"], process_id)
-                rows = source.wide_rows(conn, info["id"], variables, keys, process_id=process_id, municipality=municipality)
+                rows = source.wide_rows(
+                    conn, info["id"], variables, keys, process_id=process_id, municipality=municipality,
+                    include_synthetic=include_synthetic,
+                )
                 written += write_one(
                     folder, f"{stem}__{_safe(code)}", variables, rows, formats=formats, excel=excel, lang=lang, title=title
                 )

@@ -37,6 +37,9 @@ TEST_CONFIG = {
     "SECRET_KEY": "test-secret",
     "RATELIMIT_ENABLED": False,
     "ARGON2_PROFILE": "testing",
+    # Publishing makes speech with espeak-ng (seconds per questionnaire); only
+    # the speech tests (tests/test_speech*.py) turn it on.
+    "SPEECH_ON_PUBLISH": False,
 }
 
 # Fixture name -> the marks a test using it (directly or through another
@@ -58,7 +61,7 @@ def pytest_configure(config):
 
 # Helpers that start real server processes from a test's body: a test module
 # that imports one, or calls subprocess.Popen itself, is "slow" as a whole.
-SERVER_STARTERS = ("start_gunicorn", "start_datasette", "start_process")
+SERVER_STARTERS = ("start_gunicorn", "start_collector", "start_datasette", "start_process")
 
 
 @functools.cache

@@ -41,7 +41,12 @@ FORM_PAGES = {
         "/medverkan/answers?_facet=group_key&group_key__exact=manager",
         "/medverkan/processes?_search=x&code__contains=HBG",
         "/-/medverkan/search?q=återkoppling",
+        # Found through an inflection, filtered by process, group and theme; and a word that matches nothing.
+        "/-/medverkan/search?q=samtalen&process=1&group=manager&theme=overall",
+        "/-/medverkan/search?q=brukarrepresentant+zzzqqq",
         "/-/medverkan/attitudes?process=1",
+        "/-/medverkan/attitudes?year=2017&post_level=manager",
+        "/-/medverkan/trends?post_level=manager",
         "/medverkan/no_such_table",  # Datasette's 404
         "/-/medverkan/process/999",  # ours
     ],
@@ -49,6 +54,7 @@ FORM_PAGES = {
         "/medverkan/responses_by_group?process_id=1",
         "/medverkan/core_items_by_group?process_id=1",
         "/-/medverkan/attitudes?process=1",
+        "/-/medverkan/trends?post_level=social_worker",
         "/medverkan/answers",  # Datasette's 403
         "/-/medverkan/search?q=x",  # ours
     ],
@@ -197,7 +203,7 @@ def test_every_page_a_role_reaches_passes_axe_and_reflows_at_320px(browser, data
 ONE_OF_EACH_TEMPLATE = [
     "/", "/medverkan", "/medverkan/answers", "/medverkan/processes/1", "/medverkan/wide_manager_v1",
     "/medverkan/no_such_table", "/-/medverkan/exports", "/-/medverkan/process/1",
-    "/-/medverkan/influence?process=1", "/-/medverkan-login?next=/",
+    "/-/medverkan/influence?process=1", "/-/medverkan-login?next=/", "/-/medverkan/trends",
 ]
 
 

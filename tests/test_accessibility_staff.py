@@ -46,6 +46,22 @@ def _links(page, origin):
     return found
 
 
+def _seeds(site) -> list[str]:
+    """Pages deep in the workspace the crawl's page budget might not reach by links alone:
+    the overview filtered, the account page and a participant's edit form."""
+    from collector.db import connect
+
+    contacts = connect(site.contacts)
+    try:
+        participant = contacts.execute("select process_id, id from participants order by id limit 1").fetchone()
+    finally:
+        contacts.conn.close()
+    seeds = ["/coordinator/?status=collecting&q=a", "/staff/account"]
+    if participant:
+        seeds.append(f"/coordinator/processes/{participant[0]}/participants/{participant[1]}/edit")
+    return seeds
+
+
 @pytest.mark.parametrize(
     "viewport, language",
     [(PHONE, "sv"), (DESKTOP, "en")],
@@ -60,7 +76,7 @@ def test_every_reachable_staff_page_passes_axe(browser, demo_site, viewport, lan
     try:
         page.goto(f"{demo_site.url}/?lang={language}")
         _sign_in(page, demo_site)
-        queue = [urllib.parse.urlparse(page.url).path, "/coordinator/"]
+        queue = [urllib.parse.urlparse(page.url).path, "/coordinator/"] + _seeds(demo_site)
         seen = set()
         while queue and len(seen) < MAX_PAGES:
             path = queue.pop(0)
@@ -83,3 +99,28 @@ def test_every_reachable_staff_page_passes_axe(browser, demo_site, viewport, lan
     assert len(seen) >= 5, f"the crawl found only {sorted(seen)}"
     assert not problems, "\n".join(f"{path}:\n{text}" for path, text in problems.items())
     assert not sideways, f"pages that scroll sideways at {viewport['width']} px: {sideways}"
+
+
+NARROWEST = {"width": 320, "height": 640}
+
+
+def test_the_overview_reflows_at_320_px_without_sideways_scrolling(browser, demo_site):
+    """WCAG 1.4.10: at 320 CSS px the overview's table becomes one block per process, each value under its
+    column's name, and the page never scrolls sideways (search and filters included)."""
+    context = browser.new_context(viewport=NARROWEST)
+    page = context.new_page()
+    try:
+        page.goto(f"{demo_site.url}/?lang=sv")
+        _sign_in(page, demo_site)
+        for path in ("/coordinator/", "/coordinator/?status=closed", "/coordinator/?q=HBG"):
+            page.goto(demo_site.url + path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= NARROWEST["width"], path
+            assert page.locator("table.reflow tbody tr").count() >= 1, path
+            cell = page.locator("table.reflow td[data-label]").first
+            assert cell.evaluate("td => getComputedStyle(td).display") == "block"
+            label = cell.evaluate("td => getComputedStyle(td, '::before').content")
+            assert label.strip('"') == cell.get_attribute("data-label")
+            violations = axe_violations(page)
+            assert not violations, describe_violations(violations)
+    finally:
+        context.close()

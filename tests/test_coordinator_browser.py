@@ -55,6 +55,8 @@ def test_workspace_in_a_browser(seeded_server):
     base = server.url
     pages = [
         "/coordinator/",
+        "/coordinator/?q=ingen-sadan&status=closed",
+        "/staff/account",
         "/coordinator/processes/new",
         f"/coordinator/processes/{process_id}",
         f"/coordinator/processes/{process_id}/stages",

@@ -16,6 +16,7 @@ PROCESS_FORM = {
     "code": "HBG-2017-GR",
     "post_title": "Avdelningschef Gemensamma resurser",
     "department": "socialforvaltningen",
+    "post_level": "manager",
     "unit": "Gemensamma resurser",
     "opened_on": "2017-04-18",
     "application_deadline": "2017-05-26",
@@ -253,6 +254,35 @@ def test_admin_manages_accounts_and_sees_the_audit_log(admin_client, contacts_db
     assert contacts_db.execute("select role, is_active from users where id = ?", [user_id]).fetchone() == ("evaluator", 0)
     page = admin_client.get("/coordinator/audit").get_data(as_text=True)
     assert "skapade ett konto" in page and "stängde av ett konto" in page and "loggade in" in page
+
+
+def test_an_account_gets_an_email_address_in_the_admin_pages_and_the_cli(admin_client, app, contacts_db):
+    """Without one, "send a test to myself" was unreachable: no page or command set a staff address."""
+    token = csrf_from(admin_client, "/coordinator/users")
+    fields = {"csrf_token": token, "username": "kim", "display_name": "Kim", "role": "coordinator",
+              "department": "socialforvaltningen", "password": "a long enough password"}
+    refused = admin_client.post("/coordinator/users", data={**fields, "email": "kim-at-kommun.se"})
+    assert refused.status_code == 400
+    assert "Skriv en e-postadress som namn@exempel.se." in refused.get_data(as_text=True)
+    assert admin_client.post("/coordinator/users", data={**fields, "email": " Kim@Kommun.se "}).status_code == 302
+    user_id, email = contacts_db.execute("select id, email from users where username = 'kim'").fetchone()
+    assert email == "kim@kommun.se"
+    page = admin_client.get(f"/coordinator/users/{user_id}").get_data(as_text=True)
+    assert 'value="kim@kommun.se"' in page
+    response = admin_client.post(f"/coordinator/users/{user_id}", data={
+        "csrf_token": token, "display_name": "Kim", "role": "coordinator", "department": "socialforvaltningen",
+        "is_active": "y", "email": "kim.k@kommun.se", "password": "",
+    })
+    assert response.status_code == 302
+    assert contacts_db.execute("select email from users where id = ?", [user_id]).fetchone() == ("kim.k@kommun.se",)
+
+    runner = app.test_cli_runner()
+    add = ["user", "add", "lo", "--role", "coordinator", "--password", "a long enough password"]
+    bad = runner.invoke(cli, [*add, "--email", "lo"])
+    assert bad.exit_code == 2 and "--email" in bad.output
+    made = runner.invoke(cli, [*add, "--email", "Lo@Kommun.se"])
+    assert made.exit_code == 0, made.output
+    assert contacts_db.execute("select email from users where username = 'lo'").fetchone() == ("lo@kommun.se",)
 
 
 @pytest.mark.parametrize("lang,heading", [("sv", "Rekryteringsprocesser"), ("en", "Recruitment processes")])

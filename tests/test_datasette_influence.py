@@ -42,9 +42,15 @@ def influence_db(evaluation_db):
         conn.execute("update processes set department = 'social' where id = 1")
         conn.execute("update processes set department = 'omsorg', is_synthetic = 1 where id = 2")
         for position, (name, stage) in enumerate(CASE_2017["applicants"].items(), start=1):
-            conn.execute("insert into applicants values (1, ?, ?, ?)", [name, stage, position])
+            conn.execute(
+                "insert into applicants (process_id, pseudonym, stage_reached, position) values (1, ?, ?, ?)",
+                [name, stage, position],
+            )
         for position, (name, stage) in enumerate(PROCESS_2_STAGES.items(), start=1):
-            conn.execute("insert into applicants values (2, ?, ?, ?)", [name, stage, position])
+            conn.execute(
+                "insert into applicants (process_id, pseudonym, stage_reached, position) values (2, ?, ?, ?)",
+                [name, stage, position],
+            )
         for rater, ratings in PROCESS_2_RATINGS.items():
             for applicant, rating in ratings.items():
                 conn.execute("insert into screening_ratings values (2, ?, ?, ?, 1)", [rater, applicant, rating])
@@ -79,7 +85,11 @@ def site(ds, influence_db, monkeypatch):
 
 
 async def get(ds, path, username=None):
+    """Process 2 is synthetic: these tests read the figures with it (``?synthetic=1``);
+    tests/test_datasette_synthetic.py checks leaving it out."""
     cookies = actor_cookie(ds, username, USERS[username][0]) if username else {}
+    if "synthetic=" not in path:
+        path += ("&" if "?" in path else "?") + "synthetic=1"
     return await ds.client.get(path, cookies=cookies)
 
 
@@ -175,7 +185,7 @@ async def test_evaluators_see_every_process_and_synthetic_ones_are_marked(site):
     page = (await get(site, "/-/medverkan/influence", "eva")).text
     assert "HBG-2017-GR" in page and "HBG-2024-XX" in page
     assert "<td>syntetiska data</td>" in page
-    assert "Innehåller syntetiska data." in page
+    assert "Syntetiska data: figuren innehåller påhittade värden (demo)." in page
     assert "Brukarnas svar innehåller syntetiska data." in page
 
 

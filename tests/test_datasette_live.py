@@ -112,7 +112,10 @@ def test_demo_case_table_2_alpha_and_rankings_w(live, demo_paths):
     status, _, html = fetch(live + f"/-/medverkan/process/{process_id}", cookie("eva", "evaluator"))
     assert status == 200
     assert "ordinal \u2212" + "0,080" in html and "nominal \u2212" + "0,052" in html  # Swedish figures: minus sign, decimal comma
-    assert "Kendalls W: 0,040" in html
+    # The rankings are the demo's invention: left out outside demo mode unless asked (issue 12 part 2).
+    assert "Kendalls W: 0,040" not in html
+    status, _, html = fetch(live + f"/-/medverkan/process/{process_id}?synthetic=1", cookie("eva", "evaluator"))
+    assert "Kendalls W: 0,040" in html and "Syntetiska data: figuren innehåller påhittade värden" in html
 
 
 def test_demo_mode_server_is_open_on_loopback_and_says_so(demo_paths):

@@ -36,7 +36,7 @@ async def test_process_page_shows_table_2_and_its_alpha(ds):
     # Heat map and the table behind it: Sökande D was rated 1, 4, 1.
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="medverkan-chart"' in html
     assert re.search(r"<th scope=\"row\">Sökande D</th><td>1</td><td>4</td><td>1</td>", html)
-    assert "Sökande D, Brukare B: 4" in html  # the chart's text alternative
+    assert "Sökande D: Brukare A 1, Brukare B 4, Brukare C 1" in html  # the chart's text alternative
 
 
 async def test_process_page_shows_rankings_and_kendalls_w(ds):
@@ -85,8 +85,8 @@ async def test_css_is_served_from_the_plugin(ds):
 
 async def test_search_finds_free_text_with_question_group_and_process(ds):
     html = (await get(ds, "/-/medverkan/search?q=fontanhuset")).text  # diacritics folded
-    assert "Bra samtal på Fontänhuset" in html
-    assert "HBG-2017-GR" in html and "manager" in html
+    assert "Bra samtal på <mark>Fontänhuset</mark>" in html
+    assert "HBG-2017-GR" in html and "· Chef eller tjänsteperson ·" in html
     assert "Mötet med brukarrepresentanterna" not in html
 
 

@@ -126,13 +126,15 @@ def tiny_db(cells):
     conn.executescript(
         """
         create table respondent_groups (key, label_sv, label_en, position);
-        create table questions (id, key, text_sv, text_en, theme, type, core, position);
+        create table questions (id, key, text_sv, text_en, theme, type, core, position, instrument_id);
+        create table instruments (id, reading);
+        insert into instruments values (1, null);
         create table answer_counts (process_id, group_key, question_id, item, value_int, n);
         create table processes (id, status, closed_on);
         insert into processes values (1, 'closed', '2026-01-01'), (2, 'closed', '2026-02-01'),
                                      (3, 'closed', '2026-03-01'), (4, 'closed', '2026-04-01');
-        insert into questions values (1, 'q', 'Fråga', 'Question', 'attitude', 'likert', 1, 1);
-        insert into questions values (2, 'q', 'Fråga', 'Question', 'attitude', 'likert', 1, 1);
+        insert into questions values (1, 'q', 'Fråga', 'Question', 'attitude', 'likert', 1, 1, 1);
+        insert into questions values (2, 'q', 'Fråga', 'Question', 'attitude', 'likert', 1, 1, 1);
         """
     )
     m003_core_summaries(sqlite_utils.Database(conn))

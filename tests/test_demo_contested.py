@@ -104,7 +104,7 @@ def test_managers_are_more_reassured_than_union_representatives(demo_served, key
 async def test_the_attitudes_page_compares_every_group_on_each_contested_item(demo_served):
     ds = make_datasette(demo_served)
     cookies = actor_cookie(ds, "eva", "evaluator")
-    html = (await ds.client.get("/-/medverkan/attitudes", cookies=cookies)).text
+    html = (await ds.client.get("/-/medverkan/attitudes?synthetic=1", cookies=cookies)).text
     db = connect(demo_served)
     labels = [row[0] for row in db.execute("select label_sv from respondent_groups order by position")]
     db.conn.close()
@@ -116,6 +116,6 @@ async def test_the_attitudes_page_compares_every_group_on_each_contested_item(de
         for label in labels:
             assert f'<th scope="row">{label}' in section, (key, label)
     # Group A vs B comparison covers the contested items too.
-    compare = (await ds.client.get("/-/medverkan/attitudes?a=manager&b=union", cookies=cookies)).text
+    compare = (await ds.client.get("/-/medverkan/attitudes?a=manager&b=union&synthetic=1", cookies=cookies)).text
     table = compare.split('id="compare-h"', 1)[1]
     assert all(core[key].text["sv"] in table for key in CONTESTED)

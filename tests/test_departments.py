@@ -49,7 +49,7 @@ def test_a_fresh_install_says_how_to_add_a_department_before_the_first_process(f
     token = csrf_from(fresh_admin, "/coordinator/processes/new")
     created = fresh_admin.post("/coordinator/processes/new", data={
         "csrf_token": token, "code": "HBG-2026-1", "post_title": "Enhetschef", "department": "socialforvaltningen",
-        "instrument_set": "default",
+        "post_level": "manager", "instrument_set": "default",
     })
     assert created.status_code == 302, created.get_data(as_text=True)
 

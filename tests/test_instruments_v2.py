@@ -56,19 +56,23 @@ def test_the_scale_is_the_established_swedish_one_with_its_english_equivalent():
 
 
 def test_every_group_answers_version_2(current):
-    assert {key: instrument.version for key, instrument in current.items()} == dict.fromkeys(GROUPS, 2)
+    standard = {key: instrument for key, instrument in current.items() if instrument.reading is None}
+    assert {key: instrument.version for key, instrument in standard.items()} == dict.fromkeys(GROUPS, 2)
 
 
 def test_every_likert_item_is_stored_with_the_one_scale(db_paths):
     served = sqlite3.connect(db_paths[0])
     rows = served.execute(
-        "select q.key, c.value, c.label_sv, c.label_en from question_choices c join questions q on q.id = c.question_id "
-        "where q.type = 'likert'"
+        "select q.key, c.value, c.label_sv, c.label_en, i.reading from question_choices c "
+        "join questions q on q.id = c.question_id join instruments i on i.id = q.instrument_id where q.type = 'likert'"
     ).fetchall()
     served.close()
     assert rows
-    for key, value, label_sv, label_en in rows:
-        assert (label_sv, label_en) == (AGREEMENT_SCALE[value]["sv"], AGREEMENT_SCALE[value]["en"]), key
+    for key, value, label_sv, label_en, reading in rows:
+        # One scale per wording: the standard one, or its easy-to-read labels (same codes).
+        scale = model.AGREEMENT_SCALES[reading]
+        assert (label_sv, label_en) == (scale[value]["sv"], scale[value]["en"]), key
+    assert {row[4] for row in rows} == {None, "easy_read"}
 
 
 def test_the_xlsform_export_writes_the_same_scale(current, tmp_path):
@@ -216,7 +220,7 @@ def test_a_database_of_version_1_upgrades_with_every_response_kept(tmp_path, mon
             ).fetchone() == row
         v1_labels = served.execute(
             "select distinct c.label_sv from question_choices c join questions q on q.id = c.question_id "
-            "join instruments i on i.id = q.instrument_id where i.version = 1 and q.type = 'likert' and c.value = 2"
+            "join instruments i on i.id = q.instrument_id where i.version = 1 and i.reading is null and q.type = 'likert' and c.value = 2"
         ).fetchall()
         assert v1_labels == [("Instämmer delvis inte",)]  # what version 1 respondents read, kept
         v2_labels = served.execute(

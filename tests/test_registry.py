@@ -245,7 +245,7 @@ def test_a_new_version_is_a_new_instrument_and_the_old_one_stays(db):
 def test_sync_registers_every_builtin_once(db):
     ids = sync_builtin_instruments(db)
     builtins = load_builtin_instruments()
-    assert len(ids) == len(builtins) == 5
+    assert len(ids) == len(builtins) == 7  # five groups, and two easy-to-read variants
     keys = {row[0] for row in db.execute("select key from instruments")}
     assert keys == set(builtins)
     before = counts(db)
@@ -258,7 +258,7 @@ def test_sync_registers_every_builtin_once(db):
 
 
 def test_init_databases_registers_the_builtins(served_db):
-    assert served_db.execute("select count(*) from instruments").fetchone()[0] == 5
+    assert served_db.execute("select count(*) from instruments").fetchone()[0] == 7
 
 
 # --- choosing the instrument for a process -------------------------------------------

@@ -20,8 +20,8 @@ from tests.research_fixtures import served_rows
 @pytest.fixture
 def out(demo_served, tmp_path):  # noqa: F811
     folder = tmp_path / "out"
-    export_wide(demo_served, folder, formats=("csv", "sav"), per_process=False)
-    write_codebooks(demo_served, folder)
+    export_wide(demo_served, folder, formats=("csv", "sav"), per_process=False, include_synthetic=True)
+    write_codebooks(demo_served, folder, include_synthetic=True)
     return folder
 
 

@@ -37,7 +37,7 @@ def test_python_m_research_exports_from_the_demo_without_loading_the_other_areas
     run_demo(served, str(tmp_path / "contacts.db"), base_url="http://demo.test")
     probe = (
         "import sys, runpy; sys.argv = ['research', 'export', '--database', sys.argv[1], '--out', sys.argv[2], "
-        "'--format', 'sav', '--no-per-process']\n"
+        "'--format', 'sav', '--no-per-process', '--include-synthetic']\n"
         "try:\n    runpy.run_module('research', run_name='__main__')\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
         "loaded = [m for m in sys.modules if m.split('.')[0] in ('collector', 'forms', 'datasette_plugins')]\n"
         "assert not loaded, loaded\n"
@@ -63,7 +63,8 @@ def test_medverkan_research_export_reads_the_configured_served_database(tmp_path
     monkeypatch.setenv("MEDVERKAN_DATABASE", str(served))
     monkeypatch.setenv("MEDVERKAN_CONTACTS_DATABASE", str(tmp_path / "contacts.db"))
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["research", "export", "--out", str(out), "--format", "dta", "--no-per-process"])
+    args = ["research", "export", "--out", str(out), "--format", "dta", "--no-per-process", "--include-synthetic"]
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert (out / "candidate_v2.dta").exists()
 

@@ -110,8 +110,9 @@ def test_the_same_municipality_twice_is_refused(bundles, tmp_path):
     assert not (tmp_path / "x.db").exists()
 
 
-def test_small_cells_over_the_pooled_data_are_refused(bundles, tmp_path):
-    # Each municipality has five hired persons: under k = 6 in every pooled process.
-    with pytest.raises(PoolError, match="under k=6"):
-        pool_bundles(bundles, str(tmp_path / "x.db"), k=6)
+def test_small_cells_over_the_pooled_data_are_refused(bundles, demo_served_master, tmp_path):  # noqa: F811
+    # Each municipality has one hired person per demo process: under k = that + 1 in every pooled process.
+    hired = _rows(demo_served_master, "select count(*) from responses where group_key = 'hired_followup'")[0][0]
+    with pytest.raises(PoolError, match=f"under k={hired + 1}"):
+        pool_bundles(bundles, str(tmp_path / "x.db"), k=hired + 1)
     assert not (tmp_path / "x.db").exists()

@@ -29,7 +29,7 @@ DDI = "{ddi:codebook:2_5}"
 def bundle(demo_served, tmp_path):  # noqa: F811
     folder = tmp_path / "bundle"
     result = CliRunner().invoke(
-        research, ["export", "--database", demo_served, "--snd", str(folder), "--municipality", "Helsingborg"]
+        research, ["export", "--include-synthetic", "--database", demo_served, "--snd", str(folder), "--municipality", "Helsingborg"]
     )
     assert result.exit_code == 0, result.output
     return folder
@@ -109,8 +109,9 @@ def test_bundle_holds_nothing_that_links_to_the_contacts_database(demo_served, t
 def test_k_decides_the_stratum_level_and_suppresses_what_stays_small(demo_served, tmp_path):  # noqa: F811
     report = write_bundle(demo_served, tmp_path / "k5", municipality="Helsingborg", k=5)
     assert report["level"] == "municipality" and report["suppressed"] == 0
-    report = write_bundle(demo_served, tmp_path / "k6", municipality="Helsingborg", k=6)
-    assert report["suppressed"] == 5  # the five hired persons' follow-ups
+    hired = served_rows(demo_served, "select count(*) from responses where group_key = 'hired_followup'")[0][0]
+    report = write_bundle(demo_served, tmp_path / "k6", municipality="Helsingborg", k=hired + 1)
+    assert report["suppressed"] == hired  # the hired persons' follow-ups, one per demo process
     groups = set(pd.read_csv(tmp_path / "k6" / "data" / "responses.csv")["group_key"])
     assert "hired_followup" not in groups
     assert not (tmp_path / "k6" / "data" / "wide_hired_followup_v2.csv").exists()
@@ -135,7 +136,7 @@ def test_gate_refuses_a_small_cell_even_if_generalisation_fails(demo_served, tmp
 def test_cli_refuses_a_small_cell_with_a_message_and_writes_nothing(demo_served, tmp_path, monkeypatch):  # noqa: F811
     monkeypatch.setattr(bundle_tables, "choose_level", lambda rows, k: (("department", "year"), rows, 0))
     result = CliRunner().invoke(
-        research, ["export", "--database", demo_served, "--snd", str(tmp_path / "x"), "--municipality", "Hbg"]
+        research, ["export", "--include-synthetic", "--database", demo_served, "--snd", str(tmp_path / "x"), "--municipality", "Hbg"]
     )
     assert result.exit_code == 1
     assert "Nothing was written" in result.output and "Inget skrevs" in result.output
@@ -156,7 +157,7 @@ def test_cli_refuses_to_write_into_a_folder_that_is_not_empty(demo_served, tmp_p
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "keep.txt").write_text("mine", encoding="utf-8")
     result = CliRunner().invoke(
-        research, ["export", "--database", demo_served, "--snd", str(tmp_path / "full"), "--municipality", "Hbg"]
+        research, ["export", "--include-synthetic", "--database", demo_served, "--snd", str(tmp_path / "full"), "--municipality", "Hbg"]
     )
     assert result.exit_code == 1
     assert "is not empty" in result.output and "är inte tom" in result.output

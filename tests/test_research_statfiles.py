@@ -16,7 +16,7 @@ from tests.research_fixtures import served_rows
 @pytest.fixture
 def exported(demo_served, tmp_path):  # noqa: F811
     out = tmp_path / "out"
-    export_wide(demo_served, out, formats=("sav", "dta"))
+    export_wide(demo_served, out, formats=("sav", "dta"), include_synthetic=True)
     return demo_served, out
 
 
@@ -158,7 +158,7 @@ def test_sav_and_dta_hold_the_same_values_row_by_row(exported):
 def test_table_2_and_rankings_come_as_one_row_per_rater_with_a_column_per_applicant(demo_served, tmp_path):  # noqa: F811
     from research.process_tables import export_process_tables
 
-    export_process_tables(demo_served, tmp_path, formats=("sav", "dta"))
+    export_process_tables(demo_served, tmp_path, formats=("sav", "dta"), include_synthetic=True)
     frame, meta = pyreadstat.read_sav(tmp_path / "screening_ratings.sav")
     stored = served_rows(demo_served, "select p.code, s.rater, s.applicant, s.rating from screening_ratings s "
                          "join processes p on p.id = s.process_id")

@@ -21,7 +21,8 @@ def _links(summary: str) -> list[tuple[str, str]]:
 def test_two_required_fields_are_named_and_linked_in_page_order(coordinator_client):
     token = csrf_from(coordinator_client, "/coordinator/processes/new")
     response = coordinator_client.post(
-        "/coordinator/processes/new", data={"csrf_token": token, "department": "socialforvaltningen", "instrument_set": "default"}
+        "/coordinator/processes/new",
+        data={"csrf_token": token, "department": "socialforvaltningen", "post_level": "manager", "instrument_set": "default"},
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 400

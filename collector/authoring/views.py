@@ -19,6 +19,7 @@ import io
 
 from flask import Blueprint
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import g
 from flask import redirect
@@ -42,6 +43,8 @@ from collector.i18n import current_language
 from collector.instruments.registry import InstrumentFrozenError
 from collector.instruments.registry import load_registered
 from collector.instruments.registry import register_instrument
+from collector.speech.publish import after_publish_in_background
+from collector.speech.store import clip_namer
 from forms import builder
 from forms.versions import CORE_DECISIONS
 from forms.versions import apply_core_decisions
@@ -199,7 +202,7 @@ def publish(upload_id: str):
                 return back
             decisions[key] = choice
     try:
-        register_instrument(db, apply_core_decisions(instrument, decisions))
+        instrument_id = register_instrument(db, apply_core_decisions(instrument, decisions))
     except InstrumentFrozenError:
         # Someone answered this version between the check and now.
         flash(
@@ -212,6 +215,9 @@ def publish(upload_id: str):
         )
         return back
     checked.forget(get_contacts_db(), upload_id)
+    spoken = after_publish_in_background(db, instrument_id, current_app.config)
+    if spoken is not None and spoken.missing_tool is not None:
+        flash(_("The questions cannot be read aloud: espeak-ng is not installed on the server."), "info")
     flash(_("Published %(key)s version %(version)s.", key=instrument.key, version=instrument.version), "success")
     return redirect(url_for("authoring.upload"), code=303)
 
@@ -219,9 +225,9 @@ def publish(upload_id: str):
 # --- downloads ----------------------------------------------------------------------
 
 
-def _xlsx_response(instrument, download_name: str):
+def _xlsx_response(instrument, download_name: str, audio=None):
     out = io.BytesIO()
-    write_xlsform(instrument, out)
+    write_xlsform(instrument, out, audio=audio)
     out.seek(0)
     return send_file(out, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=download_name)
 
@@ -242,4 +248,6 @@ def download(instrument_id: int):
         abort(404)
     instrument = load_registered(db, instrument_id)
     suffix = f"-{instrument.department}" if instrument.department else ""
-    return _xlsx_response(instrument, f"{instrument.key}{suffix}-v{instrument.version}.xlsx")
+    # media::audio columns name the version's speech, so a round trip keeps them.
+    audio = clip_namer(current_app.config["AUDIO_FOLDER"])
+    return _xlsx_response(instrument, f"{instrument.key}{suffix}-v{instrument.version}.xlsx", audio)

@@ -66,6 +66,7 @@ def users():
             user_store.add_user(
                 contacts, form.username.data, form.password.data, form.role.data,
                 department=form.department.data or None, display_name=(form.display_name.data or "").strip() or None,
+                email=form.email.data,
             )
         except user_store.UserError as error:
             field = form.password if "password" in str(error) else form.username
@@ -92,7 +93,8 @@ def user_edit(user_id):
     if user is None:
         abort(404)
     form = UserEditForm(
-        data={**user, "department": user["department"] or "", "is_active": bool(user["is_active"])} if request.method == "GET" else None
+        data={**user, "department": user["department"] or "", "email": user["email"] or "", "is_active": bool(user["is_active"])}
+        if request.method == "GET" else None
     )
     form.role.choices = _role_choices()
     form.department.choices = _department_choices()
@@ -110,6 +112,9 @@ def user_edit(user_id):
                     contacts, user_id, role=form.role.data, department=form.department.data or None,
                     display_name=(form.display_name.data or "").strip() or user["username"], is_active=form.is_active.data,
                 )
+                if (user_store.clean_email(form.email.data) or None) != (user["email"] or None):
+                    user_store.set_email(contacts, user_id, form.email.data)
+                    audit.record(contacts, g.user["username"], "user_email", None, user["username"])
             except user_store.UserError as error:
                 form.password.errors = list(form.password.errors) + [_(str(error))]
                 status = 400

@@ -1,6 +1,6 @@
 """CLI commands of the coordinator workspace (see collector/ops/cli.py).
 
-``medverkan user add/list/disable/set-password`` manage staff accounts;
+``medverkan user add/list/disable/set-password/set-email`` manage staff accounts;
 ``medverkan send-due`` sends follow-up invitations that are due and
 ``medverkan purge`` deletes expired contact data. Both are idempotent and
 meant for cron, e.g. daily::
@@ -21,6 +21,7 @@ from collector.coordinator import audit
 from collector.coordinator import outreach
 from collector.coordinator import retention
 from collector.coordinator import users as user_store
+from collector.coordinator.participants import valid_email
 from collector.db import connect
 from collector.settings import apply_defaults
 
@@ -48,13 +49,18 @@ def user_group():
 @click.option("--role", type=click.Choice(user_store.ROLES), required=True)
 @click.option("--department", default=None, help="Department key (coordinators see only its processes).")
 @click.option("--name", "display_name", default=None)
+@click.option("--email", default=None, help="The account's own address (\"send a test to myself\" goes there).")
 @click.password_option(help="At least 12 characters (prompted if not given).")
 @with_appcontext
-def user_add(username, role, department, display_name, password):
+def user_add(username, role, department, display_name, email, password):
     """Create an account."""
+    email = (email or "").strip().lower() or None
+    if email and not valid_email(email):
+        raise click.BadParameter("enter an address like name@example.se.", param_hint="--email")
     contacts = _contacts()
     try:
-        user_store.add_user(contacts, username, password, role, department=department, display_name=display_name)
+        user_store.add_user(contacts, username, password, role, department=department, display_name=display_name,
+                            email=email)
     except user_store.UserError as error:
         raise click.ClickException(str(error)) from error
     audit.record(contacts, "cli", "user_add", None, f"{username.lower()} ({role})")
@@ -103,6 +109,22 @@ def user_set_password(username, password):
         raise click.ClickException(str(error)) from error
     audit.record(contacts, "cli", "user_password", None, user["username"])
     click.echo(f"Password set for {user['username']}.")
+
+
+@user_group.command("set-email")
+@click.argument("username")
+@click.argument("email", required=False, default="")
+@with_appcontext
+def user_set_email(username, email):
+    """Set the account's email address (leave EMAIL out to remove it)."""
+    contacts = _contacts()
+    user = _existing(contacts, username)
+    try:
+        email = user_store.set_email(contacts, user["id"], email)
+    except user_store.UserError as error:
+        raise click.ClickException(str(error)) from error
+    audit.record(contacts, "cli", "user_email", None, user["username"])
+    click.echo(f"Email address of {user['username']} {'set' if email else 'removed'}.")
 
 
 @click.command("send-due")

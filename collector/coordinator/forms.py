@@ -26,6 +26,7 @@ from wtforms.validators import ValidationError
 from collector.coordinator.participants import valid_email
 from collector.coordinator.users import ROLES
 from forms.vocabulary import APPLICANT_STAGES
+from forms.vocabulary import POST_LEVEL_KEYS
 
 LANGUAGE_CHOICES = [("sv", "Svenska"), ("en", "English")]
 
@@ -45,6 +46,11 @@ class ProcessForm(FlaskForm):
     )
     post_title = StringField(_l("Post"), validators=[InputRequired(), Length(max=200)])
     department = SelectField(_l("Department"), validators=[InputRequired()])
+    post_level = SelectField(
+        _l("Level of the post"),
+        description=_l("Used to compare recruitments of managers with those of social workers."),
+        validators=[InputRequired(message=_l("Choose the level of the post."))],
+    )
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
     opened_on = DateField(_l("Recruitment started"), validators=[Optional()])
@@ -59,6 +65,10 @@ class ProcessForm(FlaskForm):
         description=_l("The default questionnaires, or a department's own variant."),
         validators=[InputRequired()],
     )
+
+    def validate_post_level(self, field):
+        if field.data not in POST_LEVEL_KEYS:
+            raise ValidationError(_l("Choose the level of the post."))
 
     def validate_qualified(self, field):
         if field.data is not None and self.applicants.data is not None and field.data > self.applicants.data:
@@ -112,6 +122,13 @@ class ParticipantForm(FlaskForm):
     )
     group_key = SelectField(_l("Group"), validators=[InputRequired()])
     language = SelectField(_l("Language of the invitation"), choices=LANGUAGE_CHOICES, default="sv")
+    easy_read = BooleanField(
+        _l("Easy-to-read questionnaire"),
+        description=_l(
+            "Short sentences and common words, same questions. For service-user representatives and the hired "
+            "person's follow-up; other groups get the usual questionnaire."
+        ),
+    )
 
     def validate_email(self, field):
         if field.data and not valid_email(field.data.strip().lower()):
@@ -187,7 +204,21 @@ class ConfirmForm(FlaskForm):
     """An empty form: a CSRF-protected button."""
 
 
-class UserForm(FlaskForm):
+class StaffEmailMixin:
+    """The account's own address: where "send a test to myself" goes. Optional."""
+
+    email = StringField(
+        _l("Email address"),
+        description=_l("Tests of invitations, reminders and feedback are sent here."),
+        validators=[Optional(), Length(max=254)],
+    )
+
+    def validate_email(self, field):
+        if field.data and not valid_email(field.data.strip().lower()):
+            raise ValidationError(_l("Enter an email address like name@example.se."))
+
+
+class UserForm(StaffEmailMixin, FlaskForm):
     username = StringField(_l("Username"), validators=[InputRequired(), Length(min=2, max=64)])
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Role"), choices=[(role, role) for role in ROLES])
@@ -195,7 +226,7 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Password"), description=_l("At least 12 characters."), validators=[InputRequired()])
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(StaffEmailMixin, FlaskForm):
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Role"), choices=[(role, role) for role in ROLES])
     department = SelectField(_l("Department"))
@@ -203,6 +234,10 @@ class UserEditForm(FlaskForm):
     password = PasswordField(
         _l("New password"), description=_l("Leave empty to keep the current password."), validators=[Optional()]
     )
+
+
+class AccountForm(StaffEmailMixin, FlaskForm):
+    """What a signed-in person changes on their own account page."""
 
 
 class MunicipalityForm(FlaskForm):

@@ -3,6 +3,8 @@
 from flask_babel import lazy_gettext as _l
 
 from collector.i18n import current_language
+from forms.vocabulary import POST_LEVEL_KEYS
+from forms.vocabulary import POST_LEVELS
 from forms.vocabulary import RESPONDENT_GROUPS
 
 ROLE_LABELS = {
@@ -44,6 +46,7 @@ ACTION_LABELS = {
     "user_update": _l("changed an account"),
     "user_disable": _l("disabled an account"),
     "user_password": _l("set a password"),
+    "user_email": _l("changed an account's email address"),
     "process_create": _l("created the process"),
     "process_update": _l("changed the process"),
     "process_delete": _l("deleted the process"),
@@ -51,6 +54,8 @@ ACTION_LABELS = {
     "applicants_update": _l("changed the applicants"),
     "participants_add": _l("added participants"),
     "participant_delete": _l("removed a participant"),
+    "participant_update": _l("changed a participant"),
+    "participants_export": _l("downloaded the participant list"),
     "invite": _l("sent invitations"),
     "print_links": _l("printed links"),
     "remind": _l("sent reminders"),
@@ -74,6 +79,19 @@ def group_label(key: str) -> str:
     return key
 
 
+def post_level_label(key: str | None) -> str:
+    """The post level in the reader's language; a process made before the field existed says so."""
+    for level_key, label_sv, label_en in POST_LEVELS:
+        if level_key == key:
+            return label_en if current_language() == "en" else label_sv
+    return str(_l("Not recorded"))
+
+
+def post_level_choices() -> list[tuple[str, str]]:
+    """The form's choices, with an empty first option so nothing is chosen for the coordinator."""
+    return [("", str(_l("Choose the level of the post")))] + [(key, post_level_label(key)) for key in POST_LEVEL_KEYS]
+
+
 def group_choices() -> list[tuple[str, str]]:
     return [(key, group_label(key)) for key, _sv, _en in RESPONDENT_GROUPS]
 
@@ -93,4 +111,5 @@ def template_globals() -> dict:
         "INVITATION_STATUS_LABELS": INVITATION_STATUS_LABELS,
         "ACTION_LABELS": ACTION_LABELS,
         "group_label": group_label,
+        "post_level_label": post_level_label,
     }

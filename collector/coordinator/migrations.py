@@ -144,3 +144,19 @@ def k005_feedback_drafts(db):
         pk=("process_id", "group_key", "language"),
         not_null={"message"},
     )
+
+
+@migrations()
+def k006_purged_invitation_counts(db):
+    """Invited and answered counts per group of the links the purge deleted.
+
+    Response rates are counted from the invitations, and the purge deletes
+    them RETENTION_DAYS after closing: the process page then said "No
+    invitations yet." and the rates were lost. Counts per group name nobody,
+    so they stay here when the links go (``invitations.purge_process``).
+    """
+    db["purged_invitation_counts"].create(
+        {"process_id": int, "group_key": str, "invited": int, "answered": int},
+        pk=("process_id", "group_key"),
+        not_null={"invited", "answered"},
+    )

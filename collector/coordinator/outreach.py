@@ -213,14 +213,19 @@ def send_reminders(served_db, contacts_db, config, process, actor: str | None, t
 
 
 def response_rates(contacts_db, process_id: int) -> list[dict]:
-    """Invited / answered / withdrawn per group. Never says who answered what."""
+    """Invited / answered / withdrawn per group. Never says who answered what.
+
+    Counted from the process's links and, once the purge has deleted them, from the counts it kept.
+    """
     invited = {
         row["group_key"]: row
         for row in contacts_db.query(
-            "select group_key, count(*) as invited, "
-            "sum(status = 'answered') as answered, sum(status in ('open', 'submitting')) as waiting "
-            "from invitations where process_id = ? group by group_key",
-            [process_id],
+            "select group_key, sum(invited) as invited, sum(answered) as answered from ("
+            "select group_key, count(*) as invited, sum(status = 'answered') as answered "
+            "from invitations where process_id = ? group by group_key "
+            "union all select group_key, invited, answered from purged_invitation_counts where process_id = ?"
+            ") group by group_key",
+            [process_id, process_id],
         )
     }
     withdrawn = {

@@ -4,6 +4,7 @@ links: emailed invitations, reminders and printed sheets.
 
 from __future__ import annotations
 
+from flask import Response
 from flask import abort
 from flask import current_app
 from flask import flash
@@ -18,6 +19,7 @@ from markupsafe import Markup
 
 from collector.coordinator import audit
 from collector.coordinator import outreach
+from collector.coordinator import participant_export
 from collector.coordinator import participants as participant_store
 from collector.coordinator.forms import ConfirmForm
 from collector.coordinator.forms import ImportForm
@@ -54,7 +56,8 @@ def participants(process_id):
             participant_store.add_participants(
                 contacts, process_id,
                 [{"name": (form.name.data or "").strip(), "email": email or None,
-                  "group_key": form.group_key.data, "language": form.language.data}],
+                  "group_key": form.group_key.data, "language": form.language.data,
+                  "easy_read": form.easy_read.data}],
             )
             audit.record(contacts, actor(), "participants_add", process_id, "1 participant")
             flash(_("The participant was added."), "success")
@@ -78,6 +81,63 @@ def participant_delete(process_id, participant_id):
     audit.record(get_contacts_db(), actor(), "participant_delete", process_id, f"participant {participant_id}")
     flash(_("The participant was removed."), "success")
     return redirect(url_for(".participants", process_id=process_id))
+
+
+@bp.route("/processes/<int:process_id>/participants/<int:participant_id>/edit", methods=["GET", "POST"])
+@workspace
+def participant_edit(process_id, participant_id):
+    """Change a participant's name, email, language, group or reading variant (instead of removing and adding them again).
+
+    A refused change (a taken address, a group change after answering) shows
+    the form again with what was typed and the reason in the error summary.
+    """
+    process = load_process(process_id)
+    contacts = get_contacts_db()
+    person = participant_store.get_participant(contacts, process_id, participant_id)
+    if person is None:
+        abort(404)
+    form = ParticipantForm(
+        data={**person, "email": person["email"] or "", "easy_read": bool(person.get("easy_read"))}
+        if request.method == "GET" else None
+    )
+    form.group_key.choices = group_choices()
+    if form.validate_on_submit():
+        email = participant_store.normalise_email(form.email.data)
+        if email and email != person["email"] and email in participant_store.existing_emails(contacts, process_id):
+            form.email.errors.append(_("This person is already a participant of the process."))
+        else:
+            changes = {"name": (form.name.data or "").strip(), "email": email, "language": form.language.data,
+                       "group_key": form.group_key.data, "easy_read": bool(form.easy_read.data)}
+            try:
+                changed = participant_store.update_participant(contacts, process, participant_id, changes)
+            except participant_store.ChangeRefused as refusal:
+                form.group_key.errors.append(_(refusal.args[0], group=group_label(refusal.args[1])))
+            except LookupError:
+                abort(404)
+            else:
+                if changed:
+                    audit.record(contacts, actor(), "participant_update", process_id,
+                                 f"participant {participant_id}: {', '.join(changed)}")
+                    flash(_("The participant was saved."), "success")
+                else:
+                    flash(_("Nothing was changed."), "success")
+                return redirect(url_for(".participants", process_id=process_id))
+    return render_template(
+        "coordinator/participant_edit.html", form=form, process=process, person=person
+    ), 400 if form.errors else 200
+
+
+@bp.route("/processes/<int:process_id>/participants.csv")
+@workspace
+def participants_csv(process_id):
+    """The participant list as Swedish-Excel CSV: exactly the columns the participants page shows."""
+    process = load_process(process_id)
+    body = participant_export.participants_csv(participant_store.participants_with_status(get_contacts_db(), process_id))
+    audit.record(get_contacts_db(), actor(), "participants_export", process_id)
+    filename = f"deltagare-{participant_export.safe_filename(process['code'])}.csv"
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Content-Type": "text/csv; charset=utf-8",
+    })
 
 
 @bp.route("/processes/<int:process_id>/import", methods=["GET", "POST"])
@@ -106,7 +166,8 @@ def participants_import(process_id):
         if form.confirm.data == "yes" and preview.ok and process["status"] != "closed":
             count = participant_store.add_participants(
                 contacts, process_id,
-                [{"name": r.name, "email": r.email, "group_key": r.group_key, "language": r.language} for r in preview.valid_rows],
+                [{"name": r.name, "email": r.email, "group_key": r.group_key, "language": r.language, "easy_read": r.easy_read}
+                 for r in preview.valid_rows],
             )
             skipped = len(preview.duplicate_rows)
             audit.record(contacts, actor(), "participants_add", process_id, f"{count} participants (import, {skipped} duplicates skipped)")

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from dataclasses import field
 
+from collector import invitations
 from collector.db import immediate_transaction
 from forms.vocabulary import RESPONDENT_GROUPS
 
@@ -28,6 +29,7 @@ COLUMN_ALIASES = {
     "email": {"email", "e-mail", "e-post", "epost", "mail", "e-postadress", "email address"},
     "group": {"group", "grupp", "role", "roll", "respondent group", "respondentgrupp"},
     "language": {"language", "språk", "sprak", "lang"},
+    "easy_read": {"lättläst", "lattlast", "easy to read", "easy-to-read", "easy read", "easy_read"},
 }
 REQUIRED_COLUMNS = ("email", "group")
 
@@ -64,6 +66,11 @@ def _group_aliases() -> dict[str, str]:
 
 
 GROUP_ALIASES = _group_aliases()
+# The optional "lättläst" column: an empty cell means the standard questionnaire.
+EASY_READ_ALIASES = {
+    "ja": True, "j": True, "yes": True, "y": True, "x": True, "1": True, "sant": True, "true": True,
+    "nej": False, "n": False, "no": False, "0": False, "falskt": False, "false": False, "": False,
+}
 LANGUAGE_ALIASES = {"sv": "sv", "svenska": "sv", "swedish": "sv", "en": "en", "engelska": "en", "english": "en", "": "sv"}
 
 
@@ -94,6 +101,7 @@ class ImportRow:
     email: str
     group_key: str | None
     language: str
+    easy_read: bool = False  # the easy-to-read questionnaire
     errors: list[str] = field(default_factory=list)  # English msgids, translated when shown
     # A duplicate is not an error: it is skipped and the rest is imported.
     duplicate_of_line: int | None = None  # the same address earlier in the file
@@ -185,12 +193,14 @@ def parse_csv(text: str, existing_emails: set[str]) -> ImportPreview:
             email = normalise_email(cell("email"))
             group_text = cell("group")
             language_text = cell("language").lower()
+            easy_read_text = cell("easy_read").lower()
             row = ImportRow(
                 line=line,
                 name=cell("name")[:MAX_NAME_LENGTH],
                 email=email,
                 group_key=normalise_group(group_text),
                 language=LANGUAGE_ALIASES.get(language_text, "sv"),
+                easy_read=EASY_READ_ALIASES.get(easy_read_text, False),
             )
             if not email:
                 row.errors.append("Email address missing.")
@@ -204,6 +214,8 @@ def parse_csv(text: str, existing_emails: set[str]) -> ImportPreview:
                 row.errors.append("Unknown group.")
             if language_text not in LANGUAGE_ALIASES:
                 row.errors.append("Unknown language (use sv or en).")
+            if easy_read_text not in EASY_READ_ALIASES:
+                row.errors.append("Easy to read: write yes or no (ja or nej).")
             seen.setdefault(email, line)
             rows.append(row)
     except csv.Error:
@@ -225,7 +237,7 @@ def existing_emails(contacts_db, process_id: int) -> set[str]:
 
 
 def add_participants(contacts_db, process_id: int, rows: list[dict], today: datetime.date | None = None) -> int:
-    """Insert participants (dicts with name, email, group_key, language) in one transaction."""
+    """Insert participants (dicts with name, email, group_key, language, optional easy_read) in one transaction."""
     created = (today or datetime.date.today()).isoformat()
     with immediate_transaction(contacts_db):
         contacts_db["participants"].insert_all(
@@ -236,6 +248,7 @@ def add_participants(contacts_db, process_id: int, rows: list[dict], today: date
                     "name": row.get("name") or None,
                     "email": row.get("email") or None,
                     "language": row.get("language") or "sv",
+                    "easy_read": int(bool(row.get("easy_read"))),
                     "created_on": created,
                 }
                 for row in rows
@@ -271,3 +284,70 @@ def delete_participant(contacts_db, process_id: int, participant_id: int) -> boo
             "delete from participants where id = ? and process_id = ?", [participant_id, process_id]
         )
         return cursor.rowcount == 1
+
+
+class ChangeRefused(ValueError):
+    """A participant change that cannot be made (message is an English msgid, translated when shown)."""
+
+
+GROUP_CHANGE_BEGUN = (
+    "The group cannot be changed: this person has already started or finished answering as %(group)s. "
+    "Answers are stored without a name, so they cannot be moved to another group."
+)
+GROUP_CHANGE_CLOSED = "The group cannot be changed after the process has closed."
+GROUP_CHANGE_POOL = (
+    "This person was picked from the pool of representatives, so they stay in the group %(group)s. "
+    "Undo the pick on the process page if they should not take part as a representative."
+)
+
+
+def picked_from_pool(contacts_db, participant_id: int) -> bool:
+    """True when the participant came from the pool (``collector.brukarbank.assignments.pick``).
+
+    Read here as plain SQL because the pool's package imports this module,
+    not the other way round; the pool's counts are of representatives, so a
+    pick must not leave the group.
+    """
+    return contacts_db.execute(
+        "select exists (select 1 from pool_assignments where participant_id = ?)", [participant_id]
+    ).fetchone()[0] == 1
+
+
+def get_participant(contacts_db, process_id: int, participant_id: int) -> dict | None:
+    """The participant if it belongs to ``process_id`` (the caller has passed the process's department gate)."""
+    rows = list(contacts_db.query("select * from participants where id = ? and process_id = ?", [participant_id, process_id]))
+    return rows[0] if rows else None
+
+
+def update_participant(contacts_db, process: dict, participant_id: int, changes: dict) -> list[str]:
+    """Change name, email, language, group and the easy-to-read choice in one transaction; return the fields changed.
+
+    The email can change at any time: the link's token is not tied to it, so
+    the link already sent keeps working. The group can change only while no
+    link of the person has answers (answered, mid-submission or a saved
+    draft) and the process is open; their unstarted links then follow the new
+    group, so the link opens the new group's questionnaire.
+    Raises :class:`ChangeRefused` (with the group's key in ``args[1]``).
+    """
+    with immediate_transaction(contacts_db):
+        current = get_participant(contacts_db, process["id"], participant_id)
+        if current is None:
+            raise LookupError(participant_id)
+        changed = [key for key in ("name", "email", "language", "group_key") if (current[key] or None) != (changes[key] or None)]
+        # The easy-to-read choice applies to links not yet started (a questionnaire is fixed at its first saved page).
+        if "easy_read" in changes and bool(current.get("easy_read")) != bool(changes["easy_read"]):
+            changed.append("easy_read")
+        if "group_key" in changed:
+            if process["status"] == "closed":
+                raise ChangeRefused(GROUP_CHANGE_CLOSED, current["group_key"])
+            if picked_from_pool(contacts_db, participant_id):
+                raise ChangeRefused(GROUP_CHANGE_POOL, current["group_key"])
+            if invitations.begun_by_participant(contacts_db, participant_id):
+                raise ChangeRefused(GROUP_CHANGE_BEGUN, current["group_key"])
+        if changed:
+            contacts_db["participants"].update(
+                participant_id,
+                {key: (int(bool(changes[key])) if key == "easy_read" else changes[key] or None) for key in changed},
+            )
+            invitations.follow_participant(contacts_db, participant_id, changes["group_key"], changes["language"])
+        return changed

@@ -32,6 +32,7 @@ from collector.coordinator.forms import ProcessForm
 from collector.coordinator.forms import StagesForm
 from collector.coordinator.labels import STAGE_LABELS
 from collector.coordinator.labels import department_label
+from collector.coordinator.labels import post_level_choices
 from collector.coordinator.workspace import BLANK_ROWS
 from collector.coordinator.workspace import actor
 from collector.coordinator.workspace import bp
@@ -52,6 +53,7 @@ def _process_form(process: dict | None = None) -> ProcessForm:
     form = ProcessForm(data=_form_data(process) if process and request.method == "GET" else None)
     form.department.choices = department_choices(g.user)
     form.instrument_set.choices = instrument_set_choices()
+    form.post_level.choices = post_level_choices()
     return form
 
 
@@ -115,6 +117,13 @@ def process_view(process_id):
     )
     min_days = int(current_app.config["REMINDER_MIN_DAYS"])
     purged = contacts.execute("select purged_on from purged_processes where process_id = ?", [process_id]).fetchone()
+    purge_on = retention.purge_due_on(process["closed_on"], current_app.config)
+    # Past the purge date only the hired person's row is left (their follow-up is pending): say so,
+    # rather than announcing a deletion date that has passed.
+    kept_for_followup = bool(
+        purge_on and purge_on <= today().isoformat() and people
+        and all(p["group_key"] == outreach.FOLLOWUP_GROUP for p in people)
+    )
     return render_template(
         "coordinator/process.html",
         process=process,
@@ -130,8 +139,9 @@ def process_view(process_id):
         feedback_refused=feedback_store.refusal(process),
         followups=[p for p in people if p["followup_due_on"]],
         feedback_entry=feedback_entry,
-        purge_on=retention.purge_due_on(process["closed_on"], current_app.config),
+        purge_on=purge_on,
         purged_on=purged[0] if purged else None,
+        kept_for_followup=kept_for_followup,
         log=audit.entries(contacts, process_id=process_id, limit=20),
         confirm=ConfirmForm(),
     )

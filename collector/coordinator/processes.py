@@ -28,6 +28,7 @@ PROCESS_FIELDS = (
     "code",
     "post_title",
     "department",
+    "post_level",
     "unit",
     "description",
     "opened_on",
@@ -92,7 +93,7 @@ def code_taken(served_db, code: str, except_id: int | None = None) -> bool:
 
 
 def create_process(served_db, values: dict) -> int:
-    row = {key: values.get(key) for key in PROCESS_FIELDS}
+    row = {key: values[key] for key in PROCESS_FIELDS if key in values}  # the rest stay NULL
     row["status"] = "planning"
     row["instrument_set"] = row.get("instrument_set") or DEFAULT_INSTRUMENT_SET
     with immediate_transaction(served_db):
@@ -199,13 +200,13 @@ def record_decision(served_db, process_id: int, appointed: str, rationale: str, 
 
 
 def minutes_for(served_db, process: dict, group_key: str) -> int:
-    """Estimated minutes of the questionnaire this group gets (department variant first)."""
+    """Estimated minutes of the standard questionnaire this group gets (department variant first)."""
     department = process.get("instrument_set")
     if department == DEFAULT_INSTRUMENT_SET:
         department = None
     row = served_db.execute(
         "select definition_json from instruments where group_key = ? and (department is null or department = ?) "
-        "order by department is null, version desc limit 1",
+        "and reading is null order by department is null, version desc limit 1",
         [group_key, department],
     ).fetchone()
     if row:

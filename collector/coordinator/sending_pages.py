@@ -48,7 +48,11 @@ def send_test_to_myself(samples: list[sending.Sample]) -> None:
     """Flash the result of sending ``samples`` to the signed-in user's own address."""
     address = g.user.get("email")
     if not address:
-        flash(_("Your account has no email address, so no test can be sent. An administrator can add one."), "error")
+        flash(
+            _("Your account has no email address, so no test can be sent. "
+              "Add yours on your account page (an administrator can add it too)."),
+            "error",
+        )
     elif not samples:
         flash(_("There is nothing to send, so there is nothing to test."), "error")
     else:

@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError
 from argon2.exceptions import VerificationError
 
 from collector.coordinator.audit import now_utc
+from collector.coordinator.participants import valid_email
 from collector.db import immediate_transaction
 
 ROLES = ("coordinator", "evaluator", "management", "admin")
@@ -116,7 +117,7 @@ def add_user(
             {
                 "username": username,
                 "display_name": display_name or username,
-                "email": email or None,
+                "email": clean_email(email),
                 "role": role,
                 "department": department or None,
                 "password_hash": hash_password(password),
@@ -125,6 +126,27 @@ def add_user(
                 "password_changed_at": _password_stamp(),
             }
         ).last_pk
+
+
+def clean_email(email: str | None) -> str | None:
+    """An account's email address, lower-cased, or None when empty; raises UserError when it is not an address."""
+    email = (email or "").strip().lower()
+    if not email:
+        return None
+    if not valid_email(email):
+        raise UserError("Enter an email address like name@example.se.")
+    return email
+
+
+def set_email(contacts_db, user_id: int, email: str | None) -> str | None:
+    """Set (or clear, with an empty value) the address "send a test to myself" writes to.
+
+    Sessions are not ended: the address grants nothing, it only receives tests.
+    """
+    email = clean_email(email)
+    with immediate_transaction(contacts_db):
+        contacts_db["users"].update(user_id, {"email": email})
+    return email
 
 
 def new_session_stamp() -> str:
@@ -144,15 +166,21 @@ def end_sessions(contacts_db, user_id: int) -> None:
             contacts_db.execute(sql, params)
 
 
-def update_user(contacts_db, user_id: int, *, role: str, department: str | None, display_name: str | None, is_active: bool) -> None:
+_UNCHANGED = object()
+
+
+def update_user(
+    contacts_db, user_id: int, *, role: str, department: str | None, display_name: str | None, is_active: bool,
+    email: str | None | object = _UNCHANGED,
+) -> None:
     """Change an account; its sessions end, so a new role or department applies at once."""
     if role not in ROLES:
         raise UserError("Unknown role.")
+    values = {"role": role, "department": department or None, "display_name": display_name, "is_active": int(is_active)}
+    if email is not _UNCHANGED:
+        values["email"] = email or None
     with immediate_transaction(contacts_db):
-        contacts_db["users"].update(
-            user_id,
-            {"role": role, "department": department or None, "display_name": display_name, "is_active": int(is_active)},
-        )
+        contacts_db["users"].update(user_id, values)
         end_sessions(contacts_db, user_id)
 
 

@@ -15,16 +15,19 @@ from flask import current_app
 from flask import flash
 from flask import g
 from flask import render_template
+from flask import request
 from flask_babel import gettext as _
 
 from collector import clock
 from collector.coordinator import outreach
+from collector.coordinator import overview as overview_store
 from collector.coordinator import processes as process_store
 from collector.coordinator.auth import WORKSPACE_ROLES
 from collector.coordinator.auth import login_required
 from collector.coordinator.auth import roles_required
 from collector.coordinator.labels import department_label
 from collector.coordinator.labels import template_globals
+from collector.db import get_contacts_db
 from collector.db import get_db
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
@@ -95,9 +98,16 @@ def flash_outcome(outcome: outreach.Outcome, sent_message: str) -> None:
 @bp.route("/")
 @workspace
 def index():
-    processes = process_store.visible_processes(get_db(), g.user)
+    """The overview: every process the account may see, what each needs next; search and filters (GET)."""
+    filters = overview_store.Filters.from_args(request.args)
+    rows, years = overview_store.overview(
+        get_db(), get_contacts_db(), g.user, current_app.config, today(), filters
+    )
     departments = {d["key"]: department_label(d) for d in process_store.departments(get_db())}
-    return render_template("coordinator/index.html", processes=processes, departments=departments)
+    return render_template(
+        "coordinator/index.html", rows=rows, filters=filters, years=years, departments=departments,
+        department_options=department_choices(g.user), statuses=process_store.STATUSES, today=today().isoformat(),
+    )
 
 
 @bp.route("/staff")

@@ -210,11 +210,24 @@ def theme_family(theme: str | None) -> str:
     return "default"
 
 
-class AnswerGenerator:
-    """Generates one respondent's answers from a seeded random generator."""
+# What the representatives missed in 2017 (framing, quick feedback, dialog,
+# notice) and so how well the process was organised for them: the families a
+# municipality that learns from its pilot improves, so the synthetic scale-up
+# shows a trend over the years (issue 12 part 7). Never the contested items.
+LEARNING_FAMILIES = {"framing", "feedback", "dialog", "time", "organisation"}
 
-    def __init__(self, rng: random.Random):
+
+class AnswerGenerator:
+    """Generates one respondent's answers from a seeded random generator.
+
+    ``learning`` (agreement points, default 0) raises the representatives'
+    tendency on the ``LEARNING_FAMILIES``: a later synthetic recruitment that
+    has learned from the earlier ones. With 0 the draws are exactly as before.
+    """
+
+    def __init__(self, rng: random.Random, learning: float = 0.0):
         self.rng = rng
+        self.learning = learning
 
     def tendency(self, group_key: str, question) -> float:
         table = TENDENCIES.get(group_key, {"default": 3.0})
@@ -226,6 +239,9 @@ class AnswerGenerator:
         if contested is not None and group_key in CONTESTED_RISK_AGREEMENT:
             risk = CONTESTED_RISK_AGREEMENT[group_key]
             mean = risk if contested == "risk" else 6 - risk
+        learned = group_key == "representative" and contested is None
+        if learned and theme_family(question.theme) in LEARNING_FAMILIES:
+            mean = min(5.0, mean + self.learning)
         return mean
 
     @staticmethod

@@ -78,7 +78,7 @@ def load_demo(served, contacts, *, base_url: str | None = None, seed: int = SEED
             skipped.append(code)
             continue
         process_id = _write_process(served, plan)
-        generator = AnswerGenerator(random.Random(f"{seed}:{code}"))
+        generator = AnswerGenerator(random.Random(f"{seed}:{code}"), learning=plan.learning)
         _write_participants_and_responses(served, contacts, process_id, plan, generator)
         created.append(code)
     links = refresh_demo_links(served, contacts, base_url=base_url)
@@ -98,7 +98,9 @@ def _write_process(served, plan: ProcessPlan) -> int:
             for position, stage in enumerate(plan.stages, start=1)
         )
         served["applicants"].insert_all(
-            {"process_id": process_id, "pseudonym": name, "stage_reached": stage, "position": position}
+            # Which pseudonym reached which stage is never in the documents (the
+            # report hides who was preferred): every demo stage is invented.
+            {"process_id": process_id, "pseudonym": name, "stage_reached": stage, "position": position, "is_synthetic": 1}
             for position, (name, stage) in enumerate(plan.applicants.items(), start=1)
         )
         served["screening_ratings"].insert_all(
@@ -266,16 +268,52 @@ def reset_demo_staff(contacts) -> str:
     return password
 
 
-def run_demo(served_path: str, contacts_path: str, *, base_url: str, staff: bool = False) -> DemoResult:
+class RealResponsesPresent(click.ClickException):
+    """The database holds real responses: the demo would mix invented ones into them."""
+
+    def __init__(self, count: int):
+        super().__init__(
+            f"Databasen innehåller {count} verkliga svar. Demon lägger till påhittade rekryteringar och svar bredvid "
+            "dem; använd en egen databas för demon, eller --force om det verkligen är meningen. / "
+            f"The database holds {count} real responses. The demo adds invented recruitments and answers next to "
+            "them; give the demo a database of its own, or use --force if that is really intended."
+        )
+        self.count = count
+
+
+def real_responses(served, seed: int = SEED) -> int:
+    """Responses that are not synthetic, outside the demo's own processes.
+
+    Answers given through the demo links (the 2017 case) are someone trying
+    the demo, not evaluation data, so they do not count.
+    """
+    codes = [plan.process["code"] for plan in demo_plans(seed)]
+    marks = ",".join("?" * len(codes))
+    row = served.execute(
+        "select count(*) from responses r join processes p on p.id = r.process_id "
+        f"where coalesce(r.is_synthetic, 0) = 0 and p.code not in ({marks})",
+        codes,
+    ).fetchone()
+    return row[0]
+
+
+def run_demo(
+    served_path: str, contacts_path: str, *, base_url: str, staff: bool = False, force: bool = False
+) -> DemoResult:
     """Create or migrate both databases, then load the demo into them.
 
     With ``staff`` the demo admin account gets a fresh password (in
-    ``DemoResult.staff_password``).
+    ``DemoResult.staff_password``). A database holding real responses is
+    refused (:class:`RealResponsesPresent`) unless ``force``: invented
+    processes next to real ones are one toggle away from a real figure.
     """
     init_databases(served_path, contacts_path)
     served = connect(served_path)
     contacts = connect(contacts_path)
     try:
+        count = real_responses(served)
+        if count and not force:
+            raise RealResponsesPresent(count)
         result = load_demo(served, contacts, base_url=base_url)
         if staff:
             result.staff_password = reset_demo_staff(contacts)
@@ -286,11 +324,12 @@ def run_demo(served_path: str, contacts_path: str, *, base_url: str, staff: bool
 
 
 @click.command("demo")
+@click.option("--force", is_flag=True, help="Load even into a database that holds real responses.")
 @with_appcontext
-def demo_command():
+def demo_command(force):
     """Load the 2017 Helsingborg case (plus synthetic later recruitments)."""
     config = current_app.config
-    result = run_demo(config["DATABASE"], config["CONTACTS_DATABASE"], base_url=config["PUBLIC_BASE_URL"])
+    result = run_demo(config["DATABASE"], config["CONTACTS_DATABASE"], base_url=config["PUBLIC_BASE_URL"], force=force)
     for code in result.created:
         click.echo(f"Loaded {code}")
     for code in result.skipped:

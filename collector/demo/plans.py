@@ -22,7 +22,13 @@ SEED = 2017
 # code: see case_2017.yaml next to this module.
 CASE_2017 = yaml.safe_load((Path(__file__).parent / "case_2017.yaml").read_text(encoding="utf-8"))
 CASE_CODE = CASE_2017["code"]
-DEPARTMENTS = CASE_2017["departments"]
+# The report names the social services department; the third department,
+# school and leisure, is synthetic: it carries recruitments over several years
+# so the trends page (issue 12 part 7) has something to show.
+SCHOOL_AND_LEISURE = "skola_och_fritid"
+DEPARTMENTS = CASE_2017["departments"] + [
+    {"key": SCHOOL_AND_LEISURE, "name_sv": "Skola och fritid", "name_en": "School and leisure"}
+]
 STAGES_2017 = CASE_2017["stages"]
 TABLE_2 = CASE_2017["table_2"]
 APPLICANTS_2017 = CASE_2017["applicants"]
@@ -53,6 +59,9 @@ class ProcessPlan:
     # that is a fact of the process, not drawn (offered the post, met the
     # representatives, told who got it ...).
     fixed_answers: dict[str, list[dict]] = field(default_factory=dict)
+    # Agreement points the representatives' framing, feedback and dialog
+    # gained from the earlier recruitments (collector.demo.answers.AnswerGenerator).
+    learning: float = 0.0
 
 
 def fixed_answers_from_facts(facts: dict) -> dict[str, list[dict]]:
@@ -146,7 +155,9 @@ def _synthetic_process(
     unit: str,
     opened_on: str,
     counts: tuple[int, int, int, int],
+    post_level: str,
     status: str = "closed",
+    answering: dict[str, tuple[int, int]] | None = None,
 ) -> ProcessPlan:
     """A later recruitment with fewer details than 2017, entirely synthetic."""
     opened = datetime.date.fromisoformat(opened_on)
@@ -198,12 +209,14 @@ def _synthetic_process(
         "manager": (5, 4),
         "union": (3, 2),
         "hired_followup": (1, 1),
+        **(answering or {}),
     }
     return ProcessPlan(
         process={
             "code": code,
             "post_title": post_title,
             "department": department,
+            "post_level": post_level,
             "unit": unit,
             "description": "Syntetisk demoprocess (påhittad) för att visa jämförelser mellan rekryteringar.",
             "opened_on": opened_on,
@@ -290,6 +303,7 @@ def demo_plans(seed: int = SEED) -> list[ProcessPlan]:
             unit="Barn och familj",
             opened_on="2018-09-03",
             counts=(24, 7, 5, 2),
+            post_level="social_worker",
         ),
         _synthetic_process(
             rng,
@@ -299,6 +313,7 @@ def demo_plans(seed: int = SEED) -> list[ProcessPlan]:
             unit="Vuxen",
             opened_on="2019-02-04",
             counts=(31, 8, 6, 3),
+            post_level="social_worker",
         ),
         _synthetic_process(
             rng,
@@ -308,6 +323,7 @@ def demo_plans(seed: int = SEED) -> list[ProcessPlan]:
             unit="Ekonomiskt bistånd",
             opened_on="2019-04-01",
             counts=(18, 6, 4, 2),
+            post_level="social_worker",
         ),
         _synthetic_process(
             rng,
@@ -317,6 +333,34 @@ def demo_plans(seed: int = SEED) -> list[ProcessPlan]:
             unit="Jobbcenter",
             opened_on="2019-08-19",
             counts=(27, 6, 5, 3),
+            post_level="other",
         ),
+        # School and leisure (synthetic): managers and school social workers
+        # recruited over three years, with larger panels (young people and
+        # parents as representatives) so that single processes reach k.
+        # Appended last: the processes above keep their draws.
+        *_school_and_leisure(rng),
     ]
+    return plans
+
+
+SCHOOL_PANELS = {"representative": (5, 5), "manager": (7, 6), "union": (3, 2)}
+
+
+def _school_and_leisure(rng: random.Random) -> list[ProcessPlan]:
+    recruitments = [
+        ("DEMO-2018-SOF-FRI", "Enhetschef, fritidsgårdar", "Fritid", "2018-03-05", (22, 6, 5, 3), "manager"),
+        ("DEMO-2019-SOF-KUR", "Skolkurator, grundskola", "Elevhälsa", "2019-01-14", (19, 6, 5, 2), "social_worker"),
+        ("DEMO-2019-SOF-REK", "Rektor, grundskola", "Grundskola", "2019-09-02", (14, 6, 4, 2), "manager"),
+        ("DEMO-2020-SOF-KUR", "Skolkurator, gymnasiet", "Elevhälsa", "2020-02-03", (17, 6, 5, 3), "social_worker"),
+        ("DEMO-2020-SOF-FRI", "Enhetschef, fritid och kultur", "Fritid", "2020-08-17", (25, 7, 5, 3), "manager"),
+    ]
+    plans = []
+    for code, title, unit, opened_on, counts, level in recruitments:
+        plan = _synthetic_process(
+            rng, code=code, post_title=title, department=SCHOOL_AND_LEISURE, unit=unit, opened_on=opened_on,
+            counts=counts, post_level=level, answering=SCHOOL_PANELS,
+        )
+        plan.learning = 0.6 * (int(opened_on[:4]) - 2018)  # each year's recruitments learned from the last
+        plans.append(plan)
     return plans

@@ -17,6 +17,9 @@ from collector.db import connect
 from collector.instruments.registry import InstrumentFrozenError
 from collector.instruments.registry import load_registered
 from collector.instruments.registry import register_instrument
+from collector.speech.publish import after_publish
+from collector.speech.publish import speak_all
+from collector.speech.store import clip_namer
 from forms.definitions import DefinitionError
 from forms.definitions import load_instrument
 from forms.model import Instrument
@@ -93,8 +96,8 @@ def import_command(path):
 @click.argument("out", type=click.Path(dir_okay=False, writable=True))
 @with_appcontext
 def export_command(spec, out):
-    """Write an instrument (file or key@version) as an .xlsx XLSForm."""
-    write_xlsform(_load(spec), out)
+    """Write an instrument (file or key@version) as an .xlsx XLSForm (media::audio columns name its speech)."""
+    write_xlsform(_load(spec), out, audio=clip_namer(current_app.config["AUDIO_FOLDER"]))
     click.echo(f"written {out}")
 
 
@@ -146,6 +149,35 @@ def publish_command(path, core_reworded):
     except (InstrumentFrozenError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"published {instrument.key}@{instrument.version} (id {instrument_id})")
+    spoken = after_publish(db, instrument_id, current_app.config)
+    if spoken is not None:
+        _echo_speech(spoken)
+
+
+def _echo_speech(result, label: str = "speech") -> None:
+    if result.missing_tool is not None:
+        click.echo(f"{label}: not made, {result.missing_tool} is not installed (the pages show no players)")
+    else:
+        click.echo(f"{label}: {result.made} clips made, {result.reused} already there, {result.failed} failed")
+
+
+@instruments_group.command("audio")
+@click.argument("keys", nargs=-1)
+@with_appcontext
+def audio_command(keys):
+    """Make the spoken questions and options of every published version (or of KEYS) that lack them.
+
+    Publishing makes them; this is for versions published before, or while
+    espeak-ng was missing. Clips already made are kept as they are.
+    """
+    db = _db()
+    done = speak_all(db, current_app.config, tuple(keys))
+    if not done:
+        raise click.ClickException("no registered instrument" + (f" named {', '.join(keys)}" if keys else ""))
+    for key, version, result in done:
+        _echo_speech(result, f"{key}@{version}")
+    if any(result.missing_tool is not None or result.failed for _key, _version, result in done):
+        raise click.ClickException("some speech was not made (see above)")
 
 
 commands = [instruments_group]

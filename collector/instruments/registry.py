@@ -27,6 +27,7 @@ from forms.model import Condition
 from forms.model import Instrument
 from forms.model import Page
 from forms.model import Question
+from forms.vocabulary import EASY_READ
 
 migrations = Migrations("medverkan-forms")
 
@@ -40,6 +41,18 @@ def f001_instrument_lookup_index(db):
     db["instruments"].create_index(["group_key", "department", "version"], if_not_exists=True)
 
 
+@migrations()
+def f002_instrument_reading(db):
+    """Which wording a questionnaire is in: NULL standard, ``easy_read`` the easy-to-read variant.
+
+    Recorded with every response through ``responses.instrument_id``, so
+    researchers can compare the variants; ``instrument_for`` picks the
+    variant for participants who were given it. Earlier instruments are all
+    standard, so nothing needs filling in.
+    """
+    db["instruments"].add_column("reading", str)
+
+
 class InstrumentFrozenError(ValueError):
     """A definition changed after its version was answered; it needs a new version."""
 
@@ -47,10 +60,25 @@ class InstrumentFrozenError(ValueError):
 # --- canonical JSON ----------------------------------------------------------
 
 
+# Fields added after definitions were first stored: left out while they hold
+# their default, so every earlier definition keeps its canonical JSON and
+# hash (a frozen version is then not "changed" by an upgrade).
+_LATER_INSTRUMENT_FIELDS = ("reading",)
+_LATER_QUESTION_FIELDS = ("scale_wording",)
+
+
 def definition_dict(instrument: Instrument) -> dict[str, Any]:
     """The definition as plain data; ``source`` (a file name) is not content."""
     data = asdict(instrument)
     data.pop("source", None)
+    for field in _LATER_INSTRUMENT_FIELDS:
+        if data.get(field) is None:
+            data.pop(field, None)
+    for page in data["pages"]:
+        for question in page["questions"]:
+            for field in _LATER_QUESTION_FIELDS:
+                if question.get(field) is None:
+                    question.pop(field, None)
     return data
 
 
@@ -163,11 +191,12 @@ def register_instrument(db, instrument: Instrument) -> int:
                 )
             db.execute("delete from questions where instrument_id = ?", [instrument_id])
             db.execute(
-                "update instruments set group_key = ?, department = ?, title_sv = ?, title_en = ?, "
+                "update instruments set group_key = ?, department = ?, reading = ?, title_sv = ?, title_en = ?, "
                 "source_sha256 = ?, definition_json = ? where id = ?",
                 [
                     instrument.group,
                     instrument.department,
+                    instrument.reading,
                     instrument.title["sv"],
                     instrument.title["en"],
                     digest,
@@ -182,6 +211,7 @@ def register_instrument(db, instrument: Instrument) -> int:
                     "version": instrument.version,
                     "group_key": instrument.group,
                     "department": instrument.department,
+                    "reading": instrument.reading,
                     "title_sv": instrument.title["sv"],
                     "title_en": instrument.title["en"],
                     "source_sha256": digest,
@@ -266,36 +296,43 @@ def cached_question_ids(db, instrument_id: int) -> dict[str, int]:
     return ids
 
 
-def instrument_for(db, process_id: int, group_key: str) -> int:
+def instrument_for(db, process_id: int, group_key: str, *, easy_read: bool = False) -> int:
     """The instrument a group answers in a process: latest version, variant first.
 
     The variant is the process's ``instrument_set`` when it names one
     (``default`` means the default instrument); when no set is chosen, the
     process's department. Without a matching variant the default instrument
-    (``department`` NULL) is used.
+    (``department`` NULL) is used. ``easy_read`` (the participant was given
+    the easy-to-read questionnaire) prefers the group's easy-to-read
+    variant, and falls back to the standard wording for groups without one.
     """
     process = db.execute("select department, instrument_set from processes where id = ?", [process_id]).fetchone()
     if process is None:
         raise LookupError(f"no process with id {process_id}")
     department, instrument_set = process
     variant = department if instrument_set is None else (None if instrument_set == DEFAULT_SET else instrument_set)
-    return instrument_for_variant(db, variant, group_key)
+    return instrument_for_variant(db, variant, group_key, reading=EASY_READ if easy_read else None)
 
 
-def instrument_for_variant(db, variant: str | None, group_key: str) -> int:
+def instrument_for_variant(db, variant: str | None, group_key: str, *, reading: str | None = None) -> int:
     """The latest instrument of ``group_key`` in the department variant ``variant``, else the default one.
 
     Shared by :func:`instrument_for` and the admin's overview of which
-    questionnaire each group gets in each department.
+    questionnaire each group gets in each department. With ``reading``
+    (``easy_read``) that wording is looked for first, in the department's
+    variant and then the default; else the standard wording as without it.
     """
-    candidates = [variant, None] if variant else [None]
-    for candidate in candidates:
-        row = db.execute(
-            "select id from instruments where group_key = ? and department is ? order by version desc, id desc limit 1",
-            [group_key, candidate],
-        ).fetchone()
-        if row:
-            return row[0]
+    departments = [variant, None] if variant else [None]
+    readings = [reading, None] if reading else [None]
+    for candidate_reading in readings:
+        for candidate in departments:
+            row = db.execute(
+                "select id from instruments where group_key = ? and department is ? and reading is ? "
+                "order by version desc, id desc limit 1",
+                [group_key, candidate, candidate_reading],
+            ).fetchone()
+            if row:
+                return row[0]
     raise LookupError(f"no instrument registered for group {group_key!r}")
 
 

@@ -3,7 +3,9 @@
 The draft (answers so far, the page reached and the pinned instrument id)
 lives in ``contacts.drafts`` and is saved on every page POST, so a
 respondent can return with the same link on any device and resume; the
-instrument is pinned so a new version never switches mid-answer.
+instrument is pinned so a new version never switches mid-answer. The first
+page picks it: the group's easy-to-read variant for a participant given it
+(contacts ``participants.easy_read``), else the standard questionnaire.
 """
 
 from __future__ import annotations
@@ -66,7 +68,10 @@ class Context:
         self.has_draft = bool(self.draft)
         instrument_id = self.draft.get("instrument_id")
         if instrument_id is None:
-            instrument_id = instrument_for(get_db(), invitation["process_id"], invitation["group_key"])
+            # A participant given the easy-to-read questionnaire gets their group's variant, when it has one.
+            instrument_id = instrument_for(
+                get_db(), invitation["process_id"], invitation["group_key"], easy_read=bool(invitation.get("easy_read"))
+            )
             self.draft["instrument_id"] = instrument_id
         self.instrument_id = instrument_id
         self.instrument = load_registered(get_db(), instrument_id)

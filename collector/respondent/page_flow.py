@@ -22,6 +22,7 @@ from flask import url_for
 from collector.respondent.checks import error_list
 from collector.respondent.checks import missing_required
 from collector.respondent.drafts import Context
+from collector.respondent.question_cache import question_html
 from collector.respondent.reveal import page_blocks
 from collector.respondent.reveal import revealable_keys
 from forms import builder
@@ -53,6 +54,7 @@ def render_page(context: Context, number: int, form, *, status=200, notice: str 
             form=form,
             hidden=hidden,
             blocks=blocks,
+            question_html=question_html,
             to_review=to_review,
             action_url=page_url(number, to_review),
             errors=errors,

@@ -221,7 +221,8 @@ def submit(
     if instrument_id is None:
         instrument_id = _pinned_instrument_id(contacts_db, invitation_id)
     if instrument_id is None:
-        instrument_id = instrument_for(served_db, process_id, group_key)
+        easy_read = invitations.reads_easy(contacts_db, invitation_id)
+        instrument_id = instrument_for(served_db, process_id, group_key, easy_read=easy_read)
 
     # Step 2: the anonymous response (idempotent by id), durable.
     store_response(

@@ -33,7 +33,6 @@ from flask import request
 from flask import session
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import refresh as refresh_locale
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from wtforms import StringField
@@ -43,6 +42,7 @@ from collector import short_codes
 from collector.db import get_contacts_db
 from collector.db import get_db
 from collector.i18n import current_language
+from collector.i18n import refresh_locale
 from collector.respondent import receipt_handoff
 from collector.respondent import submission
 from collector.respondent.checks import missing_required

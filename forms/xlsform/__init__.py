@@ -9,7 +9,8 @@ collect); Medverkan's exports convert with pyxform to an XForm.
 
 Modules: ``sheets`` (spellings, aliases and languages), ``choices`` (coded
 lists), ``questions`` (one row -> Question), ``reader`` (pages, settings),
-``writer`` (export), ``problems`` (the report and its reasons).
+``writer`` (export), ``media`` (audio file names), ``problems`` (the report
+and its reasons).
 
 Mapping (the single source of truth; docs/ARCHITECTURE.md points here):
 
@@ -20,7 +21,8 @@ survey sheet
     Nested groups, repeats/loops, ``relevant`` or ``hint`` on a group are
     refused.
   * ``select_one agree`` / ``agree_nodk`` + ``appearance=likert``: likert with
-    / without "don't know"; ``select_one yesno`` + ``appearance=yesno``:
+    / without "don't know" (``agree_easy`` / ``agree_easy_nodk``: the same in
+    the easy-to-read wording, ``forms.model.EASY_AGREEMENT_SCALE``); ``select_one yesno`` + ``appearance=yesno``:
     yes/no/unsure; ``select_one screening`` + ``appearance=screening`` +
     ``items``: a screening grid over ``applicants`` or ``finalists``.
   * ``select_one L`` / ``select_multiple L`` (also ``select one from L``,
@@ -33,18 +35,22 @@ survey sheet
     ``calculation``, ``choice_filter``, ``read_only`` … cells.
   * columns: name, label, hint, required, required_message (each in any
     XLSForm spelling and language, see ``sheets``), relevant, constraint,
-    appearance, and the Medverkan extensions ``theme``
+    appearance, ``media::audio`` (per language; the file name is kept and
+    exported back, the speech played is Medverkan's own: ``media``), and the
+    Medverkan extensions ``theme``
     (forms.definitions.THEMES; may be empty), ``core`` (yes: a common-core
     item, its name is the core key) and ``items``.
 choices sheet
   ``list_name`` (or ``list name``), ``name`` (integer codes, or text names
-  that get codes and are kept, see ``choices``), ``label``, and Medverkan's
-  ``medverkan_code``.
+  that get codes and are kept, see ``choices``), ``label``, ``media::audio``
+  (as on the survey sheet; not kept for Medverkan's own scales ``agree``,
+  ``agree_nodk``, ``yesno``, ``screening``, whose labels are fixed), and
+  Medverkan's ``medverkan_code``.
 settings sheet (optional)
   form_id (instrument key; default the file name), version (default 1),
   default_language, form_title, and Medverkan's ``medverkan_group`` (the
   respondent group; else ``read_xlsform(group=…)``), ``department``,
-  ``minutes``, ``medverkan_title::…`` and ``medverkan_intro::…`` (older
+  ``medverkan_reading`` (``easy_read``: an easy-to-read variant), ``minutes``, ``medverkan_title::…`` and ``medverkan_intro::…`` (older
   exports: ``title::…`` and ``intro::…``).
 
 Errors name the sheet, the row number (header = row 1; in ``.xlsx`` the

@@ -19,6 +19,7 @@ import re
 
 from forms.model import LANGUAGES
 from forms.model import Choice
+from forms.xlsform.media import read_references
 from forms.xlsform.problems import UNSUPPORTED_COLUMNS
 from forms.xlsform.problems import ProblemLog
 from forms.xlsform.problems import Translatable
@@ -97,6 +98,7 @@ class ChoiceLists:
                 )
                 continue
             label = {lang: texts[lang] for lang in LANGUAGES}
+            label.update(read_references(self.sheet, row, label))
             if coded:
                 choices.append(Choice(int(value), label))
                 continue

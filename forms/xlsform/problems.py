@@ -87,7 +87,6 @@ UNSUPPORTED_COLUMNS = {
     "image": "images in questions are not shown",
     "big-image": "images in questions are not shown",
     "video": "videos in questions are not shown",
-    "audio": "audio in questions is not supported yet",
     "parameters": "question parameters are not supported",
 }
 

@@ -20,14 +20,16 @@ from typing import Any
 
 from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
 
-from forms.model import AGREEMENT_SCALE
+from forms.model import AGREEMENT_SCALES
 from forms.model import DONT_KNOW
 from forms.model import ITEM_SOURCES
 from forms.model import LANGUAGES
 from forms.model import Condition
 from forms.model import Question
+from forms.vocabulary import EASY_READ
 from forms.xlsform.choices import ChoiceLists
 from forms.xlsform.choices import choice_code
+from forms.xlsform.media import read_references
 from forms.xlsform.problems import UNSUPPORTED_COLUMNS
 from forms.xlsform.problems import UNSUPPORTED_TYPES
 from forms.xlsform.problems import ProblemLog
@@ -36,10 +38,25 @@ from forms.xlsform.sheets import LANGUAGE_NAMES
 from forms.xlsform.sheets import Sheet
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-LIKERT_LISTS = {
-    "agree": AGREEMENT_SCALE,
-    "agree_nodk": {k: v for k, v in AGREEMENT_SCALE.items() if k != DONT_KNOW},
+# Likert lists by name: the scale wording they carry (forms.model.AGREEMENT_SCALES)
+# and whether "don't know" is offered. ``agree_easy*`` are the easy-to-read wording.
+LIKERT_LIST_KINDS = {
+    "agree": (None, True),
+    "agree_nodk": (None, False),
+    "agree_easy": (EASY_READ, True),
+    "agree_easy_nodk": (EASY_READ, False),
 }
+LIKERT_LISTS = {
+    name: {k: v for k, v in AGREEMENT_SCALES[wording].items() if dont_know or k != DONT_KNOW}
+    for name, (wording, dont_know) in LIKERT_LIST_KINDS.items()
+}
+
+
+def likert_list_name(question: Question) -> str:
+    """The choices list a Likert question is written with (the inverse of LIKERT_LIST_KINDS)."""
+    return next(
+        name for name, kind in LIKERT_LIST_KINDS.items() if kind == (question.scale_wording, question.dont_know)
+    )
 _VALUE = r"'([^']*)'|\"([^\"]*)\"|(-?\d+)"
 EQUALS_RE = re.compile(r"^\$\{([A-Za-z_][\w.-]*)\}\s*=\s*(?:" + _VALUE + r")$")
 SELECTED_RE = re.compile(r"^selected\(\s*\$\{([A-Za-z_][\w.-]*)\}\s*,\s*(?:" + _VALUE + r")\s*\)$")
@@ -149,6 +166,8 @@ def question(sheet: Sheet, log: ProblemLog, row: dict, number: int, kind: str, l
     elif name in earlier:
         log.fail("survey", number, "duplicate name %(name)r", name=name)
     text = bilingual(sheet, log, row, "label", number)
+    if text is not None:
+        text = {**text, **read_references(sheet, row, text)}
     hint = bilingual(sheet, log, row, "hint", number, required=False)
     message = bilingual(sheet, log, row, "required_message", number, required=False)
     refuse_columns(sheet, log, row, number)
@@ -181,7 +200,8 @@ def question(sheet: Sheet, log: ProblemLog, row: dict, number: int, kind: str, l
 def _type_fields(sheet, log, row, number, kind, list_name, appearance, lists) -> dict[str, Any] | None:
     items = Sheet.get(row, "items")
     if kind == "select_one" and appearance == "likert" and list_name in LIKERT_LISTS:
-        return {"type": "likert", "dont_know": list_name == "agree"}
+        wording, dont_know = LIKERT_LIST_KINDS[list_name]
+        return {"type": "likert", "dont_know": dont_know, "scale_wording": wording}
     if kind == "select_one" and appearance == "yesno" and list_name == "yesno":
         return {"type": "yesno"}
     if kind == "select_one" and appearance == "screening":

@@ -21,6 +21,7 @@ from pyxform.xls2json_backends import get_xlsform
 from forms.model import Instrument
 from forms.model import Page
 from forms.model import Question
+from forms.vocabulary import READING_KEYS
 from forms.xlsform.choices import ChoiceLists
 from forms.xlsform.problems import UNSUPPORTED_TYPES
 from forms.xlsform.problems import Problem
@@ -237,6 +238,12 @@ class _Walk:
             self.log.fail("settings", 2, "minutes %(minutes)r must be a whole number", minutes=minutes_text)
         elif minutes_text and (len(minutes_text) > 3 or int(minutes_text) > 600):
             self.log.fail("settings", 2, "minutes %(minutes)r must be a whole number from 1 to 600", minutes=minutes_text[:40])
+        reading = Sheet.get(self.settings, "medverkan_reading") or None
+        if reading is not None and reading not in READING_KEYS:
+            self.log.fail(
+                "settings", 2, "medverkan_reading %(reading)r is unknown (leave it empty, or %(known)s)",
+                reading=reading[:40], known=", ".join(READING_KEYS),
+            )
         if not self.pages and not self.log.problems:
             self.log.fail("survey", None, "no questions")
         if self.log.problems:
@@ -244,5 +251,5 @@ class _Walk:
         return Instrument(
             key=key, version=int(version_text), group=group, title=title, pages=tuple(self.pages), intro=intro,
             minutes=int(minutes_text) if minutes_text else None,
-            department=Sheet.get(self.settings, "department") or None, source=self.source,
+            department=Sheet.get(self.settings, "department") or None, reading=reading, source=self.source,
         )

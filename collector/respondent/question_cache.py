@@ -1,0 +1,59 @@
+"""A question's HTML, rendered once per answer state and reused.
+
+Rendering the ``question`` macro (``macros/fields.html``) is most of a
+questionnaire page's CPU (bench/whole_questionnaire.py), yet for a choice
+question the HTML depends only on the page form's class (questionnaire
+version, page, language), the question, the value chosen and the error
+messages: a Likert question has seven states. So the HTML is kept per state
+in a small bounded cache and every respondent after the first gets it
+without rendering. The key also holds the question's clip address, so
+speech made after a page was first rendered appears (``collector.speech``).
+
+Text and number answers are never cached: their HTML holds what the person
+typed. The cache holds no one's identity: its keys are states shared by
+everyone who chose the same option.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from flask import current_app
+from flask import get_template_attribute
+from markupsafe import Markup
+
+CACHE_SIZE = 4096  # entries: a few questionnaires x pages x questions x states
+_CACHED_KINDS = ("radio", "checkbox", "screening", "ranking")
+_cache: OrderedDict = OrderedDict()
+
+
+def _frozen(value):
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def question_html(form, view, option_classes=None) -> Markup:
+    """The question's HTML (the ``question`` macro's output), from the cache when its state was seen."""
+    option_classes = option_classes or {}
+    macro = get_template_attribute("macros/fields.html", "question")
+    if view.kind not in _CACHED_KINDS:
+        return macro(form, view, option_classes)
+    state = tuple(
+        (sub.name, _frozen(form[sub.name].data), tuple(str(error) for error in form[sub.name].errors))
+        for sub in view.fields
+    )
+    # Whether the question's speech exists yet (made in the background after publishing): a page
+    # rendered before the clips were made must not keep its player-less HTML.
+    spoken = current_app.jinja_env.globals.get("spoken")
+    speech = spoken(view.question.text, form.language) if spoken else None
+    key = (type(form), view.key, state, tuple(sorted(option_classes.items())), speech)
+    html = _cache.get(key)
+    if html is None:
+        html = Markup(macro(form, view, option_classes))
+        _cache[key] = html
+        if len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    else:
+        _cache.move_to_end(key)
+    return html
