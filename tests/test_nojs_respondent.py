@@ -14,12 +14,12 @@ def fill_page_without_js(page) -> None:
     done = set()
     for box in page.locator("form#answers input[type=radio], form#answers input[type=checkbox]").all():
         name = box.get_attribute("name")
-        if name in done:
+        if name in done or not box.is_visible():  # a follow-up not revealed by the answer above
             continue
         done.add(name)
         box.check()
     for field in page.locator("form#answers textarea, form#answers input[type=text]").all():
-        if field.input_value():
+        if field.input_value() or not field.is_visible():
             continue
         numeric = field.get_attribute("inputmode") == "numeric"
         field.fill("3" if numeric else "Utan JavaScript")
@@ -82,5 +82,30 @@ def test_complete_questionnaire_without_javascript(browser, demo_site):
             page.click("main form button[type=submit]")
         assert stored() == before - 1, "the withdrawn response is deleted"
         assert RECEIPT.search(page.url) is None, "the receipt code never goes into a URL"
+    finally:
+        context.close()
+
+
+def test_a_follow_up_appears_with_its_answer_and_goes_with_another_without_javascript(browser, demo_site):
+    """The conditional reveal is CSS only (collector/respondent/reveal.py): with scripts off,
+    "Should the model continue?" = Yes shows "At which levels?" at once, No hides it, and the
+    page is sent once (no round trip to show the follow-up)."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    try:
+        page.goto(demo_site.url + demo_site.invite("representative"))
+        with page.expect_navigation():
+            page.click("main a.button")
+        follow_up = page.locator("input[name=continue_levels]").first
+        assert follow_up.count() == 1 and not follow_up.is_visible()
+        page.check("input[name=should_continue][value='1']")
+        assert follow_up.is_visible()
+        page.check("input[name=should_continue][value='2']")
+        assert not follow_up.is_visible()
+        page.check("input[name=should_continue][value='1']")
+        fill_page_without_js(page)
+        with page.expect_navigation():
+            page.click("form#answers button[value=next]")
+        assert "/svar/sida/2" in page.url
     finally:
         context.close()

@@ -103,46 +103,38 @@ def test_resuming_after_the_last_page_says_so_on_the_review(app, survey):
     assert "du har svarat på alla sidor" in later.get("/svar/granska").get_data(as_text=True)
 
 
-def test_same_page_conditional_question_is_shown_only_when_it_applies(client, survey):
+def _reveal_block(page: str) -> str:
+    """The follow-up's wrapper: hidden by CSS until the trigger's "Yes" is checked."""
+    match = re.search(r'<div class="reveal reveal-1">(.*?)</div>\s*</div>', page, re.S)
+    assert match, "the follow-up is in the page, in its reveal block"
+    return match.group(1)
+
+
+def test_same_page_follow_up_is_in_the_page_and_revealed_by_its_trigger_without_a_round_trip(client, survey):
+    """A follow-up right after its radio question (issue 15 part 5): in the page from the start,
+    hidden by CSS (``.reveal-group:not(:has(.reveals-1:checked)) > .reveal-1``) until "Yes" is
+    checked, so answering it costs no extra request; the server still stores and requires it
+    only when "Yes" was given. The browser side is checked in tests/test_nojs_respondent.py."""
     client.get(f"/s/{survey.invite()}")
     post_page(client, 1, PAGE_POSTS[0])
     page = client.get("/svar/sida/2").get_data(as_text=True)
-    assert 'name="wants_more_what"' not in page  # "What do you want to know?" waits for a Yes
-    # Yes to "Do you want to know more?": the page comes back with the follow-up question.
-    response = client.post(
-        "/svar/sida/2",
-        data={"intro_useful": "5", "levels": ["1"], "wants_more": "1", "csrf_token": csrf_token(page), "action": "next"},
-    )
-    assert response.status_code == 303 and response.headers["Location"].endswith("/svar/sida/2")
-    again = client.get("/svar/sida/2").get_data(as_text=True)
-    assert 'name="wants_more_what"' in again
-    assert "Ditt svar gör att det finns en fråga till på den här sidan" in again
-    assert "Frågan visas för att du svarade ”Ja”" in again
-    assert 'checked id="wants_more-0"' in again or 'id="wants_more-0" name="wants_more" type="radio" value="1" checked' in again
-    # Shown and left empty: now it is an error, not another round.
+    assert 'name="wants_more_what"' in _reveal_block(page)
+    assert 'name="shown" value="wants_more_what"' in _reveal_block(page)
+    assert re.search(r'<input class="reveals-1" id="wants_more-0" name="wants_more"[^>]* value="1">', page)
+    assert "Frågan gäller dig som svarade ”Ja”" in page
+    # "Yes" and the follow-up left empty: an error on the same page, not a silent pass.
     empty = client.post(
         "/svar/sida/2",
-        data={
-            "intro_useful": "5",
-            "levels": ["1"],
-            "wants_more": "1",
-            "shown": "wants_more_what",
-            "csrf_token": csrf_token(again),
-            "action": "next",
-        },
+        data={"intro_useful": "5", "levels": ["1"], "wants_more": "1", "shown": "wants_more_what",
+              "csrf_token": csrf_token(page), "action": "next"},
     )
     assert empty.status_code == 200 and "Skriv ett svar" in empty.get_data(as_text=True)
+    again = empty.get_data(as_text=True)
+    assert re.search(r'<input checked class="reveals-1" id="wants_more-0"', again)  # the trigger stays checked: shown
     done = client.post(
         "/svar/sida/2",
-        data={
-            "intro_useful": "5",
-            "levels": ["1"],
-            "wants_more": "1",
-            "shown": "wants_more_what",
-            "wants_more_what": "Allt",
-            "csrf_token": csrf_token(again),
-            "action": "next",
-        },
+        data={"intro_useful": "5", "levels": ["1"], "wants_more": "1", "shown": "wants_more_what",
+              "wants_more_what": "Allt", "csrf_token": csrf_token(again), "action": "next"},
     )
     assert done.headers["Location"].endswith("/svar/sida/3")
 
@@ -150,11 +142,12 @@ def test_same_page_conditional_question_is_shown_only_when_it_applies(client, su
 def test_no_to_the_controlling_question_moves_on_without_the_follow_up(client, survey):
     client.get(f"/s/{survey.invite()}")
     post_page(client, 1, PAGE_POSTS[0])
-    response = post_page(client, 2, {"intro_useful": "5", "levels": ["1"], "wants_more": "2"})
+    response = post_page(client, 2, {"intro_useful": "5", "levels": ["1"], "wants_more": "2", "wants_more_what": "text"})
     assert response.headers["Location"].endswith("/svar/sida/3")
-    # Changing the answer back to No hides the question again and drops its answer.
+    # No: the follow-up's answer is dropped, and the page shows it empty and unrevealed.
     page = client.get("/svar/sida/2").get_data(as_text=True)
-    assert 'name="wants_more_what"' not in page
+    assert "text</textarea>" not in _reveal_block(page)
+    assert not re.search(r'<input checked class="reveals-1"', page)
 
 
 def test_receipt_page_offers_copy_and_print_and_works_without_script(client, survey):
