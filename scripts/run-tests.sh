@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 PYTHON="${PYTHON:-python3}"
 
-if ! "$PYTHON" -c "import collector, pytest, xdist, aiosmtpd, playwright, axe_playwright_python, hypothesis, httpx, krippendorff, scipy, pyreadstat, pyarrow, frictionless" 2>/dev/null; then
+if ! "$PYTHON" -c "import collector, pytest, xdist, aiosmtpd, playwright, axe_playwright_python, hypothesis, httpx, krippendorff, scipy, pyreadstat, pyarrow, frictionless, pypdf, textstat, snowballstemmer" 2>/dev/null; then
     echo "Installing Medverkan with its test extras…"
     "$PYTHON" -m pip install --quiet -e '.[test]'
 fi
