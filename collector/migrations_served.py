@@ -395,3 +395,29 @@ def m006_no_arrival_order(db):
     if db.execute("select 1 from sqlite_master where name = 'answers_fts'").fetchone():
         db.execute("insert into answers_fts(answers_fts) values ('rebuild')")
         db.execute("insert into answers_fts(answers_fts) values ('optimize')")
+
+
+@served()
+def m007_free_text_waiting_for_search(db):
+    """New free-text answers wait here, unsearchable, until a batch is released.
+
+    Merging the whole full-text index after every submission with free text
+    (so no segment tells how recent an answer is) cost about a second at
+    60,000 answers, under the write lock. Now a submission's text rows are
+    stored here (durably, in its transaction, with random rowids) and move
+    into ``answers`` - and so into ``answers_fts`` - in batches
+    (``collector.respondent.search_release``). The rows would point at the
+    newest answers, so Datasette may not read this table at all
+    (``datasette_plugins.sql_functions``). Existing text is all indexed
+    already: nothing moves.
+    """
+    db["free_text_waiting"].create(
+        {"response_id": int, "question_id": int, "item": str, "value_text": str, "process_id": int, "group_key": str},
+        pk=("response_id", "question_id", "item"),
+        not_null={"item", "value_text", "process_id", "group_key"},
+        defaults={"item": ""},
+        foreign_keys=[
+            ForeignKey("free_text_waiting", "response_id", "responses", "id", on_delete="CASCADE"),
+            ForeignKey("free_text_waiting", "question_id", "questions", "id"),
+        ],
+    )

@@ -72,6 +72,15 @@ SIGNIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
 # only safe value when they can, since the header is set by the client.
 TRUSTED_PROXY_HOPS = 0
 
+# New free-text answers wait outside the full-text search (stored, but not
+# searchable) until this many responses' text waits; then they enter it together, in random
+# order, with one merge of the index (collector.respondent.search_release;
+# docs/privacy.md). `medverkan release-search` (daily, from cron) releases
+# whatever waits. 1 releases every answer at once: each submission with free
+# text then rewrites the whole index (about 1 s at 60,000 answers, under the
+# write lock: bench/README.md).
+FULL_TEXT_BATCH = 10
+
 # --- the coordinator workspace ---------------------------------------------------
 
 # Cost of staff password hashes: "production" (argon2-cffi's defaults, RFC 9106
