@@ -11,12 +11,18 @@ plugins (``datasette.client``).
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import pytest
 
 from collector.db import connect
+from collector.migrations import init_databases
 from collector.ops.cli import cli
 from collector.respondent import search_release
+from collector.respondent.submission import store_response
 from tests.fixtures.datasette import actor_cookie
 from tests.fixtures.datasette import make_datasette
 from tests.test_privacy_withdrawal_residue import file_bytes_hold
@@ -25,6 +31,7 @@ from tests.test_privacy_withdrawal_residue import tables_holding
 from tests.test_privacy_withdrawal_residue import withdraw_through_the_page
 
 BATCH = 8
+REPO = Path(__file__).resolve().parent.parent
 
 
 def index_storage(path: str) -> list:
@@ -155,3 +162,60 @@ async def test_evaluators_can_neither_search_nor_read_waiting_answers_but_find_r
         f"/{database}.json", params={"sql": "select count(*) as n from answers where value_text is not null", "_shape": "array"}, cookies=cookies
     )
     assert answers.status_code == 200 and answers.json() == [{"n": 2}]  # the released response's two
+
+
+PREVIOUS = "0869d86"  # main before this branch: every free-text answer indexed at once
+OLD_VERSION_SCRIPT = textwrap.dedent('''
+    import sys
+    from collector.migrations import init_databases
+    from collector.db import connect
+    from collector.respondent.submission import store_response
+    served_path, contacts_path = sys.argv[1:3]
+    init_databases(served_path, contacts_path)
+    served = connect(served_path)
+    process_id = served.execute("insert into processes (code, post_title, status) values ('OLD-1', 'Chef', 'collecting')").lastrowid
+    served.conn.commit()
+    instrument_id = served.execute("select id from instruments where group_key = 'representative' order by id limit 1").fetchone()[0]
+    for n in range(5):
+        answers = {"overall_comments": f"Gammalt svar Gammalord{n}x"} if n < 4 else {}
+        store_response(served, process_id=process_id, group_key="representative", instrument_id=instrument_id,
+                       answers=answers, language="sv", submitted_on="2026-11-01")
+''')
+
+
+def test_a_previous_versions_database_upgrades_with_every_response_and_its_text_searchable(tmp_path):
+    old_tree = tmp_path / "previous"
+    old_tree.mkdir()
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", PREVIOUS], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(old_tree)], input=archive, check=True)
+    served_path, contacts_path = str(tmp_path / "medverkan.db"), str(tmp_path / "contacts.db")
+    result = subprocess.run(
+        [sys.executable, "-c", OLD_VERSION_SCRIPT, served_path, contacts_path],
+        cwd=old_tree, env={"PYTHONPATH": str(old_tree), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    served = connect(served_path)
+    assert "free_text_waiting" not in served.table_names()
+    before = {t: served.execute(f"select count(*) from {t}").fetchone()[0] for t in ("responses", "answers", "answer_counts")}
+    served.conn.close()
+
+    init_databases(served_path, contacts_path)
+
+    served = connect(served_path)
+    after = {t: served.execute(f"select count(*) from {t}").fetchone()[0] for t in ("responses", "answers", "answer_counts")}
+    assert after == before and after["responses"] == 5
+    assert served.execute("select count(*) from free_text_waiting").fetchone()[0] == 0  # nothing was waiting
+    found = [served.execute("select count(*) from answers_fts where answers_fts match ?", [f"Gammalord{n}x"]).fetchone()[0] for n in range(4)]
+    assert found == [1, 1, 1, 1]
+    # New text after the upgrade waits for a batch, then joins the old in one segment.
+    instrument_id = served.execute("select id from instruments where group_key = 'representative' order by id limit 1").fetchone()[0]
+    process_id = served.execute("select id from processes where code = 'OLD-1'").fetchone()[0]
+    store_response(
+        served, process_id=process_id, group_key="representative", instrument_id=instrument_id,
+        answers={"overall_comments": "Nytt svar Nyttord"}, language="sv", submitted_on="2026-11-02", full_text_batch=2,
+    )
+    assert served.execute("select count(*) from answers_fts where answers_fts match 'Nyttord'").fetchone()[0] == 0
+    assert search_release.release_now(served) == 1
+    assert served.execute("select count(*) from answers_fts where answers_fts match 'Nyttord'").fetchone()[0] == 1
+    assert served.execute("select count(distinct segid) from answers_fts_idx").fetchone()[0] == 1
+    served.conn.close()
