@@ -115,7 +115,8 @@ def test_release_search_command_makes_waiting_answers_searchable_in_one_segment(
     assert result.exit_code == 0, result.output
     assert "6 free-text answers released" in result.output  # two text questions each
     conn = sqlite3.connect(served_path)
-    assert [conn.execute("select count(*) from answers_fts where answers_fts match ?", [word(n)]).fetchone()[0] for n in range(3)] == [1, 1, 1]
+    found = [conn.execute("select count(*) from answers_fts where answers_fts match ?", [word(n)]).fetchone()[0] for n in range(3)]
+    assert found == [1, 1, 1]
     assert conn.execute("select count(distinct segid) from answers_fts_idx").fetchone()[0] == 1
     assert conn.execute("select count(*) from free_text_waiting").fetchone()[0] == 0
     conn.close()
@@ -159,7 +160,9 @@ async def test_evaluators_can_neither_search_nor_read_waiting_answers_but_find_r
     assert "free_text_waiting" not in [table["name"] for table in listing.json()["tables"]]
     # Other tables stay readable.
     answers = await ds.client.get(
-        f"/{database}.json", params={"sql": "select count(*) as n from answers where value_text is not null", "_shape": "array"}, cookies=cookies
+        f"/{database}.json",
+        params={"sql": "select count(*) as n from answers where value_text is not null", "_shape": "array"},
+        cookies=cookies,
     )
     assert answers.status_code == 200 and answers.json() == [{"n": 2}]  # the released response's two
 
@@ -205,7 +208,10 @@ def test_a_previous_versions_database_upgrades_with_every_response_and_its_text_
     after = {t: served.execute(f"select count(*) from {t}").fetchone()[0] for t in ("responses", "answers", "answer_counts")}
     assert after == before and after["responses"] == 5
     assert served.execute("select count(*) from free_text_waiting").fetchone()[0] == 0  # nothing was waiting
-    found = [served.execute("select count(*) from answers_fts where answers_fts match ?", [f"Gammalord{n}x"]).fetchone()[0] for n in range(4)]
+    found = [
+        served.execute("select count(*) from answers_fts where answers_fts match ?", [f"Gammalord{n}x"]).fetchone()[0]
+        for n in range(4)
+    ]
     assert found == [1, 1, 1, 1]
     # New text after the upgrade waits for a batch, then joins the old in one segment.
     instrument_id = served.execute("select id from instruments where group_key = 'representative' order by id limit 1").fetchone()[0]
