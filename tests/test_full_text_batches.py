@@ -225,3 +225,13 @@ def test_a_previous_versions_database_upgrades_with_every_response_and_its_text_
     assert served.execute("select count(*) from answers_fts where answers_fts match 'Nyttord'").fetchone()[0] == 1
     assert served.execute("select count(distinct segid) from answers_fts_idx").fetchone()[0] == 1
     served.conn.close()
+
+
+def test_a_batch_size_that_is_not_a_number_falls_back_to_the_default_and_loses_no_submission(app, survey):
+    app.config["FULL_TEXT_BATCH"] = "tio"
+    with app.app_context():
+        assert search_release.configured_batch() == 10
+    submit_with_comment(app, survey, "Svar trots konfigurationsfel Felkonfigord")
+    conn = sqlite3.connect(app.config["DATABASE"])
+    assert conn.execute("select count(*) from free_text_waiting where value_text like '%Felkonfigord%'").fetchone()[0] == 1
+    conn.close()

@@ -26,21 +26,32 @@ submitted. Withdrawing a waiting answer deletes its row (zeroed by
 
 from __future__ import annotations
 
+import logging
+
 from collector import settings
 from collector.db import immediate_transaction
 from collector.respondent import erasure
 from collector.tokens import new_row_id
 
 WAITING_TABLE = "free_text_waiting"
+_log = logging.getLogger(__name__)
 
 
 def configured_batch() -> int:
-    """``FULL_TEXT_BATCH`` of the running app (a request or a CLI command), else the default."""
+    """``FULL_TEXT_BATCH`` of the running app (a request or a CLI command), else the default.
+
+    A value that is not a number is logged and replaced by the default:
+    a typo in the configuration must not fail submissions.
+    """
     from flask import current_app
     from flask import has_app_context
 
-    value = current_app.config.get("FULL_TEXT_BATCH") if has_app_context() else None
-    return max(1, int(value if value is not None else settings.FULL_TEXT_BATCH))
+    value = current_app.config.get("FULL_TEXT_BATCH", settings.FULL_TEXT_BATCH) if has_app_context() else None
+    try:
+        return max(1, int(value if value is not None else settings.FULL_TEXT_BATCH))
+    except (TypeError, ValueError):
+        _log.error("FULL_TEXT_BATCH %r is not a number: using %d", value, settings.FULL_TEXT_BATCH)
+        return settings.FULL_TEXT_BATCH
 
 
 def hold(conn, response_id: int, process_id: int, group_key: str, text_rows) -> None:
