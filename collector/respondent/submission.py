@@ -88,8 +88,8 @@ def store_response(
     responses and match the contacts side's ``answered_on``). When ``response_id`` already
     exists nothing is written (a retry of step 2) and the id is returned.
     The instrument is frozen in the same transaction (its first answer).
-    Free text waits in ``free_text_waiting`` until ``full_text_batch``
-    answers wait (``search_release``; 1, the default here, releases at once).
+    Free text waits in ``free_text_waiting`` until text of ``full_text_batch``
+    responses waits (``search_release``; 1, the default here, releases at once).
     """
     submitted_on = datetime.date.fromisoformat(str(submitted_on)[:10]).isoformat()
     if instrument is None:
