@@ -408,16 +408,15 @@ def m007_free_text_waiting_for_search(db):
     into ``answers`` - and so into ``answers_fts`` - in batches
     (``collector.respondent.search_release``). The rows would point at the
     newest answers, so Datasette may not read this table at all
-    (``datasette_plugins.sql_functions``). Existing text is all indexed
-    already: nothing moves.
+    (``datasette_plugins.unreadable``). No foreign keys: Datasette's row
+    page of a response or question counts the rows of every table that
+    references it, and that count of this table is refused; a withdrawal
+    deletes the waiting rows itself (``search_release.forget``). Existing
+    text is all indexed already: nothing moves.
     """
     db["free_text_waiting"].create(
         {"response_id": int, "question_id": int, "item": str, "value_text": str, "process_id": int, "group_key": str},
         pk=("response_id", "question_id", "item"),
         not_null={"item", "value_text", "process_id", "group_key"},
         defaults={"item": ""},
-        foreign_keys=[
-            ForeignKey("free_text_waiting", "response_id", "responses", "id", on_delete="CASCADE"),
-            ForeignKey("free_text_waiting", "question_id", "questions", "id"),
-        ],
     )

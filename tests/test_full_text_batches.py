@@ -158,6 +158,12 @@ async def test_evaluators_can_neither_search_nor_read_waiting_answers_but_find_r
     assert table_page.status_code == 403
     listing = await ds.client.get(f"/{database}.json", cookies=cookies)
     assert "free_text_waiting" not in [table["name"] for table in listing.json()["tables"]]
+    # Row pages of what a waiting row refers to still work (no foreign key makes Datasette count it).
+    conn = sqlite3.connect(served_path)
+    response_id, question_id = conn.execute("select response_id, question_id from free_text_waiting").fetchone()
+    conn.close()
+    for path in (f"/{database}/responses/{response_id}", f"/{database}/questions/{question_id}"):
+        assert (await ds.client.get(path, cookies=cookies)).status_code == 200, path
     # Other tables stay readable.
     answers = await ds.client.get(
         f"/{database}.json",
