@@ -437,3 +437,28 @@ def m007_process_post_level(db):
             f"WHEN NEW.post_level IS NOT NULL AND NEW.post_level NOT IN ({allowed}) "
             "BEGIN SELECT RAISE(ABORT, 'post_level must be manager, social_worker or other'); END"
         )
+
+
+@served()
+def m007_free_text_waiting_for_search(db):
+    """New free-text answers wait here, unsearchable, until a batch is released.
+
+    Merging the whole full-text index after every submission with free text
+    (so no segment tells how recent an answer is) cost about a second at
+    60,000 answers, under the write lock. Now a submission's text rows are
+    stored here (durably, in its transaction, with random rowids) and move
+    into ``answers`` - and so into ``answers_fts`` - in batches
+    (``collector.respondent.search_release``). The rows would point at the
+    newest answers, so Datasette may not read this table at all
+    (``datasette_plugins.unreadable``). No foreign keys: Datasette's row
+    page of a response or question counts the rows of every table that
+    references it, and that count of this table is refused; a withdrawal
+    deletes the waiting rows itself (``search_release.forget``). Existing
+    text is all indexed already: nothing moves.
+    """
+    db["free_text_waiting"].create(
+        {"response_id": int, "question_id": int, "item": str, "value_text": str, "process_id": int, "group_key": str},
+        pk=("response_id", "question_id", "item"),
+        not_null={"item", "value_text", "process_id", "group_key"},
+        defaults={"item": ""},
+    )

@@ -91,6 +91,15 @@ SPEECH_ON_PUBLISH = True
 # Longest one text may take to speak or encode before it is given up.
 SPEECH_TIMEOUT_SECONDS = 30
 
+# New free-text answers wait outside the full-text search (stored, but not
+# searchable) until this many responses' text waits; then they enter it together, in random
+# order, with one merge of the index (collector.respondent.search_release;
+# docs/privacy.md). `medverkan release-search` (daily, from cron) releases
+# whatever waits. 1 releases every answer at once: each submission with free
+# text then rewrites the whole index (about 1 s at 60,000 answers, under the
+# write lock: bench/README.md).
+FULL_TEXT_BATCH = 10
+
 # --- the coordinator workspace ---------------------------------------------------
 
 # Cost of staff password hashes: "production" (argon2-cffi's defaults, RFC 9106

@@ -19,6 +19,7 @@ from __future__ import annotations
 import sqlite3
 
 from datasette_plugins import config
+from datasette_plugins import unreadable
 
 FULL_ACCESS_ROLES = {"evaluator", "admin"}
 AGGREGATE_ROLES = {"management", "coordinator"}
@@ -114,6 +115,8 @@ def decide(actor, action: str, resource) -> bool:
         return full and resource not in HIDDEN_DATABASES
     if action in ("view-table", "execute-sql"):
         database = resource[0] if isinstance(resource, (tuple, list)) else resource
+        if action == "view-table" and resource[1] in unreadable.UNREADABLE_TABLES:
+            return False  # not listed either; SQL cannot read it (unreadable.py)
         return full and database not in HIDDEN_DATABASES
     if action == "view-query":
         database, name = resource

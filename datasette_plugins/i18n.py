@@ -127,6 +127,9 @@ SWEDISH = {
         "Hittar andra former av ett ord och sammansättningar: ”återkopplingen” hittar också ”återkoppling” och "
         "”återkopplingar”, ”representant” hittar också ”brukarrepresentanten”."
     ),
+    "New answers enter the search in batches (usually within a day), so the very newest may not be found yet.": (
+        "Nya svar läggs in i sökningen i omgångar (oftast inom ett dygn), så de allra senaste kan saknas här ännu."
+    ),
     "All groups": "Alla grupper",
     "All themes": "Alla teman",
     "{n} answers found": "{n} svar hittades",

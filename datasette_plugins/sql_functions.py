@@ -33,6 +33,7 @@ from datasette_plugins import agreement
 from datasette_plugins import config
 from datasette_plugins import disclosure
 from datasette_plugins import stats
+from datasette_plugins import unreadable
 
 # Datasette's own marker (``datasette.hookimpl`` is this object's twin), made
 # here so the collector can import these functions without loading Datasette.
@@ -162,5 +163,6 @@ def _budgeted_rows(limit: int):
 @hookimpl
 def prepare_connection(conn):
     register_functions(conn)
+    unreadable.guard(conn)
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     conn.row_factory = _budgeted_rows(config.max_response_bytes())

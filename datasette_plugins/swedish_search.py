@@ -24,9 +24,9 @@ How a typed word is matched:
 
 Why not a trigram index, which finds substrings itself: it is nine times
 the size of the word index (bench/swedish_search.py), and the index is
-merged into one segment after every submission with free text and every
-withdrawal (collector/respondent/erasure.py: no residue, no arrival order),
-so its size is paid on every submission. The vocabulary has one row per
+merged into one segment at every batch release of free text and every
+withdrawal (collector/respondent/search_release.py, erasure.py: no residue,
+no arrival order), so its size is paid on every release. The vocabulary has one row per
 distinct word, so the lookup costs one pass over it per search instead.
 
 Withdrawn text is never found: a withdrawal deletes the answers and merges

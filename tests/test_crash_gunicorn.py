@@ -184,7 +184,9 @@ def test_sigkill_mid_load_loses_nothing_acknowledged(demo_databases, tmp_path):
         per_group = {}
         placeholders = ",".join("?" * len(new_ids))
         for group_key, answers in conn.execute(
+            # free text waiting for its batch to enter the search is stored there (search_release.py)
             f"select r.group_key, (select count(*) from answers a where a.response_id = r.id) "
+            f"+ (select count(*) from free_text_waiting w where w.response_id = r.id) "
             f"from responses r where r.id in ({placeholders})",
             list(new_ids),
         ):

@@ -142,7 +142,12 @@ def test_nul_bytes_never_reach_names_emails_or_free_text(app, coordinator_client
     finally:
         module.PAGE_POSTS = original
     assert send(client).status_code == 303
-    texts = [r[0] for r in survey.served.execute("select value_text from answers where value_text is not null")]
+    texts = [
+        r[0]
+        for r in survey.served.execute(
+            "select value_text from answers where value_text is not null union all select value_text from free_text_waiting"
+        )
+    ]
     assert texts and all("\x00" not in text for text in texts)
 
 

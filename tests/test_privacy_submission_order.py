@@ -22,6 +22,8 @@ import sqlite3
 import pytest
 
 import tests.fixtures.respondent as flow
+from collector.db import connect
+from collector.respondent import search_release
 from collector.respondent import submission
 from tests.fixtures.respondent import answer_everything
 from tests.fixtures.respondent import send
@@ -136,7 +138,9 @@ def test_no_exposed_sequence_follows_arrival_order(app, survey, arrivals):
         if abs(rho) > RHO_BOUND:
             correlated[where] = round(rho, 2)
     assert correlated == {}
-    # Search still works, and finds each comment.
+    # Search still works, and finds each comment once the last batch is released.
+    assert search_release.waiting(conn) == RESPONSES % app.config["FULL_TEXT_BATCH"]  # responses since the last batch
+    search_release.release_now(connect(app.config["DATABASE"]))
     assert conn.execute("select count(*) from answers_fts where answers_fts match 'ord7x'").fetchone()[0] == 1
     conn.close()
 

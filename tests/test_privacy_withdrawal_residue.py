@@ -82,6 +82,7 @@ def file_bytes_hold(path: str, word: str) -> list[str]:
 
 
 def test_a_withdrawn_free_text_answer_leaves_no_word_in_any_table_or_file(app, survey):
+    app.config["FULL_TEXT_BATCH"] = 1  # released to the search at once (waiting text: test_full_text_batches.py)
     served_path = app.config["DATABASE"]
     kept_code = submit_with_comment(app, survey, f"Det var ett bra möte {KEPT_WORD}")
     code = submit_with_comment(app, survey, f"Jag heter {SECRET_WORD} och var med")
@@ -102,6 +103,7 @@ def test_a_withdrawn_free_text_answer_leaves_no_word_in_any_table_or_file(app, s
 
 
 def test_the_served_file_after_a_checkpoint_holds_no_withdrawn_word(app, survey):
+    app.config["FULL_TEXT_BATCH"] = 1
     served_path = app.config["DATABASE"]
     codes = [submit_with_comment(app, survey, f"Svar nummer {n} {SECRET_WORD}{n}") for n in range(5)]
     for code in codes[:3]:

@@ -42,6 +42,7 @@ def vocabulary(path: str) -> list[str]:
 
 async def test_a_withdrawn_answer_is_found_by_no_form_of_its_words(app, survey, monkeypatch):
     monkeypatch.setenv("MEDVERKAN_DS_LOGIN_URL", "http://collector.test/staff/login")
+    app.config["FULL_TEXT_BATCH"] = 1  # searchable at once (batches: test_full_text_batches.py)
     served_path = app.config["DATABASE"]
     submit_with_comment(app, survey, f"Återkopplingen om {KEPT} var bra")
     code = submit_with_comment(app, survey, f"Jag heter {SECRET}brukarrepresentanten och återkopplingen var dålig")

@@ -26,6 +26,7 @@ from collector.ops.csv_export import write_csv
 from collector.ops.serve import ServerPair
 from collector.ops.serve import ServeSettings
 from collector.ops.serve import env_setting
+from collector.respondent import search_release
 from forms.vocabulary import GROUP_KEYS
 
 
@@ -103,6 +104,7 @@ def export_command(process_code, output, excel):
     served = connect(current_app.config["DATABASE"])
     try:
         process_id = _process_id_or_fail(served, process_code)
+        search_release.release_now(served)  # the export includes the newest free text
         if output == "-":
             stream = click.get_text_stream("stdout", encoding="utf-8-sig" if excel else None)
             count = write_csv(stream, export_rows(served, process_id), excel=excel)
@@ -115,6 +117,18 @@ def export_command(process_code, output, excel):
     finally:
         served.conn.close()
     click.echo(f"{count} answer rows of {process_code} written to {output}.", err=True)
+
+
+@click.command("release-search")
+@with_appcontext
+def release_search_command():
+    """Let free-text answers still waiting for the search into it (daily, from cron; idempotent)."""
+    served = connect(current_app.config["DATABASE"])
+    try:
+        released = search_release.release_now(served)
+    finally:
+        served.conn.close()
+    click.echo(f"{released} free-text answers released to the search.", err=True)
 
 
 def default_demo_dir() -> str:
@@ -206,4 +220,4 @@ def serve_command(demo, port, datasette_port, demo_dir):
     sys.exit(pair.run_until_stopped())
 
 
-commands = [init_command, invite_command, serve_command, export_command]
+commands = [init_command, invite_command, serve_command, export_command, release_search_command]

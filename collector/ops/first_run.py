@@ -96,5 +96,6 @@ def next_steps(base_url: str) -> list[str]:
         "     municipality's name and add its departments, which every process needs (or:",
         "     medverkan municipality set NAME; medverkan department add KEY --name-sv NAMN --name-en NAME);",
         "     under Konton (Accounts) create the coordinators' accounts.",
-        "  4. Schedule `medverkan send-due && medverkan purge` daily (cron) for follow-ups and deletion.",
+        "  4. Schedule `medverkan send-due && medverkan purge; medverkan release-search` daily (cron)",
+        "     for follow-ups, deletion and the day's free text into the search.",
     ]

@@ -45,6 +45,7 @@ from collector.instruments.registry import cached_question_ids
 from collector.instruments.registry import instrument_for
 from collector.instruments.registry import load_registered
 from collector.respondent import erasure
+from collector.respondent import search_release
 from collector.tokens import hash_receipt
 from collector.tokens import new_receipt_code
 from collector.tokens import new_response_id
@@ -77,6 +78,7 @@ def store_response(
     is_synthetic: bool = False,
     response_id: int | None = None,
     instrument: Instrument | None = None,
+    full_text_batch: int = 1,
 ) -> int:
     """Insert one response with its answers and counts in one served transaction.
 
@@ -86,6 +88,8 @@ def store_response(
     responses and match the contacts side's ``answered_on``). When ``response_id`` already
     exists nothing is written (a retry of step 2) and the id is returned.
     The instrument is frozen in the same transaction (its first answer).
+    Free text waits in ``free_text_waiting`` until text of ``full_text_batch``
+    responses waits (``search_release``; 1, the default here, releases at once).
     """
     submitted_on = datetime.date.fromisoformat(str(submitted_on)[:10]).isoformat()
     if instrument is None:
@@ -112,16 +116,21 @@ def store_response(
         ).rowcount
         if not inserted:
             return response_id  # a retry of step 2: already stored
-        # Random rowids (also the full-text docids) and a merged full-text
-        # index: no rowid, docid or segment follows arrival (erasure.py).
+        # Random rowids (also the full-text docids), free text released to
+        # the index in batches: no rowid, docid or segment follows arrival.
         conn.executemany(
             "insert into answers (rowid, response_id, question_id, item, value_int, value_text, process_id, group_key) "
             "values (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (new_row_id(), response_id, question_id, row.item, row.value_int, row.value_text, process_id, group_key)
                 for question_id, row in rows
+                if row.value_text is None
             ],
         )
+        text_rows = [(question_id, row.item, row.value_text) for question_id, row in rows if row.value_text is not None]
+        if text_rows:
+            search_release.hold(conn, response_id, process_id, group_key, text_rows)
+            search_release.release_when_batch_is_full(conn, full_text_batch)
         conn.executemany(
             "insert into answer_counts (rowid, process_id, group_key, question_id, item, value_int, n) "
             "values (?, ?, ?, ?, ?, ?, 1) "
@@ -137,8 +146,6 @@ def store_response(
             "on conflict (process_id, group_key) do update set n = n + 1",
             [new_row_id(), process_id, group_key],
         )
-        if any(row.value_text is not None for _question_id, row in rows):
-            erasure.merge_full_text_index(conn)
         # Answers always point at the exact version they were given: from
         # the first answer on, this version must never change (and a frozen
         # version never thaws, so each connection freezes it once).
@@ -235,6 +242,7 @@ def submit(
         submitted_on=_today(),
         response_id=response_id,
         instrument=instrument,
+        full_text_batch=search_release.configured_batch(),
     )
 
     # Step 3: forget the link between invitation and response; keep the receipt.
@@ -340,8 +348,9 @@ def withdraw(served_db, contacts_db, receipt_code: str) -> bool:
     ``answer_counts`` always equals a GROUP BY over ``answers``) in the same
     served transaction as the delete; the receipt is then marked withdrawn
     so response rates can show withdrawals per group. Nothing of the
-    response stays readable (``erasure``): the full-text index is merged
-    and the WAL truncated before this returns.
+    response stays readable (``erasure``): released text is merged out of
+    the full-text index, waiting text never reached it, and the WAL is
+    truncated before this returns.
     """
     receipt_hash = hash_receipt(receipt_code)
     row = contacts_db.execute(
@@ -372,6 +381,7 @@ def withdraw(served_db, contacts_db, receipt_code: str) -> bool:
             had_text = conn.execute(
                 "select 1 from answers where response_id = ? and value_text is not null limit 1", [response_id]
             ).fetchone()
+            search_release.forget(conn, response_id)  # never indexed: nothing to merge
             conn.execute("delete from answers where response_id = ?", [response_id])
             conn.execute("delete from responses where id = ?", [response_id])
             if had_text:
