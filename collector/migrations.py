@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from sqlite_utils import Migrations
 
+from collector import migrations_served_later  # noqa: F401  (registers the served steps from m005 on)
 from collector.brukarbank import migrations as brukarbank_migrations
 from collector.coordinator import migrations as coordinator_migrations
 from collector.db import connect

@@ -95,10 +95,14 @@ def test_post_level_migration_upgrades_a_previous_versions_database_keeping_ever
     generator = AnswerGenerator(random.Random(7))
     instrument_id = instrument_for(db, process_id, "manager")
     instrument = load_registered(db, instrument_id)
+    # Free text is left out: this version stores it through the full-text batches
+    # (m007_free_text_waiting_for_search), a table the previous version lacked.
+    text_keys = {q.key for page in instrument.pages for q in page.questions if q.type == "text"}
     for _ in range(6):
+        answers = generator.answers(instrument, "manager", {"applicants": [], "finalists": []})
         submission.store_response(
             db, process_id=process_id, group_key="manager", instrument_id=instrument_id,
-            answers=generator.answers(instrument, "manager", {"applicants": [], "finalists": []}),
+            answers={key: value for key, value in answers.items() if key not in text_keys},
             language="sv", submitted_on="2023-05-02", instrument=instrument,
         )
     tables = ("responses", "answers", "answer_counts", "response_counts", "core_answer_totals")
