@@ -17,6 +17,7 @@ import functools
 import inspect
 
 import pytest
+from jinja2 import BytecodeCache
 
 from collector import create_app
 from collector.coordinator import users as user_store
@@ -91,13 +92,42 @@ def db_paths(tmp_path):
     return migrated_copy(str(tmp_path / "medverkan.db"), str(tmp_path / "contacts.db"))
 
 
+class _TemplateCodeInMemory(BytecodeCache):
+    """Compiled Jinja templates kept for the whole test process.
+
+    Every test gets a new app and so a new Jinja environment, which compiled
+    each template it rendered again (parse, generate Python, compile): about
+    a third of a typical view test's time. Jinja's bytecode cache is keyed by
+    template name and a checksum of its source, so an edited template is
+    compiled again; all test apps come from the same ``create_app`` and so
+    have the same environment settings. Each app still gets its own
+    environment, globals and filters: only the compiled code is shared.
+    """
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = _TemplateCodeInMemory()
+
+
 def make_test_app(db_paths, tmp_path, **config):
     """A collector app on ``db_paths`` with its own instance folder under ``tmp_path``."""
     served, contacts = db_paths
-    return create_app(
+    app = create_app(
         {**TEST_CONFIG, "DATABASE": served, "CONTACTS_DATABASE": contacts, **config},
         instance_path=str(tmp_path / "instance"),
     )
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
+    return app
 
 
 @pytest.fixture

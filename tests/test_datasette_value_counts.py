@@ -20,9 +20,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from collector.demo.case import run_demo
 from datasette_plugins import aggregates
 from datasette_plugins import disclosure
+from tests.fixtures.databases import demo_copy
 
 K = 5
 VALUES = (1, 2, 3, 4, 5, 9)
@@ -139,7 +139,7 @@ def test_every_value_count_is_shown_when_all_are_0_or_at_least_k():
 def demo_served(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo-values")
     served, contacts = str(folder / "medverkan.db"), str(folder / "contacts.db")
-    run_demo(served, contacts, base_url="http://127.0.0.1:5000")
+    demo_copy(served, contacts)
     return served
 
 
