@@ -72,9 +72,31 @@ def _starts_servers(module) -> bool:
         return False
 
 
+def _uses_module_scoped_fixture(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(
+        definition.scope == "module" and definition.func.__module__.startswith("tests.")  # ours, not a plugin's
+        for definitions in info.name2fixturedefs.values()
+        for definition in definitions
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
-    """Mark each test from the fixtures it uses (``item.fixturenames`` is the closure)."""
+    """Mark each test from the fixtures it uses (``item.fixturenames`` is the closure).
+
+    A test that uses a module-scoped fixture (a Datasette or gunicorn server,
+    a Chromium, a database built for the module) also joins its module's
+    ``xdist_group``: with ``--dist loadgroup`` (pytest.ini) the module then
+    runs on one worker and builds that fixture once, instead of once on each
+    worker its tests were spread over. Other tests are still shared out one
+    by one.
+    """
     for item in items:
+        if _uses_module_scoped_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
         names = set(getattr(item, "fixturenames", ()))
         module = getattr(item, "module", None)
         if module is not None and _starts_servers(module):
