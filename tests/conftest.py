@@ -6,9 +6,11 @@ Speed (issue 15): the databases are copies of one migrated template per test
 process (``tests/fixtures/databases.py``); staff passwords are hashed with
 the cheapest Argon2 parameters (``ARGON2_PROFILE = "testing"``, refused
 outside TESTING); each app gets its instance folder before ``create_app``
-runs. Tests are marked ``browser`` / ``slow`` from the fixtures they use
-(:func:`pytest_collection_modifyitems`), so ``-m "not browser and not slow"``
-is the quick loop.
+runs; compiled Jinja templates are shared by every test app of a process
+(:class:`_TemplateCodeInMemory`). Tests are marked ``browser`` / ``slow``
+from the fixtures they use (:func:`pytest_collection_modifyitems`), so
+``-m "not browser and not slow"`` is the quick loop; tests using a
+module-scoped fixture are kept on one xdist worker per module.
 """
 
 from __future__ import annotations
