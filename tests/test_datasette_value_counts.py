@@ -82,10 +82,14 @@ def leaked_counts(figure, k=K):
         objective = np.zeros(len(variables))
         objective[i] = 1
         low = linprog(objective, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
+        assert low.success
+        lowest = np.ceil(low.fun - 1e-6)
+        if not 1 <= lowest < k:
+            continue  # pinned or not, the count is not one of 1..k-1: the maximum cannot change that
         high = linprog(-objective, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
-        assert low.success and high.success
-        lowest, highest = np.ceil(low.fun - 1e-6), np.floor(-high.fun + 1e-6)
-        if lowest == highest and 1 <= lowest < k:
+        assert high.success
+        highest = np.floor(-high.fun + 1e-6)
+        if lowest == highest:
             leaks.append((var, int(lowest)))
     return leaks
 
