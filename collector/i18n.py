@@ -11,6 +11,8 @@ it is bilingual in the instrument definitions.
 
 from __future__ import annotations
 
+import functools
+import io
 import os
 from pathlib import Path
 
@@ -71,24 +73,40 @@ def refresh_locale() -> None:
     g.pop("_medverkan_translations", None)
 
 
+def _source_stamp(source: Path) -> tuple:
+    """Name, size and modification time of every ``.po`` file: what the compiled catalogue depends on."""
+    return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(source.glob("*.po")))
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled_catalogue(source: Path, language: str, stamp: tuple) -> bytes:
+    """The merged ``.mo`` bytes of ``language``, computed once per process
+    for a given ``stamp``: parsing the ``.po`` files costs a few tenths of a
+    second, paid again by every app created in the same process (gunicorn
+    workers, every test) when nothing changed."""
+    merged = Catalog(locale=language)
+    for po_path in sorted(source.glob("*.po")):
+        with open(po_path, "rb") as handle:
+            catalogue = read_po(handle, locale=language)
+        for message in catalogue:
+            if message.id and message.string and not message.fuzzy:
+                merged.add(message.id, message.string, context=message.context)
+    buffer = io.BytesIO()
+    write_mo(buffer, merged)
+    return buffer.getvalue()
+
+
 def compile_catalogues(target_dir: str) -> None:
     """Merge every ``.po`` file per language and write ``messages.mo`` under ``target_dir``."""
     for language_dir in SOURCE_DIR.iterdir():
         source = language_dir / "LC_MESSAGES"
         if not source.is_dir():
             continue
-        merged = Catalog(locale=language_dir.name)
-        for po_path in sorted(source.glob("*.po")):
-            with open(po_path, "rb") as handle:
-                catalogue = read_po(handle, locale=language_dir.name)
-            for message in catalogue:
-                if message.id and message.string and not message.fuzzy:
-                    merged.add(message.id, message.string, context=message.context)
+        compiled = _compiled_catalogue(source, language_dir.name, _source_stamp(source))
         out_dir = Path(target_dir) / language_dir.name / "LC_MESSAGES"
         out_dir.mkdir(parents=True, exist_ok=True)
         tmp = out_dir / f"messages.mo.{os.getpid()}"
-        with open(tmp, "wb") as handle:
-            write_mo(handle, merged)
+        tmp.write_bytes(compiled)
         os.replace(tmp, out_dir / "messages.mo")
 
 

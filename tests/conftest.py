@@ -6,9 +6,11 @@ Speed (issue 15): the databases are copies of one migrated template per test
 process (``tests/fixtures/databases.py``); staff passwords are hashed with
 the cheapest Argon2 parameters (``ARGON2_PROFILE = "testing"``, refused
 outside TESTING); each app gets its instance folder before ``create_app``
-runs. Tests are marked ``browser`` / ``slow`` from the fixtures they use
-(:func:`pytest_collection_modifyitems`), so ``-m "not browser and not slow"``
-is the quick loop.
+runs; compiled Jinja templates are shared by every test app of a process
+(:class:`_TemplateCodeInMemory`). Tests are marked ``browser`` / ``slow``
+from the fixtures they use (:func:`pytest_collection_modifyitems`), so
+``-m "not browser and not slow"`` is the quick loop; tests using a
+module-scoped fixture are kept on one xdist worker per module.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import functools
 import inspect
 
 import pytest
+from jinja2 import BytecodeCache
 
 from collector import create_app
 from collector.coordinator import users as user_store
@@ -74,9 +77,31 @@ def _starts_servers(module) -> bool:
         return False
 
 
+def _uses_module_scoped_fixture(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(
+        definition.scope == "module" and definition.func.__module__.startswith("tests.")  # ours, not a plugin's
+        for definitions in info.name2fixturedefs.values()
+        for definition in definitions
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
-    """Mark each test from the fixtures it uses (``item.fixturenames`` is the closure)."""
+    """Mark each test from the fixtures it uses (``item.fixturenames`` is the closure).
+
+    A test that uses a module-scoped fixture (a Datasette or gunicorn server,
+    a Chromium, a database built for the module) also joins its module's
+    ``xdist_group``: with ``--dist loadgroup`` (pytest.ini) the module then
+    runs on one worker and builds that fixture once, instead of once on each
+    worker its tests were spread over. Other tests are still shared out one
+    by one.
+    """
     for item in items:
+        if _uses_module_scoped_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
         names = set(getattr(item, "fixturenames", ()))
         module = getattr(item, "module", None)
         if module is not None and _starts_servers(module):
@@ -94,13 +119,42 @@ def db_paths(tmp_path):
     return migrated_copy(str(tmp_path / "medverkan.db"), str(tmp_path / "contacts.db"))
 
 
+class _TemplateCodeInMemory(BytecodeCache):
+    """Compiled Jinja templates kept for the whole test process.
+
+    Every test gets a new app and so a new Jinja environment, which compiled
+    each template it rendered again (parse, generate Python, compile): about
+    a third of a typical view test's time. Jinja's bytecode cache is keyed by
+    template name and a checksum of its source, so an edited template is
+    compiled again; all test apps come from the same ``create_app`` and so
+    have the same environment settings. Each app still gets its own
+    environment, globals and filters: only the compiled code is shared.
+    """
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = _TemplateCodeInMemory()
+
+
 def make_test_app(db_paths, tmp_path, **config):
     """A collector app on ``db_paths`` with its own instance folder under ``tmp_path``."""
     served, contacts = db_paths
-    return create_app(
+    app = create_app(
         {**TEST_CONFIG, "DATABASE": served, "CONTACTS_DATABASE": contacts, **config},
         instance_path=str(tmp_path / "instance"),
     )
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
+    return app
 
 
 @pytest.fixture

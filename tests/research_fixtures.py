@@ -10,18 +10,15 @@ import sqlite3
 
 import pytest
 
-from collector.demo.case import run_demo
+from tests.fixtures.databases import demo_copy
 
 
 @pytest.fixture(scope="session")
 def demo_served_master(tmp_path_factory):
-    """The demo's served database, built once per session; copy it before changing it."""
+    """The demo's served database, copied once per session; copy it before changing it."""
     folder = tmp_path_factory.mktemp("research-demo")
     served, contacts = str(folder / "medverkan.db"), str(folder / "contacts.db")
-    run_demo(served, contacts, base_url="http://demo.test")
-    connection = sqlite3.connect(served)
-    connection.execute("pragma wal_checkpoint(truncate)")
-    connection.close()
+    demo_copy(served, contacts)
     return served
 
 

@@ -54,10 +54,10 @@ def test_a_coordinator_registers_a_representative_and_picks_them_for_a_process(b
     page.fill("#password", PASSWORD)
     _submit(page, "main button[type=submit]")
 
-    page.click("nav >> text=Brukarbanken")
+    _submit(page, "nav >> text=Brukarbanken")
     assert page.locator("h1").inner_text() == "Brukarbanken"
     assert_accessible(page, "the empty pool")
-    page.click("text=Registrera en brukarrepresentant")
+    _submit(page, "text=Registrera en brukarrepresentant")
     assert_accessible(page, "the registration form")
 
     # A mistake first: the summary names the field, links to it, and nothing typed is lost.
@@ -86,7 +86,8 @@ def test_a_coordinator_registers_a_representative_and_picks_them_for_a_process(b
 
     # Pick her for the process from the process page.
     page.goto(server.url + f"/coordinator/processes/{process_id}")
-    page.click("text=Välj brukarrepresentanter från brukarbanken")
+    # Wait for the pick page to load: axe on a page still loading finds no <title>.
+    _submit(page, "text=Välj brukarrepresentanter från brukarbanken")
     assert_accessible(page, "the pick page")
     page.check("label:has-text('Åsa Lind')")
     _submit(page, "button[name=pick]")

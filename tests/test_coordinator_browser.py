@@ -13,13 +13,14 @@ from collector.coordinator import participants as participant_store
 from collector.coordinator import processes as process_store
 from collector.coordinator import users as user_store
 from collector.db import connect
+from tests.fixtures.browser import axe_options
 from tests.fixtures.servers import TEST_SECRET
 from tests.fixtures.servers import start_datasette
 
 PASSWORD = "a long enough password"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+WCAG = axe_options(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
 
 
 @pytest.fixture

@@ -20,10 +20,10 @@ import pytest
 
 from collector.db import connect
 from collector.demo.case import CASE_CODE
-from collector.demo.case import run_demo
 from collector.invitations import create_invitation
 from collector.tokens import hash_receipt
 from collector.tokens import hash_secret
+from tests.fixtures.databases import demo_copy
 from tests.fixtures.servers import start_gunicorn
 from tests.http_respondent import Respondent
 
@@ -35,7 +35,7 @@ GROUPS = ("representative", "candidate", "manager", "union")
 def demo_databases(tmp_path):
     served = str(tmp_path / "medverkan.db")
     contacts = str(tmp_path / "contacts.db")
-    run_demo(served, contacts, base_url="http://127.0.0.1")
+    demo_copy(served, contacts)
     db = connect(served)
     process_id = db.execute("select id from processes where code = ?", [CASE_CODE]).fetchone()[0]
     db.conn.close()

@@ -9,9 +9,9 @@ import pytest
 
 from collector.coordinator.actor_cookie import actor_cookie_value
 from collector.demo.case import CASE_CODE
-from collector.demo.case import run_demo
 from datasette_plugins.launch import datasette_command
 from datasette_plugins.launch import datasette_environment
+from tests.fixtures.databases import demo_copy
 from tests.fixtures.datasette import fetch
 from tests.fixtures.datasette import start_process
 from tests.fixtures.datasette import stop_process
@@ -26,7 +26,7 @@ SECRET = "live-datasette-secret"
 def demo_paths(tmp_path_factory):
     folder = tmp_path_factory.mktemp("live")
     served, contacts = str(folder / "medverkan.db"), str(folder / "contacts.db")
-    run_demo(served, contacts, base_url="http://127.0.0.1:5000")
+    demo_copy(served, contacts)
     conn = sqlite3.connect(contacts)
     with conn:
         for username, role, active, stamp in (

@@ -26,6 +26,7 @@ import pytest
 from datasette.app import Datasette
 
 from tests.fixtures.browser import describe_violations
+from tests.fixtures.databases import demo_copy
 from tests.fixtures.datasette import actor_cookie
 from tests.fixtures.servers import TEST_SECRET
 from tests.fixtures.servers import start_datasette
@@ -47,11 +48,9 @@ A4_PAGE = {"width": round(210 / 25.4 * 96), "height": round(297 / 25.4 * 96)}
 
 @pytest.fixture(scope="module")
 def demo_datasette(tmp_path_factory):
-    from collector.demo.case import run_demo
-
     folder = tmp_path_factory.mktemp("print-datasette")
     served, contacts = str(folder / "medverkan.db"), str(folder / "contacts.db")
-    run_demo(served, contacts, base_url="http://127.0.0.1")
+    demo_copy(served, contacts)
     # With the contacts database, as `medverkan serve` runs it: accounts are
     # re-checked there (so the test's accounts exist) and invitations counted.
     with sqlite3.connect(contacts) as conn:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.fixtures.databases import demo_copy
+
 PACKAGE = Path(__file__).resolve().parents[1] / "research"
 FORBIDDEN = ("collector", "forms", "datasette_plugins")
 
@@ -31,10 +33,8 @@ def test_modules_stay_small():
 
 
 def test_python_m_research_exports_from_the_demo_without_loading_the_other_areas(tmp_path):
-    from collector.demo.case import run_demo
-
     served = str(tmp_path / "served.db")
-    run_demo(served, str(tmp_path / "contacts.db"), base_url="http://demo.test")
+    demo_copy(served, str(tmp_path / "contacts.db"))
     probe = (
         "import sys, runpy; sys.argv = ['research', 'export', '--database', sys.argv[1], '--out', sys.argv[2], "
         "'--format', 'sav', '--no-per-process', '--include-synthetic']\n"
@@ -54,11 +54,10 @@ def test_medverkan_research_export_reads_the_configured_served_database(tmp_path
     """`medverkan research export` needs no --database: it takes the collector's configured DATABASE."""
     from click.testing import CliRunner
 
-    from collector.demo.case import run_demo
     from collector.ops.cli import cli
 
     served = tmp_path / "served.db"
-    run_demo(str(served), str(tmp_path / "contacts.db"), base_url="http://demo.test")
+    demo_copy(str(served), str(tmp_path / "contacts.db"))
     monkeypatch.setenv("MEDVERKAN_SECRET_KEY", "test-secret-for-the-research-cli")
     monkeypatch.setenv("MEDVERKAN_DATABASE", str(served))
     monkeypatch.setenv("MEDVERKAN_CONTACTS_DATABASE", str(tmp_path / "contacts.db"))

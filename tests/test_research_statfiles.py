@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 
 import pyreadstat
@@ -13,11 +14,16 @@ from tests.research_fixtures import demo_served_master  # noqa: F401
 from tests.research_fixtures import served_rows
 
 
-@pytest.fixture
-def exported(demo_served, tmp_path):  # noqa: F811
-    out = tmp_path / "out"
-    export_wide(demo_served, out, formats=("sav", "dta"), include_synthetic=True)
-    return demo_served, out
+@pytest.fixture(scope="module")
+def exported(demo_served_master, tmp_path_factory):  # noqa: F811
+    """The demo exported once for the module: the tests below only read the
+    files and the database (exporting per test cost seconds each)."""
+    folder = tmp_path_factory.mktemp("statfiles")
+    served = str(folder / "served.db")
+    shutil.copyfile(demo_served_master, served)
+    out = folder / "out"
+    export_wide(served, out, formats=("sav", "dta"), include_synthetic=True)
+    return served, out
 
 
 def _question_texts(served, key, version):

@@ -18,6 +18,7 @@ from datasette.app import Datasette
 from tests.fixtures.browser import DESKTOP
 from tests.fixtures.browser import PHONE
 from tests.fixtures.browser import describe_violations
+from tests.fixtures.databases import demo_copy
 from tests.fixtures.datasette import actor_cookie
 from tests.fixtures.servers import TEST_SECRET
 from tests.fixtures.servers import start_datasette
@@ -31,11 +32,9 @@ FIRST_WORDS = {"management": "Vad varje grupp tycker", "evaluator": "Utvärderin
 
 @pytest.fixture(scope="module")
 def demo_datasette(tmp_path_factory):
-    from collector.demo.case import run_demo
-
     folder = tmp_path_factory.mktemp("demo-datasette")
     served, contacts = str(folder / "medverkan.db"), str(folder / "contacts.db")
-    run_demo(served, contacts, base_url="http://127.0.0.1")
+    demo_copy(served, contacts)
     server = start_datasette(served, secret=TEST_SECRET)
     yield server
     server.stop()

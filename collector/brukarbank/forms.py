@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms import DecimalField
+from wtforms import SelectChoice
 from wtforms import SelectField
 from wtforms import SelectMultipleField
 from wtforms import StringField
@@ -29,7 +30,8 @@ from wtforms.widgets import ListWidget
 from collector.coordinator.participants import normalise_email
 from collector.coordinator.participants import valid_email
 
-LANGUAGE_CHOICES = [("sv", "Svenska"), ("en", "English")]
+# SelectChoice, not (value, label) tuples: WTForms 3.3 deprecates tuples.
+LANGUAGE_CHOICES = [SelectChoice("sv", "Svenska"), SelectChoice("en", "English")]
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()\-]{4,28}$")
 MAX_HOURS = Decimal(1000)

@@ -13,6 +13,7 @@ from wtforms import FormField
 from wtforms import HiddenField
 from wtforms import IntegerField
 from wtforms import PasswordField
+from wtforms import SelectChoice
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
@@ -28,7 +29,8 @@ from collector.coordinator.users import ROLES
 from forms.vocabulary import APPLICANT_STAGES
 from forms.vocabulary import POST_LEVEL_KEYS
 
-LANGUAGE_CHOICES = [("sv", "Svenska"), ("en", "English")]
+# SelectChoice, not (value, label) tuples: WTForms 3.3 deprecates tuples.
+LANGUAGE_CHOICES = [SelectChoice("sv", "Svenska"), SelectChoice("en", "English")]
 
 
 def count_field(label):
@@ -221,14 +223,14 @@ class StaffEmailMixin:
 class UserForm(StaffEmailMixin, FlaskForm):
     username = StringField(_l("Username"), validators=[InputRequired(), Length(min=2, max=64)])
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=[(role, role) for role in ROLES])
+    role = SelectField(_l("Role"), choices=[SelectChoice(role, role) for role in ROLES])
     department = SelectField(_l("Department"), description=_l("Coordinators see only their department's processes."))
     password = PasswordField(_l("Password"), description=_l("At least 12 characters."), validators=[InputRequired()])
 
 
 class UserEditForm(StaffEmailMixin, FlaskForm):
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=[(role, role) for role in ROLES])
+    role = SelectField(_l("Role"), choices=[SelectChoice(role, role) for role in ROLES])
     department = SelectField(_l("Department"))
     is_active = BooleanField(_l("Account active"))
     password = PasswordField(
