@@ -55,11 +55,13 @@ def tiny_db(cells=CELLS, processes=PROCESSES):
         """
         create table respondent_groups (key, label_sv, label_en, position);
         create table departments (key, name_sv, name_en);
-        create table questions (id, key, text_sv, text_en, theme, type, core, position);
+        create table questions (id, key, text_sv, text_en, theme, type, core, position, instrument_id);
+        create table instruments (id, reading);
+        insert into instruments values (1, null);
         create table answer_counts (process_id, group_key, question_id, item, value_int, n);
         create table processes (id, code, post_title, department, opened_on, post_level, status, closed_on);
         insert into departments values ('a', 'Avdelning A', 'Department A'), ('b', 'Avdelning B', 'Department B');
-        insert into questions values (1, 'q', 'Fråga', 'Question', 'attitude', 'likert', 1, 1);
+        insert into questions values (1, 'q', 'Fråga', 'Question', 'attitude', 'likert', 1, 1, 1);
         """
     )
     m003_core_summaries(sqlite_utils.Database(conn))
