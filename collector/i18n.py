@@ -61,10 +61,13 @@ def request_translations():
     (bench/whole_questionnaire.py). Templates use this instead (see
     ``init_app``); :func:`refresh_locale` drops it when the language changes.
     """
-    translations = g.get("_medverkan_translations")
-    if translations is None:
-        translations = g._medverkan_translations = get_translations()
-    return translations
+    locale = get_locale()
+    cached = g.get("_medverkan_translations")
+    # Keyed by the locale object: ``force_locale`` (a mail in the recipient's
+    # language) sets another one for a while, and gets its own catalogue.
+    if cached is None or cached[0] is not locale:
+        cached = g._medverkan_translations = (locale, get_translations())
+    return cached[1]
 
 
 def refresh_locale() -> None:

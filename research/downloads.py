@@ -77,7 +77,10 @@ def labelled(variables: list[source.Variable], rows: list[dict], lang: str) -> l
 def instrument_download(
     served_path: str, instrument_id: int, kind: str, *, lang: str = "sv", include_synthetic: bool = False
 ) -> tuple[str, bytes] | None:
-    """(file name, bytes) of ``kind`` for one questionnaire version; None if unknown (or no data for data files).
+    """(file name, bytes) of ``kind`` for one questionnaire version; None if unknown.
+
+    A version without (real) responses gives its files with no rows: the
+    columns and labels are there, so a script written against it still runs.
 
     Synthetic (demo) responses only with ``include_synthetic`` (the exports
     page's ``?synthetic=1``, the default in demo mode only); the codebook says
@@ -105,8 +108,6 @@ def instrument_download(
             return f"{stem}{'.excel' if excel else ''}.R", scripts.r_script(
                 variables, data_name, excel=excel, lang=lang
             ).encode("utf-8")
-        if conn.execute("select 1 from responses where instrument_id = ? limit 1", [instrument_id]).fetchone() is None:
-            return None
         # Keys drawn anew for every download: two downloads cannot be joined on them.
         rows = source.wide_rows(conn, instrument_id, variables, ExportKeys(), include_synthetic=include_synthetic)
         if kind.startswith("labelled."):

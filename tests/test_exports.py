@@ -176,3 +176,21 @@ def test_the_long_cli_export_has_no_stored_ids_and_an_excel_dialect(evaluation_d
     assert rows[0] == COLUMNS and "response_key" in COLUMNS
     assert not {c for row in rows for c in row} & stored_ids(served)
     assert all(neutralise(c) == c for row in rows for c in row)
+
+
+@pytest.mark.asyncio
+async def test_a_version_without_responses_gives_its_files_with_columns_and_no_rows(ds, evaluation_db, tmp_path):
+    """A script written against a version must run before anyone answered (or with synthetic rows left out)."""
+    import pyreadstat
+
+    with sqlite3.connect(evaluation_db[0]) as conn:
+        unanswered = conn.execute(
+            "select id from instruments where id not in (select instrument_id from responses) limit 1"
+        ).fetchone()[0]
+    rows = _rows((await get(ds, f"/-/medverkan/export/{unanswered}/data.csv")).content)
+    assert len(rows) == 1 and rows[0][0] == "response_key"
+    sav = await get(ds, f"/-/medverkan/export/{unanswered}/sav")
+    assert sav.status_code == 200
+    (tmp_path / "empty.sav").write_bytes(sav.content)
+    frame, meta = pyreadstat.read_sav(str(tmp_path / "empty.sav"))
+    assert len(frame) == 0 and "response_key" in frame.columns and meta.column_labels
