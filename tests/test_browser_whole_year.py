@@ -177,6 +177,7 @@ def test_a_whole_recruitment_year_from_a_fresh_install_in_a_browser(browser, ins
         page.fill("#code", "HBG-2026-EC")
         page.fill("#post_title", "Enhetschef, försörjningsstöd")
         page.select_option("#department", "socialforvaltningen")
+        page.select_option("#post_level", "manager")  # Chef: a unit head
         page.fill("#opened_on", DAY_ONE.isoformat())
         page.fill("#application_deadline", (DAY_ONE + datetime.timedelta(days=14)).isoformat())
         submit(page)
