@@ -32,8 +32,7 @@ import io
 from urllib.parse import parse_qsl
 from urllib.parse import urlencode
 
-from research.safe_csv import excel_cell
-from research.safe_csv import neutralise
+from research.safe_csv import write_rows
 
 EXCEL_ARG = "_excel"
 
@@ -62,10 +61,7 @@ def neutralise_records(text: str, excel: bool = False) -> str:
     if not text:
         return ""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
-    for row in csv.reader(io.StringIO(text, newline="")):
-        cells = [neutralise(cell) for cell in row]
-        writer.writerow([excel_cell(cell) for cell in cells] if excel else cells)
+    write_rows(out, None, csv.reader(io.StringIO(text, newline="")), excel=excel)
     if not text.endswith("\n"):  # the final record of a body without a last newline
         value = out.getvalue()
         return value[:-2] if value.endswith("\r\n") else value

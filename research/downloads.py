@@ -15,8 +15,6 @@ as they are.
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from pathlib import Path
 
@@ -24,8 +22,7 @@ from research import codebook
 from research import scripts
 from research import source
 from research.identifiers import ExportKeys
-from research.safe_csv import excel_cell
-from research.safe_csv import neutralise
+from research.safe_csv import csv_bytes
 from research.wide import write_one
 
 # Kind (the last part of the URL) -> what it is. "excel" marks the
@@ -46,17 +43,6 @@ KINDS = {
     "R": "text/plain; charset=utf-8",
     "excel.R": "text/plain; charset=utf-8",
 }
-
-
-def csv_text(header: list[str], rows, *, excel: bool) -> bytes:
-    """CSV bytes in the plain (UTF-8, ',') or Swedish-Excel (BOM, ';', decimal comma) dialect."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in header])
-    for row in rows:
-        cells = [neutralise("" if cell is None else cell) for cell in row]
-        writer.writerow([excel_cell(cell) for cell in cells] if excel else cells)
-    return out.getvalue().encode("utf-8-sig" if excel else "utf-8")
 
 
 def labelled(variables: list[source.Variable], rows: list[dict], lang: str) -> list[list]:
@@ -111,7 +97,7 @@ def instrument_download(
         # Keys drawn anew for every download: two downloads cannot be joined on them.
         rows = source.wide_rows(conn, instrument_id, variables, ExportKeys(), include_synthetic=include_synthetic)
         if kind.startswith("labelled."):
-            body = csv_text([v.name for v in variables], labelled(variables, rows, lang), excel=excel)
+            body = csv_bytes([v.name for v in variables], labelled(variables, rows, lang), excel=excel)
             return f"{stem}.labelled{'.excel' if excel else ''}.csv", body
         title = info["title_en"] if lang == "en" else info["title_sv"]
         fmt = "csv" if kind in ("csv", "excel.csv") else kind
@@ -128,5 +114,5 @@ def _codebook(info: dict, variables, stem: str, kind: str, excel: bool, include_
     if kind == "codebook.html":
         return f"{stem}.codebook.html", codebook.html_page(info, variables, include_synthetic).encode("utf-8")
     rows = codebook.codebook_rows(variables)
-    body = csv_text(codebook.CODEBOOK_FIELDS, ([row[f] for f in codebook.CODEBOOK_FIELDS] for row in rows), excel=excel)
+    body = csv_bytes(codebook.CODEBOOK_FIELDS, ([row[f] for f in codebook.CODEBOOK_FIELDS] for row in rows), excel=excel)
     return f"{stem}.codebook{'.excel' if excel else ''}.csv", body

@@ -16,6 +16,7 @@ three. The plain dialect is UTF-8 without BOM, ``,`` and ``.`` for R/pandas.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable
 
@@ -47,12 +48,33 @@ def excel_cell(cell):
     return cell
 
 
-def write_csv(path, header: list[str], rows: Iterable[Iterable], *, excel: bool = False) -> None:
-    """Write ``rows`` under ``header``; ``excel=True`` gives the Swedish-Excel dialect."""
-    encoding = "utf-8-sig" if excel else "utf-8"
-    with open(path, "w", encoding=encoding, newline="") as out:
-        writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
+def write_rows(out, header: list[str] | None, rows: Iterable[Iterable], *, excel: bool = False) -> int:
+    """Write ``header`` (if any) and ``rows`` to the text stream ``out``, neutralised; return the rows written.
+
+    ``excel=True``: ``;`` between fields and a decimal comma (the byte-order
+    mark is the stream's encoding, ``utf-8-sig``: see :func:`write_csv`).
+    The one CSV writer of the project: research files, the exports page,
+    ``medverkan export``, the participant list and Datasette's CSV guard.
+    """
+    writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
+    if header is not None:
         writer.writerow([neutralise(h) for h in header])
-        for row in rows:
-            cells = [neutralise(cell) for cell in row]
-            writer.writerow([excel_cell(cell) for cell in cells] if excel else cells)
+    count = 0
+    for row in rows:
+        cells = [neutralise(cell) for cell in row]
+        writer.writerow([excel_cell(cell) for cell in cells] if excel else cells)
+        count += 1
+    return count
+
+
+def csv_bytes(header: list[str], rows: Iterable[Iterable], *, excel: bool = False) -> bytes:
+    """The CSV as bytes for a download: UTF-8, with a byte-order mark for Swedish Excel."""
+    out = io.StringIO()
+    write_rows(out, header, rows, excel=excel)
+    return out.getvalue().encode("utf-8-sig" if excel else "utf-8")
+
+
+def write_csv(path, header: list[str], rows: Iterable[Iterable], *, excel: bool = False) -> None:
+    """Write ``rows`` under ``header`` to ``path``; ``excel=True`` gives the Swedish-Excel dialect."""
+    with open(path, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as out:
+        write_rows(out, header, rows, excel=excel)

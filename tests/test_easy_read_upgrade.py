@@ -7,17 +7,14 @@ answered questionnaires keep their stored definition and hash, old links
 still open the standard questionnaire, and a participant marked easy-to-read
 afterwards gets the variant."""
 
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 from collector import create_app
 from collector.db import connect
 from collector.instruments.registry import instrument_for
 from collector.migrations import init_databases
+from tests.fixtures.previous_version import run_in_previous_version
 
-REPO = Path(__file__).resolve().parent.parent
 PREVIOUS = "86bb77a"  # main before this branch (issue 16 part 5)
 
 OLD_VERSION_SCRIPT = textwrap.dedent('''
@@ -47,17 +44,8 @@ OLD_VERSION_SCRIPT = textwrap.dedent('''
 
 
 def test_previous_version_databases_gain_the_easy_to_read_choice_with_everything_kept(tmp_path):
-    old_tree = tmp_path / "previous"
-    old_tree.mkdir()
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", PREVIOUS], check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(old_tree)], input=archive, check=True)
-    served_path, contacts_path = str(tmp_path / "medverkan.db"), str(tmp_path / "contacts.db")
-    result = subprocess.run(
-        [sys.executable, "-c", OLD_VERSION_SCRIPT, served_path, contacts_path],
-        cwd=old_tree, env={"PYTHONPATH": str(old_tree), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    process_id, participant, token = result.stdout.strip().splitlines()[-1].split()
+    served_path, contacts_path, last_line = run_in_previous_version(tmp_path, PREVIOUS, OLD_VERSION_SCRIPT)
+    process_id, participant, token = last_line.split()
     served, contacts = connect(served_path), connect(contacts_path)
     assert "reading" not in served["instruments"].columns_dict and "easy_read" not in contacts["participants"].columns_dict
     before_answers = served.execute("select * from answers order by response_id, question_id, item").fetchall()

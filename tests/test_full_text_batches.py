@@ -11,10 +11,7 @@ plugins (``datasette.client``).
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
@@ -25,13 +22,13 @@ from collector.respondent import search_release
 from collector.respondent.submission import store_response
 from tests.fixtures.datasette import actor_cookie
 from tests.fixtures.datasette import make_datasette
+from tests.fixtures.previous_version import run_in_previous_version
 from tests.test_privacy_withdrawal_residue import file_bytes_hold
 from tests.test_privacy_withdrawal_residue import submit_with_comment
 from tests.test_privacy_withdrawal_residue import tables_holding
 from tests.test_privacy_withdrawal_residue import withdraw_through_the_page
 
 BATCH = 8
-REPO = Path(__file__).resolve().parent.parent
 
 
 def index_storage(path: str) -> list:
@@ -193,16 +190,7 @@ OLD_VERSION_SCRIPT = textwrap.dedent('''
 
 
 def test_a_previous_versions_database_upgrades_with_every_response_and_its_text_searchable(tmp_path):
-    old_tree = tmp_path / "previous"
-    old_tree.mkdir()
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", PREVIOUS], check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(old_tree)], input=archive, check=True)
-    served_path, contacts_path = str(tmp_path / "medverkan.db"), str(tmp_path / "contacts.db")
-    result = subprocess.run(
-        [sys.executable, "-c", OLD_VERSION_SCRIPT, served_path, contacts_path],
-        cwd=old_tree, env={"PYTHONPATH": str(old_tree), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
-    )
-    assert result.returncode == 0, result.stderr
+    served_path, contacts_path, _ = run_in_previous_version(tmp_path, PREVIOUS, OLD_VERSION_SCRIPT)
     served = connect(served_path)
     assert "free_text_waiting" not in served.table_names()
     before = {t: served.execute(f"select count(*) from {t}").fetchone()[0] for t in ("responses", "answers", "answer_counts")}

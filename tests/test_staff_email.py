@@ -12,11 +12,8 @@ test message on the new code, with nothing else about it changed.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import textwrap
 import urllib.parse
-from pathlib import Path
 
 from collector import create_app
 from collector.coordinator import participants as participant_store
@@ -27,8 +24,8 @@ from collector.ops.cli import cli
 from tests.fixtures.coordinator import STAFF_PASSWORD
 from tests.fixtures.coordinator import csrf_from
 from tests.fixtures.coordinator import sign_in
+from tests.fixtures.previous_version import run_in_previous_version
 
-REPO = Path(__file__).resolve().parent.parent
 PREVIOUS = "86bb77a"  # main before this branch (issue 11 part 4)
 
 
@@ -141,16 +138,7 @@ OLD_VERSION_SCRIPT = textwrap.dedent('''
 
 
 def test_an_account_made_by_the_previous_version_gets_its_address(tmp_path, app, smtp_server):
-    old_tree = tmp_path / "previous"
-    old_tree.mkdir()
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", PREVIOUS], check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(old_tree)], input=archive, check=True)
-    served_path, contacts_path = str(tmp_path / "medverkan.db"), str(tmp_path / "contacts.db")
-    result = subprocess.run(
-        [sys.executable, "-c", OLD_VERSION_SCRIPT, served_path, contacts_path, STAFF_PASSWORD],
-        cwd=old_tree, env={"PYTHONPATH": str(old_tree), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
-    )
-    assert result.returncode == 0, result.stderr
+    served_path, contacts_path, _ = run_in_previous_version(tmp_path, PREVIOUS, OLD_VERSION_SCRIPT, STAFF_PASSWORD)
 
     init_databases(served_path, contacts_path)
     smtp = {key: value for key, value in app.config.items() if key.startswith(("SMTP_", "MAIL_"))}  # the aiosmtpd server

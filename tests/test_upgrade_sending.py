@@ -3,16 +3,13 @@ version (the branch's base commit, run from a `git archive` copy) gain
 `feedback_drafts` and `invitations.short_code_hash` with every response,
 participant and link kept, and an old printed link still opens."""
 
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 from collector import create_app
 from collector.db import connect
 from collector.migrations import init_databases
+from tests.fixtures.previous_version import run_in_previous_version
 
-REPO = Path(__file__).resolve().parent.parent
 PREVIOUS = "9df163d"  # main before this branch (issue 11 parts 5-9)
 
 OLD_VERSION_SCRIPT = textwrap.dedent('''
@@ -40,17 +37,8 @@ OLD_VERSION_SCRIPT = textwrap.dedent('''
 
 
 def test_previous_version_databases_upgrade_in_place(tmp_path):
-    old_tree = tmp_path / "previous"
-    old_tree.mkdir()
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", PREVIOUS], check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(old_tree)], input=archive, check=True)
-    served_path, contacts_path = str(tmp_path / "medverkan.db"), str(tmp_path / "contacts.db")
-    result = subprocess.run(
-        [sys.executable, "-c", OLD_VERSION_SCRIPT, served_path, contacts_path],
-        cwd=old_tree, env={"PYTHONPATH": str(old_tree), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    token = result.stdout.strip().splitlines()[-1]
+    served_path, contacts_path, last_line = run_in_previous_version(tmp_path, PREVIOUS, OLD_VERSION_SCRIPT)
+    token = last_line
     contacts = connect(contacts_path)
     assert "short_code_hash" not in contacts["invitations"].columns_dict and "feedback_drafts" not in contacts.table_names()
     contacts.conn.close()

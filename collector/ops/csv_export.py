@@ -21,14 +21,13 @@ decimal comma).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import TextIO
 
 from research.identifiers import ExportKeys
-from research.safe_csv import excel_cell
 from research.safe_csv import neutralise  # one CSV-injection guard for every export
+from research.safe_csv import write_rows
 
 COLUMNS = [
     "process_code",
@@ -98,10 +97,4 @@ def write_csv(out: TextIO, rows: Iterable[list], *, excel: bool = False) -> int:
     ``excel``: the Swedish-Excel dialect (the caller opens ``out`` as
     ``utf-8-sig`` for the byte-order mark).
     """
-    writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    count = 0
-    for row in rows:
-        writer.writerow([excel_cell(cell) for cell in row] if excel else row)
-        count += 1
-    return count
+    return write_rows(out, COLUMNS, rows, excel=excel)
