@@ -32,9 +32,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import free_text_db  # noqa: E402
 from collector.db import connect  # noqa: E402
-from collector.migrations import migrate_served  # noqa: E402
-from collector.respondent import erasure  # noqa: E402
 from datasette_plugins import search_page  # noqa: E402
 
 BASES = (
@@ -62,36 +61,7 @@ def _vocabulary(rng: random.Random) -> list[str]:
 
 
 def generate(path: str, responses: int, seed: int = 13) -> None:
-    db = connect(path)
-    migrate_served(db)
-    from collector.instruments.registry import sync_builtin_instruments
-
-    sync_builtin_instruments(db)
-    conn = db.conn
-    instrument_id, group_key = conn.execute("select id, group_key from instruments order by id limit 1").fetchone()
-    text_questions = [row[0] for row in conn.execute("select id from questions where instrument_id = ? and type = 'text'", [instrument_id])]
-    text_questions = (text_questions * 3)[:3]
-    conn.execute("insert into processes (id, code, post_title, status) values (1, 'BENCH', 'Tjänst', 'closed')")
-    rng = random.Random(seed)
-    vocabulary = _vocabulary(rng)
-    conn.execute("PRAGMA synchronous = OFF")
-    conn.execute("BEGIN")
-    for response_id in range(1, responses + 1):
-        conn.execute(
-            "insert into responses (id, process_id, group_key, instrument_id, language, submitted_on) values (?, 1, ?, ?, 'sv', '2026')",
-            [response_id, group_key, instrument_id],
-        )
-        for item, question_id in enumerate(text_questions):
-            text = " ".join(rng.choice(vocabulary) for _ in range(20)).capitalize()
-            conn.execute(
-                "insert into answers (rowid, response_id, question_id, item, value_text, process_id, group_key) "
-                "values (?, ?, ?, ?, ?, 1, ?)",
-                [rng.getrandbits(62), response_id, question_id, str(item), text, group_key],
-            )
-    conn.execute("COMMIT")
-    conn.execute("insert into answers_fts(answers_fts) values ('optimize')")
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
+    free_text_db.generate(path, responses, _vocabulary, seed=seed, capitalise=True)
 
 
 def to_trigram(path: str) -> None:
@@ -109,22 +79,8 @@ def to_trigram(path: str) -> None:
 
 
 def _submit_text(conn, response_id: int) -> float:
-    """One response with one free-text answer and the merge, as store_response writes it."""
-    instrument_id, group_key = conn.execute("select instrument_id, group_key from responses limit 1").fetchone()
-    question_id = conn.execute("select question_id from answers limit 1").fetchone()[0]
-    started = time.perf_counter()
-    conn.execute("BEGIN IMMEDIATE")
-    conn.execute(
-        "insert into responses (id, process_id, group_key, instrument_id, language, submitted_on) values (?, 1, ?, ?, 'sv', '2026')",
-        [response_id, group_key, instrument_id],
-    )
-    conn.execute(
-        "insert into answers (rowid, response_id, question_id, item, value_text, process_id, group_key) values (?, ?, ?, '', ?, 1, ?)",
-        [random.getrandbits(62), response_id, question_id, "Återkopplingen till brukarrepresentanterna kom sent", group_key],
-    )
-    erasure.merge_full_text_index(conn)
-    conn.execute("COMMIT")
-    return time.perf_counter() - started
+    """One response with one free-text answer and the merge, as store_response wrote it before the batches."""
+    return free_text_db.submit_text(conn, response_id, "Återkopplingen till brukarrepresentanterna kom sent", merge=True)
 
 
 def _fts_megabytes(conn) -> float:
