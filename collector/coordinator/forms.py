@@ -132,6 +132,10 @@ class ParticipantForm(FlaskForm):
         ),
     )
 
+    def person_fields(self) -> list:
+        """The fields of one person, in page order: the add and the edit form show the same."""
+        return [self.name, self.email, self.group_key, self.language, self.easy_read]
+
     def validate_email(self, field):
         if field.data and not valid_email(field.data.strip().lower()):
             raise ValidationError(_l("Enter an email address like name@example.se."))
