@@ -76,6 +76,9 @@ def build(folder: str):
     os.environ.pop("MEDVERKAN_DS_DEMO", None)
     ds = make_datasette(served)
     cookies = {role: actor_cookie(ds, username, role) for role, username in ACCOUNTS.items()}
+    # Steady state: a file changed within the last second is read again on
+    # every call (datasette_plugins/file_state.py), as right after a write.
+    time.sleep(1.2)
     return ds, cookies
 
 

@@ -94,7 +94,9 @@ def metadata_for(datasette) -> dict:
         if name.startswith("_") or not database.path:
             continue
         block = _fresh(template) if name != TEMPLATE_DATABASE else {}
-        block.setdefault("tables", {}).update(_fresh(wide_view_metadata(database.path)))
+        tables = block.setdefault("tables", {})
+        for view, described_view in wide_view_metadata(database.path).items():
+            tables[view] = dict(described_view, columns=dict(described_view["columns"]))
         databases[name] = block
     return {"databases": databases}
 
@@ -102,7 +104,7 @@ def metadata_for(datasette) -> dict:
 def _fresh(value):
     """A copy of every dict and list in value (the strings are shared): copy.deepcopy's result, faster."""
     if isinstance(value, dict):
-        return {key: _fresh(item) for key, item in value.items()}
+        return {key: _fresh(item) if isinstance(item, (dict, list)) else item for key, item in value.items()}
     if isinstance(value, list):
-        return [_fresh(item) for item in value]
+        return [_fresh(item) if isinstance(item, (dict, list)) else item for item in value]
     return value

@@ -30,7 +30,11 @@ SETTLED_AFTER_NS = 1_000_000_000
 
 
 def signature(path: str) -> tuple:
-    """(inode, size, mtime_ns) of the file and of its -wal; None for one that does not exist."""
+    """(inode, size, mtime_ns) of the file and of its -wal; None for one that does not exist.
+
+    An empty -wal counts as none: it holds no change (the first reader of a
+    WAL file creates one, which would otherwise look like a write).
+    """
     state = []
     for name in (path, path + "-wal"):
         try:
@@ -38,7 +42,8 @@ def signature(path: str) -> tuple:
         except OSError:
             state.append(None)
         else:
-            state.append((stat.st_ino, stat.st_size, stat.st_mtime_ns))
+            empty_wal = name != path and stat.st_size == 0
+            state.append(None if empty_wal else (stat.st_ino, stat.st_size, stat.st_mtime_ns))
     return tuple(state)
 
 

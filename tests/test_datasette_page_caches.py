@@ -1,12 +1,15 @@
-"""The metadata hook reads the served file once per change, and a change is seen on the next page.
+"""What Datasette's pages keep between requests, and that a change is seen on the next one.
 
-Datasette asks the ``get_metadata`` hook about thirty times a page; each
-answer used to open the served file and query it. described.py now keeps
-the wide views' descriptions while ``os.stat`` of the file and its -wal is
-unchanged (file_state.py). These tests play what the cache must survive:
-a new instrument version registered while Datasette runs, a write that
-leaves size and modification time as they were (a coarse clock), and
-count the connections and descriptions a page costs.
+Datasette asks the ``get_metadata`` hook about thirty times a page and checks
+a permission for every table it lists; each answer used to open a database
+file and query it. described.py (wide views' descriptions) and access.py
+(staff accounts) now keep what they read while ``os.stat`` of the file and
+its -wal is unchanged (file_state.py); the process page keeps Table 2's
+agreement figures per set of ratings (agreement.py). These tests play what
+the caches must survive: a new instrument version registered while
+Datasette runs, an account deactivated or signed out while its row is kept,
+a write that leaves size and modification time as they were (a coarse
+clock), changed ratings; and they count the connections a page costs.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ import time
 
 import pytest
 
+from datasette_plugins import agreement
 from datasette_plugins import described
 from datasette_plugins import file_state
 from tests.fixtures.databases import migrated_copy
+from tests.fixtures.datasette import TABLE_2
 from tests.fixtures.datasette import actor_cookie
 from tests.fixtures.datasette import fill_served
 from tests.fixtures.datasette import make_datasette
@@ -87,6 +92,37 @@ def private_ds(tmp_path, monkeypatch):
     served, _contacts = migrated_copy(str(tmp_path / "medverkan.db"), str(tmp_path / "contacts.db"))
     fill_served(served)
     return make_datasette(served), served
+
+
+def change_account(contacts: str, sql: str, params=()) -> None:
+    """A write to the contacts database, as the collector makes it (deactivation, sign-out, role change)."""
+    conn = sqlite3.connect(contacts)
+    with conn:
+        conn.execute(sql, params)
+    conn.close()
+
+
+@pytest.fixture
+def staff_ds(private_ds, tmp_path, monkeypatch):
+    """private_ds with the contacts database configured and an active evaluator, eva, in it."""
+    ds, _served = private_ds
+    contacts = str(tmp_path / "contacts.db")
+    change_account(
+        contacts, "insert into users (username, role, is_active, password_hash, session_stamp) values ('eva', 'evaluator', 1, 'x', 's1')"
+    )
+    monkeypatch.setenv("MEDVERKAN_DS_CONTACTS", contacts)
+    return ds, contacts
+
+
+async def status(ds, path: str, cookie: dict) -> int:
+    return (await ds.client.get(path, cookies=cookie)).status_code
+
+
+def signed_in_cookie(ds, stamp: str = "s1") -> dict:
+    from datasette.utils import baseconv
+
+    expires = baseconv.base62.encode(int(time.time()) + 3600)
+    return {"ds_actor": ds.sign({"a": {"id": "eva", "role": "evaluator", "stamp": stamp}, "e": expires}, "actor")}
 
 
 @pytest.mark.asyncio
@@ -170,3 +206,64 @@ def test_a_settled_file_is_read_once_and_again_after_it_changes(tmp_path):
         f.write("b")
     assert cache.get(path, "k", read) == "ab"
     assert len(reads) == 2
+
+
+@pytest.mark.asyncio
+async def test_a_deactivated_account_loses_access_on_the_next_request_though_its_row_was_kept(staff_ds, monkeypatch):
+    ds, contacts = staff_ds
+    cookie = signed_in_cookie(ds)
+    assert await status(ds, "/medverkan/answers", cookie) == 200
+    age(contacts)
+    assert await status(ds, "/medverkan/answers", cookie) == 200
+    opened = OpenedBy(monkeypatch)
+    assert await status(ds, "/medverkan", cookie) == 200
+    assert "datasette_plugins.access" not in opened.ours(), "a settled contacts file is not read for every table"
+
+    change_account(contacts, "update users set is_active = 0 where username = 'eva'")
+
+    assert await status(ds, "/medverkan/answers", cookie) == 302
+    assert await status(ds, "/-/medverkan/attitudes", cookie) == 302
+
+
+@pytest.mark.asyncio
+async def test_a_signed_out_session_is_refused_on_the_next_request_though_its_row_was_kept(staff_ds):
+    ds, contacts = staff_ds
+    cookie = signed_in_cookie(ds, stamp="s1")
+    assert await status(ds, "/medverkan/answers", cookie) == 200
+    age(contacts)
+    assert await status(ds, "/medverkan/answers", cookie) == 200
+
+    change_account(contacts, "update users set session_stamp = 's2' where username = 'eva'")  # sign-out rotates it
+
+    assert await status(ds, "/medverkan/answers", cookie) == 302
+    assert await status(ds, "/medverkan/answers", signed_in_cookie(ds, stamp="s2")) == 200
+
+
+def test_table_2_agreement_is_computed_once_per_set_of_ratings_and_again_when_one_changes(monkeypatch):
+    triples = [(applicant, rater, rating) for rater, ratings in TABLE_2.items() for applicant, rating in ratings.items()]
+    agreement._screening_agreement_of.cache_clear()
+    runs = []
+    compute = agreement._screening_agreement
+    monkeypatch.setattr(agreement, "_screening_agreement", lambda t: runs.append(1) or compute(t))
+
+    first = agreement.screening_agreement(triples)
+    first["alphas"]["ordinal"] = "changed by a caller"
+    again = agreement.screening_agreement(list(triples))
+    assert len(runs) == 1
+    assert again == compute(triples), "the kept figures are the ones computed afresh (a caller's change not kept)"
+
+    changed = [(a, r, 2 if (a, r) == ("Sökande A", "Brukare A") else v) for a, r, v in triples]
+    assert agreement.screening_agreement(changed) == compute(changed)
+    assert len(runs) == 2
+
+
+def test_the_empty_wal_a_first_reader_creates_is_not_a_change_but_a_written_one_is(tmp_path):
+    path = str(tmp_path / "f.db")
+    with open(path, "w") as f:
+        f.write("a")
+    before = file_state.signature(path)
+    open(path + "-wal", "w").close()
+    assert file_state.signature(path) == before
+    with open(path + "-wal", "w") as f:
+        f.write("frame")
+    assert file_state.signature(path) != before
