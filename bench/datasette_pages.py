@@ -52,6 +52,7 @@ PAGES = [
     ("evaluator", "trends", "/-/medverkan/trends"),
     ("evaluator", "process", "/-/medverkan/process/1"),
     ("evaluator", "search", "/-/medverkan/search?q=samtalen"),
+    ("evaluator", "not found (404)", "/medverkan/no_such_table"),
     ("management", "index", "/"),
     ("management", "canned query", "/medverkan/core_items_by_group?process_id=1"),
     ("management", "attitudes", "/-/medverkan/attitudes?process=1"),
@@ -103,7 +104,8 @@ class ConnectionCounter:
 
 async def get(ds, path: str, cookies: dict) -> None:
     response = await ds.client.get(path, cookies=cookies)
-    if response.status_code != 200:
+    expected = 404 if "no_such" in path else 200
+    if response.status_code != expected:
         raise SystemExit(f"{path}: HTTP {response.status_code}")
 
 
