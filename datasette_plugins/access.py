@@ -19,6 +19,7 @@ from __future__ import annotations
 import sqlite3
 
 from datasette_plugins import config
+from datasette_plugins import file_state
 from datasette_plugins import unreadable
 
 FULL_ACCESS_ROLES = {"evaluator", "admin"}
@@ -26,18 +27,28 @@ AGGREGATE_ROLES = {"management", "coordinator"}
 # Canned queries that apply small-cell suppression in SQL.
 MANAGEMENT_QUERIES = {"responses_by_group", "core_items_by_group"}
 HIDDEN_DATABASES = {"_internal", "_memory"}
+# Accounts as last read, per contacts file: Datasette checks a permission for
+# every table a page lists (a database page asked the file 40 times), and the
+# answer can only change when the file does (file_state.py).
+_accounts = file_state.FileCache()
 
 
 def _account_row(actor: dict):
     """(is_active, role, session_stamp, department) from the contacts DB, read-only.
 
     None when the account does not exist; raises sqlite3.Error when the
-    database cannot be read.
+    database cannot be read. Read again after any change to the file
+    (a deactivation, a new session stamp, a role change), on the next check.
     """
-    conn = sqlite3.connect(f"file:{config.contacts_path()}?mode=ro", uri=True, timeout=2)
+    path, username = config.contacts_path(), str(actor["id"])
+    return _accounts.get(path, username, lambda: _read_account_row(path, username))
+
+
+def _read_account_row(path: str, username: str):
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
     try:
         return conn.execute(
-            "select is_active, role, session_stamp, department from users where username = ?", [str(actor["id"])]
+            "select is_active, role, session_stamp, department from users where username = ?", [username]
         ).fetchone()
     finally:
         conn.close()

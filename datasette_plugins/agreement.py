@@ -12,6 +12,8 @@ agreement; they are left out and named in the result, never dropped silently.
 
 from __future__ import annotations
 
+import copy
+import functools
 import random
 from collections import defaultdict
 
@@ -142,7 +144,26 @@ def alpha_reading(alpha) -> str:
 
 
 def screening_agreement(triples) -> dict:
-    """Everything Table 2 shows: alpha per level with its interval, kappa, percent agreement, coverage."""
+    """Everything Table 2 shows: alpha per level with its interval, kappa, percent agreement, coverage.
+
+    Kept per set of ratings: the three bootstrap intervals are 3,000 alphas
+    (about 150 ms, most of the process page's cost) and their seed is fixed,
+    so every load of the page computed the same figures again. A changed
+    rating is another key. The caller gets its own copy.
+    """
+    triples = tuple(tuple(triple) for triple in triples)
+    try:
+        return copy.deepcopy(_screening_agreement_of(triples))
+    except TypeError:  # an unhashable value: computed, not kept
+        return _screening_agreement(triples)
+
+
+@functools.lru_cache(maxsize=64)
+def _screening_agreement_of(triples: tuple) -> dict:
+    return _screening_agreement(triples)
+
+
+def _screening_agreement(triples) -> dict:
     triples = list(triples)
     alphas = {level: stats.krippendorff_alpha(triples, level) for level in LEVELS}
     return {

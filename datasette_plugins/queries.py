@@ -16,13 +16,9 @@ version under the same name (hook results replace metadata's):
 
 from __future__ import annotations
 
-import functools
-
-import yaml
-
 from datasette_plugins import access
+from datasette_plugins import described
 from datasette_plugins import scope
-from datasette_plugins.launch import METADATA_PATH
 
 PROTECTED_CORE_ITEMS_SQL = """with cells as (
   select q.key as question, min(q.text_sv) as text_sv, min(q.text_en) as text_en, ac.item, ac.group_key,
@@ -47,16 +43,15 @@ order by question, item, group_key"""
 PROTECTED_SQL = {"core_items_by_group": PROTECTED_CORE_ITEMS_SQL}
 
 
-@functools.lru_cache(maxsize=None)
 def _defined(database: str) -> dict:
-    """The queries as metadata.yml defines them, read once from the file.
+    """The queries as metadata.yml defines them (described.static_metadata: parsed once).
 
     Not from ``datasette.metadata()``: Datasette 0.65's get_canned_queries
     updates the dict that call returns with the hook's answer, so after one
     management request the in-memory metadata would hold management's
     version (or a coordinator's department) for everyone.
     """
-    metadata = yaml.safe_load(METADATA_PATH.read_text(encoding="utf-8")) or {}
+    metadata = described.static_metadata() or {}
     return ((metadata.get("databases") or {}).get(database) or {}).get("queries") or {}
 
 
