@@ -68,7 +68,7 @@ def spoken_site(tmp_path_factory):
     try:
         yield links
     finally:
-        server.stop()
+        server.kill()  # the tests are done and it is idle: a graceful stop only waited (about a second)
 
 
 @pytest.fixture(scope="module")
