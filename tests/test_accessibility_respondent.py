@@ -9,7 +9,10 @@ receipt already shown, a resumed page, already answered, an
 expired link, an unknown link, the withdrawal form, its confirmation and the
 withdrawn page. Screenshots of the phone flow in Swedish go to
 docs/screenshots/ when MEDVERKAN_SCREENSHOTS=1. The easy-to-read
-questionnaires (lättläst, issue 16 part 5) are checked page by page too.
+questionnaires (lättläst, issue 16 part 5) are checked page by page in
+tests/test_accessibility_respondent_easy_read.py: a module of its own, so
+that xdist can run it on the other worker (each module with the module-scoped
+``browser`` is one xdist group, tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -173,35 +176,3 @@ def test_every_respondent_state_passes_axe(browser, demo_site, language, viewpor
     finally:
         context.close()
     assert len(visit.checked) >= 16, visit.checked
-
-
-@pytest.mark.parametrize("language", ["sv", "en"])
-@pytest.mark.parametrize("group_key, title_sv", [
-    ("representative", "Du var med och valde en ny anställd"),
-    ("hired_followup", "Ett halvår i ditt nya jobb"),
-])
-def test_every_page_of_the_easy_to_read_questionnaires_passes_axe(browser, demo_site, language, group_key, title_sv):
-    """A participant given the easy-to-read questionnaire: its start page, every page, the review and the thanks."""
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    visit = Visit(page, language, f"easy to read, {group_key}, {language}, 360 px", screenshots=False)
-    try:
-        page.goto(f"{demo_site.url}{demo_site.invite(group_key, easy_read=True, language=language)}?lang={language}")
-        if language == "sv":
-            assert title_sv in page.inner_text("main"), "the link opens the easy-to-read questionnaire"
-        visit.check("easy-to-read start page")
-        with page.expect_navigation():
-            page.click("main a.button")
-        for number in range(1, 21):
-            if page.locator("form#answers").count() == 0:
-                break
-            visit.check(f"easy-to-read page {number}")
-            answer_visible_questions(page)
-            click_next(page)
-        visit.check("easy-to-read review page")
-        with page.expect_navigation():
-            page.click("main form button[type=submit]")
-        visit.check("easy-to-read thank-you page")
-    finally:
-        context.close()
-    assert len([state for state in visit.checked if state.startswith("easy-to-read page")]) >= 4, visit.checked

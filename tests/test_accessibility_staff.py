@@ -1,5 +1,7 @@
 """axe-core (WCAG 2.0/2.1 A and AA) on every staff page a signed-in admin can
-reach by following links, on the demo case behind gunicorn, in Swedish at 360 px and in English at desktop width.
+reach by following links, on the demo case behind gunicorn, in Swedish at 360 px and in English at desktop width
+(that crawl in tests/test_accessibility_staff_desktop.py: a module of its own, so xdist can run it on the
+other worker; each module with the module-scoped ``browser`` is one xdist group, tests/conftest.py).
 
 The crawl follows same-origin GET links only (never forms), so it changes
 nothing; it complements the coordinator area's own browser test by finding
@@ -12,7 +14,6 @@ import urllib.parse
 
 import pytest
 
-from tests.fixtures.browser import DESKTOP
 from tests.fixtures.browser import PHONE
 from tests.fixtures.browser import axe_violations
 from tests.fixtures.browser import describe_violations
@@ -62,12 +63,9 @@ def _seeds(site) -> list[str]:
     return seeds
 
 
-@pytest.mark.parametrize(
-    "viewport, language",
-    [(PHONE, "sv"), (DESKTOP, "en")],
-    ids=["phone-360-sv", "desktop-en"],
-)
-def test_every_reachable_staff_page_passes_axe(browser, demo_site, viewport, language):
+def crawl_and_check(browser, demo_site, viewport, language):
+    """Sign in as the demo admin, follow links from the workspace (and :func:`_seeds`) up to
+    MAX_PAGES, and check each page: no 5xx, ``lang``, axe, no sideways scrolling."""
     assert demo_site.staff_password, "the demo site has a staff account"
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
@@ -99,6 +97,11 @@ def test_every_reachable_staff_page_passes_axe(browser, demo_site, viewport, lan
     assert len(seen) >= 5, f"the crawl found only {sorted(seen)}"
     assert not problems, "\n".join(f"{path}:\n{text}" for path, text in problems.items())
     assert not sideways, f"pages that scroll sideways at {viewport['width']} px: {sideways}"
+
+
+@pytest.mark.parametrize("viewport, language", [(PHONE, "sv")], ids=["phone-360-sv"])
+def test_every_reachable_staff_page_passes_axe(browser, demo_site, viewport, language):
+    crawl_and_check(browser, demo_site, viewport, language)
 
 
 NARROWEST = {"width": 320, "height": 640}

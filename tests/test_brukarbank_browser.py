@@ -34,7 +34,7 @@ def pool_server(live_databases, tmp_path):
     contacts.conn.close()
     server = start_gunicorn(served_path, contacts_path, workers=1, log_path=tmp_path / "gunicorn.log")
     yield server, process_id, contacts_path
-    server.stop()
+    server.kill()  # the tests are done and it is idle: a graceful stop only waited (about a second)
 
 
 def _submit(page, selector):

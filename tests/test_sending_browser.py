@@ -56,7 +56,7 @@ def sending_site(live_databases, tmp_path):
     try:
         yield server.url, collecting, planning, recorder
     finally:
-        server.stop()
+        server.kill()  # the tests are done and it is idle: a graceful stop only waited (about a second)
         controller.stop()
 
 

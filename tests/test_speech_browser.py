@@ -24,6 +24,7 @@ from tests.fixtures.browser import DESKTOP
 from tests.fixtures.browser import PHONE
 from tests.fixtures.browser import assert_accessible
 from tests.fixtures.browser import assert_no_sideways_scroll
+from tests.fixtures.databases import migrated_copy
 from tests.fixtures.respondent import APPLICANTS
 from tests.fixtures.respondent import GROUP
 from tests.fixtures.respondent import SAMPLE_SET
@@ -38,9 +39,12 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def spoken_site(live_databases, tmp_path):
-    served_path, contacts_path = live_databases
+@pytest.fixture(scope="module")
+def spoken_site(tmp_path_factory):
+    """One site for the module: each test opens its own link (the first, the second), so
+    neither sees the other's visit; the speech is made and the server started once."""
+    tmp_path = tmp_path_factory.mktemp("spoken-site")
+    served_path, contacts_path = migrated_copy(str(tmp_path / "medverkan.db"), str(tmp_path / "contacts.db"))
     served, contacts = connect(served_path), connect(contacts_path)
     process_id = served["processes"].insert(
         {"code": "SPEECH-1", "post_title": "Enhetschef", "status": "collecting", "instrument_set": SAMPLE_SET}
@@ -64,10 +68,10 @@ def spoken_site(live_databases, tmp_path):
     try:
         yield links
     finally:
-        server.stop()
+        server.kill()  # the tests are done and it is idle: a graceful stop only waited (about a second)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def chromium():
     from playwright.sync_api import sync_playwright
 
@@ -115,7 +119,11 @@ def test_a_questions_speech_plays_in_chromium(chromium, spoken_site):
             """async () => {
                 const audio = document.querySelector('audio[aria-label="Lyssna på frågan"]');
                 await audio.play();
-                await new Promise(resolve => setTimeout(resolve, 1500));
+                // Until the clip has played past 0.3 s (what is asserted below), at most 5 s.
+                const until = Date.now() + 5000;
+                while (audio.currentTime <= 0.3 && !audio.error && Date.now() < until) {
+                    await new Promise(resolve => setTimeout(resolve, 50));
+                }
                 return {time: audio.currentTime, duration: audio.duration, ready: audio.readyState,
                         error: audio.error && audio.error.code, src: audio.currentSrc};
             }"""
