@@ -9,6 +9,11 @@ same-origin link. Datasette links every table many times over (sort orders,
 facets, pagination); one page per kind of page is enough to judge the
 templates, so links are reduced to a "kind" (a table page, a row page of
 that table, a canned query) before they are queued.
+
+The walk itself is made over plain HTTP (:func:`discover`, once per run);
+the browser then opens every page found, the evaluator's ~100 in four
+shards that xdist can run on different workers, and fails if a page it
+opens links to a kind of page the walk did not find.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import fcntl
 import html.parser
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -137,7 +143,7 @@ def _http_links(body: str, url: str, origin: str) -> list[tuple[str, tuple]]:
 
 
 @pytest.fixture(scope="session")
-def walks(tmp_path_factory, worker_id):
+def walks(tmp_path_factory):
     """``walks(site, role)``: :func:`discover`, done once per test run.
 
     The walk renders every page once on the server (a good part of a
@@ -147,7 +153,8 @@ def walks(tmp_path_factory, worker_id):
     read it; each shard still checks in its own browser that every page
     answers as the walk found.
     """
-    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    # Under xdist each worker's base folder is inside the run's; without it there is one.
+    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else tmp_path_factory.getbasetemp()
 
     def walk(site, role, language="sv"):
         path = shared / f"datasette-crawl-{role or 'anonymous'}-{language}.json"
