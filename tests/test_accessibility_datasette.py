@@ -23,7 +23,6 @@ from tests.fixtures.browser import axe_violations
 from tests.fixtures.browser import describe_violations
 from tests.fixtures.datasette import actor_cookie
 from tests.fixtures.servers import TEST_SECRET
-from tests.fixtures.servers import start_datasette
 
 PLUGIN_PREFIX = "/-/medverkan/"
 MAX_PAGES = 12
@@ -31,11 +30,10 @@ VIEWS = [(PHONE, "sv"), (DESKTOP, "en")]
 VIEW_IDS = ["phone-360-sv", "desktop-en"]
 
 
-@pytest.fixture(scope="module")
-def datasette_site(evaluation_db):
-    server = start_datasette(evaluation_db[0], secret=TEST_SECRET)
-    yield server
-    server.stop()
+@pytest.fixture
+def datasette_site(evaluation_site):
+    """The worker's shared read-only Datasette (tests/fixtures/datasette.py)."""
+    return evaluation_site
 
 
 def _context(browser, site, viewport, language, role=None):

@@ -9,26 +9,30 @@ same-origin link. Datasette links every table many times over (sort orders,
 facets, pagination); one page per kind of page is enough to judge the
 templates, so links are reduced to a "kind" (a table page, a row page of
 that table, a canned query) before they are queued.
+
+The walk itself is made over plain HTTP (:func:`discover`, once per run);
+the browser then opens every page found, the evaluator's ~100 in four
+shards that xdist can run on different workers, and fails if a page it
+opens links to a kind of page the walk did not find.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import fcntl
+import html.parser
+import json
+import os
+import urllib.error
 import urllib.parse
+import urllib.request
 
 import pytest
 from datasette.app import Datasette
 
-from datasette_plugins.launch import datasette_command
-from datasette_plugins.launch import datasette_environment
 from tests.fixtures.browser import axe_violations
 from tests.fixtures.browser import describe_violations
 from tests.fixtures.datasette import actor_cookie
-from tests.fixtures.datasette import start_process
-from tests.fixtures.datasette import stop_process
-from tests.fixtures.datasette import wait_for
 from tests.fixtures.servers import TEST_SECRET
-from tests.fixtures.servers import free_port
 
 NARROW = {"width": 320, "height": 720}
 WCAG_22_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -68,28 +72,10 @@ FORM_PAGES = {
 SKIPPED_SUFFIXES = (".json", ".csv", ".tsv", ".db", ".md", ".sps", ".R")
 
 
-@dataclasses.dataclass
-class Site:
-    url: str
-
-
-@pytest.fixture(scope="module")
-def datasette_site(evaluation_db, tmp_path_factory):
-    """Datasette through the launcher, its output in a file.
-
-    Not tests.fixtures.servers.start_datasette: that pipes the output and
-    never reads it, and Datasette prints a long traceback for every 404 the
-    crawl meets, so the pipe fills and the server stops answering.
-    """
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("crawl") / "datasette.log"
-    process = start_process(datasette_command(evaluation_db[0], port=port), log_path, env=datasette_environment(TEST_SECRET))
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/-/versions.json", process, log_path)
-        yield Site(url)
-    finally:
-        stop_process(process)
+@pytest.fixture
+def datasette_site(evaluation_site):
+    """The worker's shared read-only Datasette (tests/fixtures/datasette.py)."""
+    return evaluation_site
 
 
 def page_kind(path: str, query: dict) -> tuple:
@@ -105,50 +91,143 @@ def page_kind(path: str, query: dict) -> tuple:
     return ("page", *parts[:2], bool(set(query) - {"_next", "_sort", "_sort_desc", "_size"}))
 
 
+def link_target(href: str, origin: str) -> tuple[str, tuple] | None:
+    """The page an absolute link leads to, as (path to open, kind); None if the crawl skips it."""
+    parsed = urllib.parse.urlparse(href)
+    if f"{parsed.scheme}://{parsed.netloc}" != origin:
+        return None
+    if parsed.path.endswith(SKIPPED_SUFFIXES) or "/export/" in parsed.path or "/research/" in parsed.path or "_format=" in parsed.query:
+        return None
+    if parsed.path == "/-/medverkan/language":  # a redirect back to the page, in the other language
+        return None
+    query = urllib.parse.parse_qs(parsed.query)
+    query.pop("lang", None)
+    path = parsed.path + ("?" + urllib.parse.urlencode(query, doseq=True) if query else "")
+    return path, page_kind(parsed.path, query)
+
+
 def same_origin_pages(page, origin: str) -> list[tuple[str, tuple]]:
-    found = []
-    for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
-        parsed = urllib.parse.urlparse(href)
-        if f"{parsed.scheme}://{parsed.netloc}" != origin:
-            continue
-        if parsed.path.endswith(SKIPPED_SUFFIXES) or "/export/" in parsed.path or "/research/" in parsed.path or "_format=" in parsed.query:
-            continue
-        if parsed.path == "/-/medverkan/language":  # a redirect back to the page, in the other language
-            continue
-        query = urllib.parse.parse_qs(parsed.query)
-        query.pop("lang", None)
-        path = parsed.path + ("?" + urllib.parse.urlencode(query, doseq=True) if query else "")
-        found.append((path, page_kind(parsed.path, query)))
-    return found
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    return [found for found in (link_target(href, origin) for href in hrefs) if found]
 
 
-def crawl(browser, site, role, language="sv", follow=True, start=None):
-    """Visit every kind of page ``role`` reaches; return (pages seen, problems).
-
-    ``follow=False`` checks only the ``start`` pages (default: ``/`` and the typed ones)."""
-    context = browser.new_context(viewport=NARROW)
-    host = urllib.parse.urlparse(site.url).hostname
-    cookies = [{"name": "medverkan_lang", "value": language, "domain": host, "path": "/"}]
+def role_cookies(site, role, language) -> dict[str, str]:
+    cookies = {"medverkan_lang": language}
     if role:
         signer = Datasette([], secret=TEST_SECRET)
-        cookies.append({"name": "ds_actor", "value": actor_cookie(signer, f"crawl-{role}", role)["ds_actor"], "domain": host, "path": "/"})
-    context.add_cookies(cookies)
+        cookies["ds_actor"] = actor_cookie(signer, f"crawl-{role}", role)["ds_actor"]
+    return cookies
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href") if tag == "a" else None
+        if href is not None:
+            self.hrefs.append(href)
+
+
+# The characters a browser leaves as they are in a URL's path and query (it
+# percent-encodes the rest as UTF-8, as ``element.href`` shows).
+_URL_SAFE = "/%:@!$&'()*+,;=-._~?#[]"
+
+
+def _http_links(body: str, url: str, origin: str) -> list[tuple[str, tuple]]:
+    parser = _Links()
+    parser.feed(body)
+    absolute = (urllib.parse.quote(urllib.parse.urljoin(url, href.strip()), safe=_URL_SAFE) for href in parser.hrefs)
+    return [found for found in (link_target(href, origin) for href in absolute) if found]
+
+
+@pytest.fixture(scope="session")
+def walks(tmp_path_factory):
+    """``walks(site, role)``: :func:`discover`, done once per test run.
+
+    The walk renders every page once on the server (a good part of a
+    minute on a busy machine), and every worker's evaluation site holds the
+    same data, so the first worker to need a role's walk makes it and writes
+    it to the run's shared temporary folder (under a lock) and the others
+    read it; each shard still checks in its own browser that every page
+    answers as the walk found.
+    """
+    # Under xdist each worker's base folder is inside the run's; without it there is one.
+    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else tmp_path_factory.getbasetemp()
+
+    def walk(site, role, language="sv"):
+        path = shared / f"datasette-crawl-{role or 'anonymous'}-{language}.json"
+        with open(shared / "datasette-crawl.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not path.exists():
+                found = discover(site.url, role, language)
+                path.write_text(json.dumps(found), encoding="utf-8")
+        return tuple((p, _as_tuple(kind), status) for p, kind, status in json.loads(path.read_text(encoding="utf-8")))
+
+    return walk
+
+
+def _as_tuple(value):
+    """A kind read back from JSON (lists) as the tuple :func:`page_kind` makes."""
+    return tuple(_as_tuple(item) for item in value) if isinstance(value, list) else value
+
+
+def discover(site_url: str, role: str | None, language: str) -> tuple[tuple[str, tuple, int], ...]:
+    """Every kind of page ``role`` reaches, found over plain HTTP: (path, kind, status) each.
+
+    The same breadth-first walk the browser crawl made (``/`` and the typed
+    pages first, then every same-origin link reduced to its kind, following
+    links only from pages that answered 200), but without rendering or axe,
+    so the browser checks can be split into shards that run on different
+    workers. The shards check every link they see in the browser against
+    this set (see :func:`check_pages`), so a link only scripts add cannot be
+    missed.
+    """
+    origin = site_url
+    header = "; ".join(f"{name}={value}" for name, value in role_cookies(site_url, role, language).items())
+    queue = [(p, ("typed", p)) for p in ["/"] + FORM_PAGES[role]]
+    kinds_seen, found = set(), []
+    while queue and len(found) < MAX_PAGES:
+        path, kind = queue.pop(0)
+        if kind in kinds_seen:
+            continue
+        kinds_seen.add(kind)
+        request = urllib.request.Request(origin + urllib.parse.quote(path, safe=_URL_SAFE), headers={"Cookie": header})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, final_url, body = response.status, response.geturl(), response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            status, final_url, body = error.code, error.geturl(), ""
+        found.append((path, kind, status))
+        if status == 200:
+            queue.extend(link for link in _http_links(body, final_url, origin) if link[1] not in kinds_seen)
+    unvisited = {kind for _, kind in queue} - kinds_seen
+    assert not unvisited, f"stopped at {MAX_PAGES} pages with {len(unvisited)} kinds of page unvisited"
+    return tuple(found)
+
+
+def check_pages(browser, site, role, paths, language="sv"):
+    """Open each of ``paths`` as ``role`` at 320 px: axe, reflow, <html lang>, status.
+
+    Returns (pages seen with their status, problems, the kinds of every
+    same-origin page linked from a page that answered 200)."""
+    context = browser.new_context(viewport=NARROW)
+    host = urllib.parse.urlparse(site.url).hostname
+    context.add_cookies([
+        {"name": name, "value": value, "domain": host, "path": "/"} for name, value in role_cookies(site.url, role, language).items()
+    ])
     page = context.new_page()
     page.set_default_timeout(20000)
-    queue = [(p, ("typed", p)) for p in (start or ["/"] + FORM_PAGES[role])]
-    kinds_seen, seen, problems = set(), [], []
+    seen, problems, linked = [], [], set()
     try:
-        while queue and len(seen) < MAX_PAGES:
-            path, kind = queue.pop(0)
-            if kind in kinds_seen:
-                continue
-            kinds_seen.add(kind)
+        for path in paths:
             response = page.goto(site.url + path)
             status = response.status if response else None
             seen.append((path, status))
             if status not in (200, 403, 404):
                 problems.append(f"{path} answered {status}")
-            violations = [v for v in axe_violations_22(page)]
+            violations = axe_violations_22(page)
             if violations:
                 problems.append(f"{path} (lang={language}, {status}):\n" + describe_violations(violations))
             width = page.evaluate("document.documentElement.scrollWidth")
@@ -157,14 +236,11 @@ def crawl(browser, site, role, language="sv", follow=True, start=None):
             lang = page.locator("html").get_attribute("lang")
             if lang != language:
                 problems.append(f"{path}: <html lang={lang!r}>, expected {language!r}")
-            if status == 200 and follow:
-                queue.extend(link for link in same_origin_pages(page, site.url) if link[1] not in kinds_seen)
+            if status == 200:
+                linked.update(kind for _, kind in same_origin_pages(page, site.url))
     finally:
         context.close()
-    unvisited = {kind for _, kind in queue} - kinds_seen
-    if unvisited:
-        problems.append(f"stopped at {MAX_PAGES} pages with {len(unvisited)} kinds of page unvisited")
-    return seen, problems
+    return seen, problems, linked
 
 
 def axe_violations_22(page):
@@ -179,23 +255,46 @@ def axe_violations_22(page):
         browser_fixtures.WCAG_TAGS = saved
 
 
-# The whole crawl takes minutes on a busy machine: longer than the suite's default timeout.
-@pytest.mark.timeout(1200)
-@pytest.mark.parametrize(
-    "role", ["evaluator", "management", "coordinator", None], ids=["evaluator", "management", "coordinator", "anonymous"]
-)
-def test_every_page_a_role_reaches_passes_axe_and_reflows_at_320px(browser, datasette_site, role):
-    seen, problems = crawl(browser, datasette_site, role)
-    paths = [p for p, _ in seen]
+ROLES = {"evaluator": "evaluator", "management": "management", "coordinator": "coordinator", "anonymous": None}
+# The evaluator reaches ~100 kinds of page: checked in shards that xdist can
+# run on different workers. Shard i takes every SHARDS-th page from the i-th;
+# together the shards check every discovered page exactly once.
+SHARDS = {"evaluator": 4}
+CRAWL_PARTS = [(name, shard) for name in ROLES for shard in range(SHARDS.get(name, 1))]
+
+
+@pytest.mark.parametrize("role_name", list(ROLES))
+def test_the_crawl_reaches_the_pages_each_role_should(datasette_site, walks, role_name):
+    """The walk the shards share: it ends, and holds the pages the old single crawl asserted on."""
+    role = ROLES[role_name]
+    found = walks(datasette_site, role)
+    paths = [path for path, _, _ in found]
     if role == "evaluator":
         # Datasette's own pages are in the crawl, not only ours.
         assert any(p.startswith("/medverkan/") and p.count("/") >= 3 for p in paths), paths  # a row page
         assert any("sql=" in p for p in paths), paths  # the query page
         assert "/medverkan" in paths, paths  # the database page
+    seen = [(path, status) for path, _, status in found]
     if role in ("management", "evaluator"):
         assert ("/", 200) in seen, seen  # the start page, not a redirect elsewhere
     statuses = {status for _, status in seen}
     assert role is None or statuses & {403, 404}, "a friendly error page is in the crawl"
+    shards = [found[shard :: SHARDS.get(role_name, 1)] for shard in range(SHARDS.get(role_name, 1))]
+    assert sorted(entry for part in shards for entry in part) == sorted(found), "the shards together check every page once"
+
+
+# A shard takes a minute or more on a busy machine: longer than the suite's default timeout.
+@pytest.mark.timeout(1200)
+@pytest.mark.parametrize("role_name, shard", CRAWL_PARTS, ids=[f"{name}-{shard + 1}of{SHARDS.get(name, 1)}" for name, shard in CRAWL_PARTS])
+def test_every_page_a_role_reaches_passes_axe_and_reflows_at_320px(browser, datasette_site, walks, role_name, shard):
+    role = ROLES[role_name]
+    found = walks(datasette_site, role)
+    part = found[shard :: SHARDS.get(role_name, 1)]
+    seen, problems, linked = check_pages(browser, datasette_site, role, [path for path, _, _ in part])
+    expected = [(path, status) for path, _, status in part]
+    assert seen == expected, "the browser got the statuses the walk got"
+    missed = linked - {kind for _, kind, _ in found}
+    assert not missed, f"the browser sees links to kinds of page the walk did not find: {sorted(missed)}"
     summary = "\n".join(f"  {status} {path}" for path, status in seen)
     assert not problems, f"{len(seen)} pages checked:\n{summary}\n" + "\n".join(problems)
 
@@ -210,7 +309,7 @@ ONE_OF_EACH_TEMPLATE = [
 @pytest.mark.timeout(600)
 def test_english_pages_pass_too(browser, datasette_site):
     """The English switch changes every word: one page of every template, in English."""
-    start = ONE_OF_EACH_TEMPLATE + FORM_PAGES["evaluator"]
-    seen, problems = crawl(browser, datasette_site, "evaluator", language="en", follow=False, start=start)
-    assert len(seen) == len(set(start)), seen
+    start = list(dict.fromkeys(ONE_OF_EACH_TEMPLATE + FORM_PAGES["evaluator"]))
+    seen, problems, _ = check_pages(browser, datasette_site, "evaluator", start, language="en")
+    assert len(seen) == len(start), seen
     assert not problems, "\n".join(problems)

@@ -16,7 +16,6 @@ from datasette.app import Datasette
 
 from tests.fixtures.datasette import actor_cookie
 from tests.fixtures.servers import TEST_SECRET
-from tests.fixtures.servers import start_datasette
 
 pytestmark = pytest.mark.slow
 
@@ -39,11 +38,10 @@ PAGES = {
 }
 
 
-@pytest.fixture(scope="module")
-def site(evaluation_db):
-    server = start_datasette(evaluation_db[0], secret=TEST_SECRET)
-    yield server
-    server.stop()
+@pytest.fixture
+def site(evaluation_site):
+    """The worker's shared read-only Datasette (tests/fixtures/datasette.py)."""
+    return evaluation_site
 
 
 def _open(browser, site, role):

@@ -15,6 +15,13 @@ from datasette_plugins import hardening
 from datasette_plugins import launch
 from tests.fixtures.datasette import actor_cookie
 
+
+@pytest.fixture
+def ds(shared_ds):
+    """One Datasette instance for the module: its tests only send requests."""
+    return shared_ds
+
+
 PATHS = [
     "/",
     "/medverkan",

@@ -7,6 +7,13 @@ import pytest
 from tests.fixtures.datasette import SECRET
 from tests.fixtures.datasette import actor_cookie
 
+
+@pytest.fixture
+def ds(shared_ds):
+    """One Datasette instance for the module: its tests only send requests."""
+    return shared_ds
+
+
 pytestmark = pytest.mark.asyncio
 
 RAW_PATHS = [

@@ -16,6 +16,13 @@ from datasette_plugins.i18n import SWEDISH
 from datasette_plugins.i18n import format_number
 from tests.fixtures.datasette import actor_cookie
 
+
+@pytest.fixture
+def ds(shared_ds):
+    """One Datasette instance for the module: its tests only send requests."""
+    return shared_ds
+
+
 pytestmark = pytest.mark.asyncio
 THIN = "\u202f"
 
