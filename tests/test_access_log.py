@@ -66,4 +66,4 @@ def test_every_atom_gunicorn_offers_is_free_of_secrets_and_personal_details(tmp_
 
 def test_the_production_format_keeps_what_an_operator_needs(tmp_path):
     line = logged_line(tmp_path, gunicorn_conf.access_log_format)
-    assert f'"GET /s/[redacted]?receipt=[redacted]&lang=sv HTTP/1.1" 200 512 12ms' in line, line
+    assert '"GET /s/[redacted]?receipt=[redacted]&lang=sv HTTP/1.1" 200 512 12ms' in line, line
