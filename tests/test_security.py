@@ -43,6 +43,11 @@ def _probe_routes(app):
     def probe_form():
         return str(len(request.form.get("text", "")))
 
+    @app.route("/_probe/own-headers")
+    def probe_own_headers():
+        # A view that sets its own policy and a cache lifetime (as a file download might).
+        return "ok", 200, {"Content-Security-Policy": "default-src 'none'", "Cache-Control": "max-age=60", "Pragma": "x"}
+
     @app.route("/_probe/s/<token>")
     def probe_crash(token):
         raise RuntimeError("boom for someone@example.org")
@@ -81,6 +86,15 @@ def test_every_page_gets_the_security_headers(limited_app, path):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_a_views_own_policy_is_kept_but_a_page_is_never_cached(limited_app):
+    limited_app.config["SESSION_COOKIE_SECURE"] = True
+    headers = limited_app.test_client().get("/_probe/own-headers").headers
+    assert headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+    assert headers.getlist("Cache-Control") == ["no-store"] and headers.getlist("Pragma") == ["no-cache"]
+    for name in ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Strict-Transport-Security"):
+        assert len(headers.getlist(name)) == 1, name
 
 
 def test_static_files_may_be_cached_but_keep_nosniff(limited_app):

@@ -62,28 +62,49 @@ loglevel = os.environ.get("MEDVERKAN_LOG_LEVEL", gunicorn_environment["MEDVERKAN
 access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 # Atoms that may carry a token, a receipt code or an email address.
-_SECRET_ATOMS = ("r", "U", "q", "f")
 # Atoms dropped entirely (linkage to a person).
-_PERSONAL_ATOMS = ("h", "a", "u")
 
 
 class RedactingLogger(Logger):
     """gunicorn's logger with secrets removed from every access-log atom.
 
-    Header atoms (``{name}i``), response headers and environ atoms are
-    dropped, so even a custom ``access_log_format`` that asks for cookies,
-    referrers or forwarded addresses gets ``-``.
+    Header atoms (``{name}i``), response headers and environ atoms are never
+    made, so even a custom ``access_log_format`` that asks for cookies,
+    referrers or forwarded addresses gets ``-`` (gunicorn's ``SafeAtoms``
+    answers ``-`` for a missing atom); so do the client address, user and
+    user agent. gunicorn's own ``atoms`` builds a dict of every header and
+    environ key for every request, which was then thrown away here: with the
+    redaction's regular expressions, most of the logging cost of a request
+    (``tests/test_access_log.py`` checks every atom; bench/README.md).
     """
 
     def atoms(self, resp, req, environ, request_time):
-        atoms = super().atoms(resp, req, environ, request_time)
-        cleaned = {key: value for key, value in atoms.items() if not key.startswith("{")}
-        for key in _SECRET_ATOMS:
-            if isinstance(cleaned.get(key), str):
-                cleaned[key] = redact(cleaned[key])
-        for key in _PERSONAL_ATOMS:
-            cleaned[key] = "-"
-        return cleaned
+        status = resp.status
+        if isinstance(status, str):
+            status = status.split(None, 1)[0]
+        sent = getattr(resp, "sent", None)
+        method, protocol = environ.get("REQUEST_METHOD"), environ.get("SERVER_PROTOCOL")
+        return {
+            "h": "-",  # the client address: with a time of day it could re-link a response
+            "l": "-",
+            "u": "-",
+            "t": self.now(),
+            "r": redact(f"{method} {environ.get('RAW_URI', '')} {protocol}"),
+            "s": status,
+            "m": method,
+            "U": redact(environ.get("PATH_INFO") or ""),
+            "q": redact(environ.get("QUERY_STRING") or ""),
+            "H": protocol,
+            "b": str(sent) if sent is not None else "-",
+            "B": sent,
+            "f": "-",  # the referrer: may carry a personal link
+            "a": "-",  # the user agent: identifying together with a time
+            "T": request_time.seconds,
+            "D": request_time.seconds * 1_000_000 + request_time.microseconds,
+            "M": request_time.seconds * 1000 + request_time.microseconds // 1000,
+            "L": "%d.%06d" % (request_time.seconds, request_time.microseconds),
+            "p": "<%s>" % os.getpid(),
+        }
 
     def setup(self, cfg):
         super().setup(cfg)

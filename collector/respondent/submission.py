@@ -174,6 +174,8 @@ def reserve(contacts_db, invitation_id: int) -> None:
     durable before any answer reaches the served database. A second call
     keeps the first reservation.
     """
+    if contacts_db.execute("select 1 from pending_submissions where invitation_id = ?", [invitation_id]).fetchone():
+        return  # every page saves the draft; only the first draws the codes
     contacts_db.execute(
         "insert into pending_submissions (invitation_id, response_id, receipt_code) values (?, ?, ?) "
         "on conflict (invitation_id) do nothing",
