@@ -82,8 +82,44 @@ def _stop_rewriting_libraries(config) -> None:
             cache.clear()
 
 
+def _share_compiled_url_builders() -> None:
+    """Werkzeug compiles a URL-building function for every rule of every app
+    (an AST, ``compile``, ``exec``): about 20 ms of ``create_app``'s 26, and
+    every test makes an app. The function it generates depends only on the
+    rule's text, its parsed trace, the names of its defaults (and a default
+    that fills a placeholder, as converted) and ``append_unknown``; it takes
+    the rule as its first argument and is bound to each rule separately. So
+    test apps in one process share the generated functions. If Werkzeug's
+    internals change, nothing is shared and every rule compiles as before.
+    """
+    from werkzeug.routing import Rule
+
+    original = getattr(Rule, "_compile_builder", None)
+    if original is None or getattr(original, "shared_by_tests", False):
+        return
+    compiled: dict[tuple, object] = {}
+
+    def compile_builder_once(self, append_unknown=True):
+        defaults = self.defaults or {}
+        trace = tuple(getattr(self, "_trace", ()))
+        filled = tuple(
+            (name, self._converters[name].to_url(defaults[name]))
+            for is_dynamic, name in trace
+            if is_dynamic and name in defaults
+        )
+        key = (self.rule, trace, tuple(map(str, defaults)), filled, append_unknown)
+        builder = compiled.get(key)
+        if builder is None:
+            builder = compiled[key] = original(self, append_unknown)
+        return builder
+
+    compile_builder_once.shared_by_tests = True
+    Rule._compile_builder = compile_builder_once
+
+
 def pytest_configure(config):
     _stop_rewriting_libraries(config)
+    _share_compiled_url_builders()
     # Fixtures that hash without an app (make_user on contacts_db) use the
     # cheap parameters too; create_app sets the profile of each test app.
     user_store.use_argon2_profile("testing")
