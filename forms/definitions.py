@@ -14,9 +14,12 @@ with identical keys and wording in every group's questionnaire, included with
 
 from __future__ import annotations
 
+import copy
+import hashlib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from typing import Callable
 
 import yaml
 
@@ -44,9 +47,45 @@ from forms.vocabulary import READING_KEYS
 INSTRUMENTS_DIR = Path(__file__).parent / "instruments"
 CORE_FILE = "core.yaml"
 
+# libyaml's parser when PyYAML was built with it: the pure-Python one took
+# about 0.5 s for the built-in files, paid by every process that loads them
+# (each server and CLI start, each test module listing the instruments).
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Definitions already validated in this process, keyed by the bytes they were
+# read from (a digest of every file), so an edited file is read again. Callers
+# get a deep copy: the objects are frozen dataclasses but their texts are
+# dicts, and a caller changing one must not change the next caller's.
+_VALIDATED: dict[tuple, Any] = {}
+
+
+def _contents_digest(paths: list[Path]) -> tuple | None:
+    digests = []
+    for path in paths:
+        try:
+            digests.append((path.name, hashlib.sha256(path.read_bytes()).digest()))
+        except OSError:
+            return None  # not cached: the loader reports the unreadable file
+    return tuple(digests)
+
+
+def _cached(kind: str, paths: list[Path], build: Callable[[], Any]) -> Any:
+    digest = _contents_digest(paths)
+    if digest is None:
+        return build()
+    key = (kind, str(paths[0].parent.resolve()) if paths else "", digest)
+    if key not in _VALIDATED:
+        _VALIDATED[key] = build()  # an invalid definition raises and is not kept
+    return copy.deepcopy(_VALIDATED[key])
+
+
 def load_core(path: str | Path | None = None) -> dict[str, Question]:
     """The common-core items from ``core.yaml``, by key, marked ``core=True``."""
     path = Path(path) if path else INSTRUMENTS_DIR / CORE_FILE
+    return _cached("core", [path], lambda: _read_core(path))
+
+
+def _read_core(path: Path) -> dict[str, Question]:
     where = Where(path.name)
     data = _read_yaml(path)
     data = check_fields(data, CORE_FILE_FIELDS, "the core file", where, None)
@@ -217,6 +256,13 @@ def _read_yaml(path: Path) -> Any:
     except UnicodeDecodeError as error:
         raise DefinitionError(f"{path.name}: is not UTF-8 text") from error
     try:
+        return yaml.load(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        # Reported in the pure-Python parser's words, which are the reference:
+        # libyaml is terser (an undefined alias loses its name). Only broken
+        # files pay the second reading.
+        pass
+    try:
         return yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -238,10 +284,15 @@ def load_builtin_instruments(directory: str | Path | None = None) -> dict[str, I
     error); two files with the same key and version are refused.
     """
     directory = Path(directory) if directory else INSTRUMENTS_DIR
+    paths = sorted(directory.glob("*.yaml"))
+    return _cached("instruments", paths, lambda: _read_builtin_instruments(directory, paths))
+
+
+def _read_builtin_instruments(directory: Path, paths: list[Path]) -> dict[str, Instrument]:
     core = load_core(directory / CORE_FILE)
     latest: dict[str, Instrument] = {}
     seen: dict[tuple[str, int], str] = {}
-    for path in sorted(directory.glob("*.yaml")):
+    for path in paths:
         if path.name == CORE_FILE:
             continue
         instrument = load_instrument(path, core=core)

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
+import shutil
 
 import pytest
 from jinja2 import BytecodeCache
@@ -25,6 +27,7 @@ from collector import create_app
 from collector.coordinator import users as user_store
 from collector.db import connect
 from tests.fixtures.databases import migrated_copy
+from tests.fixtures.databases import scratch_folder
 
 pytest_plugins = [
     "tests.fixtures.respondent",
@@ -56,7 +59,67 @@ FIXTURE_MARKS = {
 }
 
 
+# Libraries pytest rewrites only because they ship a pytest plugin: pytest
+# marks every package of such a distribution, so Hypothesis's whole library
+# (75 modules, 1.5-3 s of parsing and rewriting per test process, paid by
+# each xdist worker: PYTHONDONTWRITEBYTECODE or a fresh clone means no
+# rewritten bytecode is cached) was rewritten for assertion messages nobody
+# reads. (anyio is imported by its plugin before this file, so unmarking it
+# would change nothing.) Its plugin module stays
+# rewritten; our own tests are rewritten as before.
+LIBRARIES_NOT_REWRITTEN = ("hypothesis",)
+
+
+def _stop_rewriting_libraries(config) -> None:
+    # pytest has no public way to unmark a package; if its internals change,
+    # this does nothing and the libraries are rewritten as before.
+    hook = config.pluginmanager.rewrite_hook
+    marked = getattr(hook, "_must_rewrite", None)
+    if isinstance(marked, set):
+        marked.difference_update(LIBRARIES_NOT_REWRITTEN)
+        cache = getattr(hook, "_marked_for_rewrite_cache", None)
+        if isinstance(cache, dict):
+            cache.clear()
+
+
+def _share_compiled_url_builders() -> None:
+    """Werkzeug compiles a URL-building function for every rule of every app
+    (an AST, ``compile``, ``exec``): about 20 ms of ``create_app``'s 26, and
+    every test makes an app. The function it generates depends only on the
+    rule's text, its parsed trace, the names of its defaults (and a default
+    that fills a placeholder, as converted) and ``append_unknown``; it takes
+    the rule as its first argument and is bound to each rule separately. So
+    test apps in one process share the generated functions. If Werkzeug's
+    internals change, nothing is shared and every rule compiles as before.
+    """
+    from werkzeug.routing import Rule
+
+    original = getattr(Rule, "_compile_builder", None)
+    if original is None or getattr(original, "shared_by_tests", False):
+        return
+    compiled: dict[tuple, object] = {}
+
+    def compile_builder_once(self, append_unknown=True):
+        defaults = self.defaults or {}
+        trace = tuple(getattr(self, "_trace", ()))
+        filled = tuple(
+            (name, self._converters[name].to_url(defaults[name]))
+            for is_dynamic, name in trace
+            if is_dynamic and name in defaults
+        )
+        key = (self.rule, trace, tuple(map(str, defaults)), filled, append_unknown)
+        builder = compiled.get(key)
+        if builder is None:
+            builder = compiled[key] = original(self, append_unknown)
+        return builder
+
+    compile_builder_once.shared_by_tests = True
+    Rule._compile_builder = compile_builder_once
+
+
 def pytest_configure(config):
+    _stop_rewriting_libraries(config)
+    _share_compiled_url_builders()
     # Fixtures that hash without an app (make_user on contacts_db) use the
     # cheap parameters too; create_app sets the profile of each test app.
     user_store.use_argon2_profile("testing")
@@ -113,10 +176,23 @@ def pytest_collection_modifyitems(config, items):
                         item.add_marker(getattr(pytest.mark, mark))
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashing():
+    """Every test starts with the cheap Argon2 profile. The profile is the
+    process's (``users.use_argon2_profile``): a test whose own ``create_app``
+    left the production one (about 0.1-0.5 s a hash) made every later test on
+    that worker hash at production cost until the next test app reset it."""
+    user_store.use_argon2_profile("testing")
+
+
 @pytest.fixture
-def db_paths(tmp_path):
-    """Paths of a freshly migrated served and contacts database."""
-    return migrated_copy(str(tmp_path / "medverkan.db"), str(tmp_path / "contacts.db"))
+def db_paths():
+    """Paths of a freshly migrated served and contacts database, in a private
+    folder in memory when the machine has one (``scratch_folder``: no fsync
+    wait per commit), removed after the test."""
+    folder = scratch_folder()
+    yield migrated_copy(os.path.join(folder, "medverkan.db"), os.path.join(folder, "contacts.db"))
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 class _TemplateCodeInMemory(BytecodeCache):

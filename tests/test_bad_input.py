@@ -10,8 +10,10 @@ every page and export that shows it.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
+import shutil
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -19,8 +21,9 @@ from werkzeug.datastructures import MultiDict
 from collector import create_app
 from collector.db import connect
 from collector.demo.case import CASE_CODE
-from collector.demo.case import load_demo
 from collector.invitations import create_invitation
+from tests.fixtures.databases import demo_copy
+from tests.fixtures.databases import scratch_folder
 from tests.http_respondent import answers_for
 from tests.http_respondent import read_form
 
@@ -46,28 +49,23 @@ VALUE_PAYLOADS = {
 
 
 @pytest.fixture(scope="module")
-def demo_files(tmp_path_factory):
-    """The demo case loaded once per module; each test gets its own copy."""
-    from collector.migrations import init_databases
-
-    directory = tmp_path_factory.mktemp("bad-input-demo")
-    served, contacts = str(directory / "medverkan.db"), str(directory / "contacts.db")
-    init_databases(served, contacts)
-    served_db, contacts_db = connect(served), connect(contacts)
-    load_demo(served_db, contacts_db, base_url="http://localhost")
+def demo_files():
+    """The demo case (the test process's shared copy, ``demo_copy``), once
+    per module in a private folder; each test gets its own copy."""
+    directory = scratch_folder()
+    served, contacts = demo_copy(os.path.join(directory, "medverkan.db"), os.path.join(directory, "contacts.db"))
+    served_db = connect(served)
     process_id = served_db.execute("select id from processes where code = ?", [CASE_CODE]).fetchone()[0]
-    for db in (served_db, contacts_db):
-        db.execute("pragma wal_checkpoint(truncate)")
-        db.conn.close()
-    return served, contacts, process_id
+    served_db.conn.close()
+    yield served, contacts, process_id
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture
 def hostile_app(demo_files, tmp_path):
-    import shutil
-
     source_served, source_contacts, process_id = demo_files
-    served, contacts = str(tmp_path / "medverkan.db"), str(tmp_path / "contacts.db")
+    directory = scratch_folder()  # in memory when possible: no fsync wait per commit
+    served, contacts = os.path.join(directory, "medverkan.db"), os.path.join(directory, "contacts.db")
     shutil.copy(source_served, served)
     shutil.copy(source_contacts, contacts)
     contacts_db = connect(contacts)
@@ -88,6 +86,7 @@ def hostile_app(demo_files, tmp_path):
 
     yield app, invite
     contacts_db.conn.close()
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 def _body(client, method, path, **kwargs):

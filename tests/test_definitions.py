@@ -340,6 +340,15 @@ def test_invalid_yaml_names_file_and_line(tmp_path: Path):
         load_instrument(path)
 
 
+def test_invalid_yaml_is_reported_in_the_pure_python_parsers_words(tmp_path: Path):
+    """libyaml parses the definitions (fast); a broken file is still described
+    as the reference parser describes it: here the alias keeps its name."""
+    path = tmp_path / "alias.yaml"
+    path.write_text("key: sample\nversion: 1\ntitle: *missing_title\n", encoding="utf-8")
+    with pytest.raises(DefinitionError, match=r"^alias\.yaml: is not valid YAML on line 3: found undefined alias 'missing_title'"):
+        load_instrument(path)
+
+
 def test_a_file_that_is_not_a_mapping_is_refused(tmp_path: Path):
     path = tmp_path / "list.yaml"
     path.write_text("- one\n- two\n", encoding="utf-8")
@@ -378,6 +387,33 @@ def test_builtin_loader_refuses_a_broken_older_version(tmp_path: Path):
     directory = _directory_with(tmp_path, ("old.yaml", old), ("new.yaml", newer))
     with pytest.raises(DefinitionError, match=r"^old\.yaml: .*unknown type 'scale'"):
         load_builtin_instruments(directory)
+
+
+def test_an_edited_definition_is_read_again(tmp_path: Path):
+    """Validated definitions are kept per process, keyed by the files' bytes."""
+    directory = _directory_with(tmp_path, ("sample.yaml", valid_definition()))
+    assert load_builtin_instruments(directory)["sample"].title["en"] == "Title"
+    edited = valid_definition()
+    edited["title"] = t("Titel", "Other")  # the same length: a size-and-time key could miss it
+    _directory_with(tmp_path, ("sample.yaml", edited))
+    assert load_builtin_instruments(directory)["sample"].title["en"] == "Other"
+    question(edited, 1, 2)["theme"] = "nonsense"
+    _directory_with(tmp_path, ("sample.yaml", edited))
+    with pytest.raises(DefinitionError, match="unknown theme"):
+        load_builtin_instruments(directory)
+
+
+def test_changing_a_loaded_definition_does_not_change_the_next_load():
+    first = load_builtin_instruments()
+    key = sorted(first)[0]
+    first[key].title["sv"] = "Ändrad av en anropare"
+    first.pop(key)
+    core = load_core()
+    some_core_key = next(iter(core))
+    core[some_core_key].text["sv"] = "Ändrad"
+    again = load_builtin_instruments()
+    assert key in again and again[key].title["sv"] != "Ändrad av en anropare"
+    assert load_core()[some_core_key].text["sv"] != "Ändrad"
 
 
 def test_core_file_is_validated_too(tmp_path: Path):

@@ -163,12 +163,12 @@ def test_answers_given_through_the_demo_links_do_not_block_reloading(runner, ser
 
 
 @pytest.fixture
-def mixed_served(tmp_path):
-    """The demo next to one real manager response."""
+def mixed_served(db_paths):
+    """The demo next to one real manager response (on ``db_paths``: in memory
+    when possible, so the demo's transactions wait for no fsync)."""
     from collector.demo.case import run_demo
-    from tests.fixtures.databases import migrated_copy
 
-    served, contacts = migrated_copy(str(tmp_path / "medverkan.db"), str(tmp_path / "contacts.db"))
+    served, contacts = db_paths
     db = connect(served)
     _real_response(db)
     db.conn.close()
