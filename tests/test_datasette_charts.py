@@ -163,3 +163,14 @@ def test_centre_line_marks_bars_only_never_a_note():
         title="t", chart_id="c", suppressed_text="fewer than 5",
     ))
     assert svg.count("<line ") == 1
+
+
+def test_chart_labels_are_never_cut():
+    label = "Enhetschef inom myndighetsutövning för barn och unga, familjevåld, uppföljning och återrapportering"
+    svg = str(charts.diverging_bars([(label, [((v,), 0.2) for v in (1, 2, 3, 4, 5)])], title="t", chart_id="c", suppressed_text="-"))
+    lines = re.findall(r'<text x="0" y="[\d.]+" font-size="12">([^<]*)</text>', svg)
+    assert " ".join(lines) == label
+    assert all(len(line) <= charts.LABEL_CHARS for line in lines)
+    assert 'text-anchor="end"' not in svg  # nothing right-aligned against the left edge
+    bars = str(charts.horizontal_bars([(label, 55.0)], title="t", chart_id="h"))
+    assert " ".join(re.findall(r'<text x="0" y="[\d.]+" font-size="12">([^<]*)</text>', bars)) == label
