@@ -25,10 +25,8 @@ from tests.fixtures.browser import PHONE
 from tests.fixtures.browser import assert_accessible
 from tests.fixtures.browser import assert_no_sideways_scroll
 from tests.fixtures.databases import migrated_copy
-from tests.fixtures.respondent import APPLICANTS
 from tests.fixtures.respondent import GROUP
-from tests.fixtures.respondent import SAMPLE_SET
-from tests.fixtures.respondent import sample_instrument
+from tests.fixtures.respondent import add_sample_process
 from tests.fixtures.servers import start_gunicorn
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -46,14 +44,7 @@ def spoken_site(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("spoken-site")
     served_path, contacts_path = migrated_copy(str(tmp_path / "medverkan.db"), str(tmp_path / "contacts.db"))
     served, contacts = connect(served_path), connect(contacts_path)
-    process_id = served["processes"].insert(
-        {"code": "SPEECH-1", "post_title": "Enhetschef", "status": "collecting", "instrument_set": SAMPLE_SET}
-    ).last_pk
-    served["applicants"].insert_all(
-        {"process_id": process_id, "pseudonym": name, "stage_reached": stage, "position": i}
-        for i, (name, stage) in enumerate(APPLICANTS, start=1)
-    )
-    instrument = dataclasses.replace(sample_instrument(), department=SAMPLE_SET)
+    process_id, instrument = add_sample_process(served, "SPEECH-1")
     register_instrument(served, instrument)
     audio = tmp_path / "audio"
     # The first page's speech is enough to play one (and quicker to make).
