@@ -106,17 +106,6 @@ def _language_switch():
     return {"language_switch_url": language_switch_url}
 
 
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.after_request
-def _headers(response):
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return _no_store(response)
-
-
 # --- entry -----------------------------------------------------------------------------
 
 
