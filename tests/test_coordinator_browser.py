@@ -13,13 +13,13 @@ from collector.coordinator import participants as participant_store
 from collector.coordinator import processes as process_store
 from collector.coordinator import users as user_store
 from collector.db import connect
+from tests.fixtures.browser import CHROMIUM
+from tests.fixtures.browser import CHROMIUM_ARGS
 from tests.fixtures.browser import axe_options
 from tests.fixtures.servers import TEST_SECRET
 from tests.fixtures.servers import start_datasette
 
 PASSWORD = "a long enough password"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 WCAG = axe_options(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
 
 
@@ -70,7 +70,7 @@ def test_workspace_in_a_browser(seeded_server):
         f"/coordinator/processes/{process_id}/close",
     ]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             # Without JavaScript, on a 360 px phone: sign in, add a participant with an error first.
             context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
