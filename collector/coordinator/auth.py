@@ -49,7 +49,25 @@ WORKSPACE_ROLES = ("coordinator", "admin")
 
 
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):
-    """Mark the session cookie ``Secure`` whenever the request itself was HTTPS."""
+    """Mark the session cookie ``Secure`` whenever the request itself was HTTPS.
+
+    Also keeps the cookie's signing serializer for as long as the keys stay
+    the same: Flask builds a new one to open and again to save the cookie,
+    and itsdangerous test-serialises a value each time it builds one, a
+    noticeable part of a questionnaire page's fixed cost
+    (bench/whole_questionnaire.py). A changed ``SECRET_KEY`` or
+    ``SECRET_KEY_FALLBACKS`` builds a new one.
+    """
+
+    def __init__(self):
+        self._serializer = None
+
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached = self._serializer
+        if cached is None or cached[0] != keys:
+            cached = self._serializer = (keys, super().get_signing_serializer(app))
+        return cached[1]
 
     def get_cookie_secure(self, app) -> bool:
         if app.config.get("SESSION_COOKIE_SECURE"):

@@ -9,9 +9,12 @@ in a small bounded cache and every respondent after the first gets it
 without rendering. The key also holds the question's clip address, so
 speech made after a page was first rendered appears (``collector.speech``).
 
-Text and number answers are never cached: their HTML holds what the person
-typed. The cache holds no one's identity: its keys are states shared by
-everyone who chose the same option.
+Text and number questions are cached only while their box is empty (what
+the widget would write as the value, ``field._value()``, is ""): that is
+how every respondent first sees them. Once something is typed, even
+something rejected, the HTML holds it and is never cached. The cache holds
+no one's identity: its keys are states shared by everyone who chose the
+same option or left the box empty.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from markupsafe import Markup
 
 CACHE_SIZE = 4096  # entries: a few questionnaires x pages x questions x states
 _CACHED_KINDS = ("radio", "checkbox", "screening", "ranking")
+_CACHED_WHEN_EMPTY = ("integer", "text")
 _cache: OrderedDict = OrderedDict()
 
 
@@ -37,7 +41,9 @@ def question_html(form, view, option_classes=None) -> Markup:
     """The question's HTML (the ``question`` macro's output), from the cache when its state was seen."""
     option_classes = option_classes or {}
     macro = get_template_attribute("macros/fields.html", "question")
-    if view.kind not in _CACHED_KINDS:
+    if view.kind not in _CACHED_KINDS and not (
+        view.kind in _CACHED_WHEN_EMPTY and all(form[sub.name]._value() == "" for sub in view.fields)
+    ):
         return macro(form, view, option_classes)
     state = tuple(
         (sub.name, _frozen(form[sub.name].data), tuple(str(error) for error in form[sub.name].errors))

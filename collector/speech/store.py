@@ -28,6 +28,7 @@ import logging
 import os
 import subprocess
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from collector.speech.synth import available
@@ -67,12 +68,62 @@ def manifest_path(audio_folder: str, instrument: Instrument) -> str:
     return os.path.join(audio_folder, "versions", f"{instrument.key}-v{instrument.version}{suffix}.json")
 
 
+# A folder's listing is trusted only once its last change is this old: a
+# file system with coarse modification times could otherwise give a clip
+# written just after the listing the same folder time as the listing.
+_SETTLED_NS = 1_000_000_000
+_listings: dict[str, tuple[tuple[int, int], frozenset[str]]] = {}
+
+
+def clips_stamp(audio_folder: str) -> tuple | None:
+    """What the clips folder holds, as a stamp that changes with it; None while it is changing.
+
+    ``("absent",)`` when no speech was made. A page cached by this stamp
+    (``collector.respondent.page_cache``) shows exactly the players it would
+    show when rendered again. None when the folder changed within the last
+    second (see ``_SETTLED_NS``): nothing may be cached by it yet.
+    """
+    try:
+        status = os.stat(clips_folder(audio_folder))
+    except OSError:
+        return ("absent",)
+    if time.time_ns() - status.st_mtime_ns < _SETTLED_NS:
+        return None
+    return (status.st_mtime_ns, status.st_ino)
+
+
+def _clip_names(folder: str) -> frozenset[str]:
+    """The file names in the clips folder, listed again only when the folder changed.
+
+    Every question on a page asks for its clip (``speech.views.spoken``):
+    two ``stat`` calls per question and page, a tenth of a cached page's
+    CPU (bench/whole_questionnaire.py). Clips are only ever added or
+    removed as whole files (``_write_atomically`` renames them in), which
+    changes the folder's own modification time, so one ``stat`` of the
+    folder per question says whether the listing still holds.
+    """
+    try:
+        status = os.stat(folder)
+    except OSError:
+        return frozenset()
+    stamp = (status.st_mtime_ns, status.st_ino)
+    known = _listings.get(folder)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    names = frozenset(os.listdir(folder))
+    if time.time_ns() - status.st_mtime_ns >= _SETTLED_NS:
+        _listings[folder] = (stamp, names)
+    return names
+
+
 def existing_clip(audio_folder: str, language: str, text: str) -> str | None:
     """The file name of ``text``'s clip in ``language`` when it has been made."""
+    names = _clip_names(clips_folder(audio_folder))
+    if not names:
+        return None
     stem = clip_stem(language, text.strip())
-    folder = clips_folder(audio_folder)
     for extension in EXTENSIONS:
-        if os.path.exists(os.path.join(folder, stem + extension)):
+        if stem + extension in names:
             return stem + extension
     return None
 
