@@ -18,7 +18,9 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_wtf.csrf import generate_csrf
 
+from collector.respondent import page_cache
 from collector.respondent.checks import error_list
 from collector.respondent.checks import missing_required
 from collector.respondent.drafts import Context
@@ -64,6 +66,21 @@ def render_page(context: Context, number: int, form, *, status=200, notice: str 
         ),
         status,
     )
+
+
+def first_visit_page(context: Context, number: int, form_class, *, to_review=False):
+    """The page with nothing answered on it yet: kept once rendered (``page_cache``)."""
+    hidden = hidden_on_page(context.instrument, number - 1, context.answers)
+    key = page_cache.first_visit_key(form_class, context.instrument, number, to_review, hidden)
+    if key is not None:
+        html = page_cache.cached(key, context.instrument, generate_csrf())
+        if html is not None:
+            return html, 200
+    form = form_class(formdata=None, data={})
+    html, status = render_page(context, number, form, hidden=hidden, to_review=to_review)
+    if key is not None:
+        page_cache.keep(key, context.instrument, html, form.csrf_token._value())
+    return html, status
 
 
 def newly_applicable(context: Context, index: int, form, hidden: frozenset, values: dict) -> set[str]:

@@ -56,6 +56,7 @@ from collector.respondent.links import invitation_by_token
 from collector.respondent.links import state_page
 from collector.respondent.page_flow import RETURN_TO_REVIEW
 from collector.respondent.page_flow import after_page
+from collector.respondent.page_flow import first_visit_page
 from collector.respondent.page_flow import forget_errors
 from collector.respondent.page_flow import newly_applicable
 from collector.respondent.page_flow import page_url
@@ -233,8 +234,10 @@ def page(number: int):
     index = number - 1
     if request.method == "GET":
         form_class = context.form_class(index)
-        form = form_class(formdata=None, data=builder.form_data(form_class, context.answers))
-        return render_page(context, number, form, to_review=to_review)
+        data = builder.form_data(form_class, context.answers)
+        if not data:
+            return first_visit_page(context, number, form_class, to_review=to_review)
+        return render_page(context, number, form_class(formdata=None, data=data), to_review=to_review)
 
     action = request.form.get("action", "next")
     form = context.form_class(index)()

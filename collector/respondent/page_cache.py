@@ -1,0 +1,65 @@
+"""A questionnaire page's whole HTML as first seen, rendered once and reused.
+
+Every respondent meets each page first with nothing answered on it, and
+that page is the same for all who reach it through the same page form
+(questionnaire version, page, language, the applicants to rate and the
+questions earlier answers skip, which is what ``forms.builder`` builds the
+form class from): only the CSRF token differs. Rendering it was about half
+of a page view's CPU even with every question's HTML cached
+(``question_cache``; bench/whole_questionnaire.py), so the first visit's
+page is kept with the token taken out and handed to the next respondent
+with theirs put in.
+
+Only pages with no answer on them are kept, so the cache holds nothing
+anyone answered; a page shown again with answers, errors, a notice or a
+flashed message is rendered as before. The key holds everything else the
+template reads: the page form's class and the instrument it was built
+from, the page number, whether it returns to the review, which same-page
+conditional questions are left out, the address the app is mounted at,
+and the state of the speech folder (a player appears once its clip is
+made; ``speech.store.clips_stamp``).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from flask import current_app
+from flask import request
+from flask import session
+
+from collector.speech.store import clips_stamp
+
+CACHE_SIZE = 256  # pages: a few questionnaires x languages x pages x skip sets
+# Stands in for the CSRF token in a kept page. A NUL never reaches a
+# rendered page (collector.input_guard refuses it in input).
+TOKEN_SLOT = "\x00csrf-token\x00"
+_pages: OrderedDict = OrderedDict()
+
+
+def first_visit_key(form_class, instrument, number: int, to_review: bool, hidden: frozenset) -> tuple | None:
+    """The page's key, or None when this rendering must not be kept or reused."""
+    if session.get("_flashes"):
+        return None  # the page will show (and use up) a message meant for this respondent
+    speech = clips_stamp(current_app.config["AUDIO_FOLDER"])
+    if speech is None:
+        return None
+    return (form_class, id(instrument), number, to_review, frozenset(hidden), request.script_root, speech)
+
+
+def cached(key: tuple, instrument, token: str) -> str | None:
+    """The kept page with ``token`` in it, or None."""
+    entry = _pages.get(key)
+    if entry is None or entry[0] is not instrument:
+        return None
+    _pages.move_to_end(key)
+    return entry[1].replace(TOKEN_SLOT, token)
+
+
+def keep(key: tuple, instrument, html: str, token: str) -> None:
+    """Keep ``html`` (rendered with ``token``) for the next respondent with the same key."""
+    if html.count(token) != 1:
+        return  # the token must appear once, in its hidden field
+    _pages[key] = (instrument, html.replace(token, TOKEN_SLOT))
+    if len(_pages) > CACHE_SIZE:
+        _pages.popitem(last=False)
