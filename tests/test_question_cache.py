@@ -17,6 +17,7 @@ from flask.sessions import SecureCookieSessionInterface
 from collector.respondent import question_cache
 from collector.speech import store
 from collector.speech.store import existing_clip
+from forms.model import AGREEMENT_SCALE
 from forms.speech import clip_stem
 from tests.fixtures.respondent import csrf_token
 from tests.fixtures.respondent import post_page
@@ -136,3 +137,24 @@ def test_a_session_cookie_signed_with_a_retired_key_is_refused_after_the_key_cha
     finally:
         app.secret_key = retired
         app.config["SECRET_KEY_FALLBACKS"] = []
+
+
+def _settle(folder, seconds_ago):
+    moment = os.stat(folder).st_mtime_ns - seconds_ago * 1_000_000_000
+    os.utime(folder, ns=(moment, moment))
+
+
+def test_an_option_clip_made_after_the_question_was_kept_brings_its_player(app, survey):
+    """A question kept with its own player but before an option's clip existed gets the option's player."""
+    client = app.test_client()
+    assert client.get(f"/s/{survey.invite()}").status_code == 303
+    assert post_page(client, 1, {"attitude": "4", "had_intro": "1", "meetings": "3", "role": "1"}, action="save").status_code == 200
+    audio = app.config["AUDIO_FOLDER"]
+    folder = store.clips_folder(audio)
+    _clip(folder, "sv", survey.instrument.pages[0].questions[0].text["sv"])
+    _settle(folder, 10)
+    before = client.get("/svar/sida/1").get_data(as_text=True)  # answered: the page itself is not kept
+    _clip(folder, "sv", AGREEMENT_SCALE[4]["sv"])
+    _settle(folder, 5)
+    after = client.get("/svar/sida/1").get_data(as_text=True)
+    assert after.count("<audio") == before.count("<audio") + 1

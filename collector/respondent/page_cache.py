@@ -16,7 +16,7 @@ flashed message is rendered as before. The key holds everything else the
 template reads: the page form's class and the instrument it was built
 from, the page number, whether it returns to the review, which same-page
 conditional questions are left out, the address the app is mounted at,
-and the state of the speech folder (a player appears once its clip is
+and the speech folder with its state (a player appears once its clip is
 made; ``speech.store.clips_stamp``).
 """
 
@@ -41,10 +41,11 @@ def first_visit_key(form_class, instrument, number: int, to_review: bool, hidden
     """The page's key, or None when this rendering must not be kept or reused."""
     if session.get("_flashes"):
         return None  # the page will show (and use up) a message meant for this respondent
-    speech = clips_stamp(current_app.config["AUDIO_FOLDER"])
+    audio_folder = current_app.config["AUDIO_FOLDER"]
+    speech = clips_stamp(audio_folder)
     if speech is None:
         return None
-    return (form_class, id(instrument), number, to_review, frozenset(hidden), request.script_root, speech)
+    return (form_class, id(instrument), number, to_review, frozenset(hidden), request.script_root, audio_folder, speech)
 
 
 def cached(key: tuple, instrument, token: str) -> str | None:

@@ -6,8 +6,10 @@ question the HTML depends only on the page form's class (questionnaire
 version, page, language), the question, the value chosen and the error
 messages: a Likert question has seven states. So the HTML is kept per state
 in a small bounded cache and every respondent after the first gets it
-without rendering. The key also holds the question's clip address, so
-speech made after a page was first rendered appears (``collector.speech``).
+without rendering. The key also holds the speech folder and its state
+(``speech.store.clips_stamp``): the question's and its options' players
+appear once their clips are made, and two apps in one process (tests) with
+different folders never share a question's HTML.
 
 Text and number questions are cached only while their box is empty (what
 the widget would write as the value, ``field._value()``, is ""): that is
@@ -24,6 +26,8 @@ from collections import OrderedDict
 from flask import current_app
 from flask import get_template_attribute
 from markupsafe import Markup
+
+from collector.speech.store import clips_stamp
 
 CACHE_SIZE = 4096  # entries: a few questionnaires x pages x questions x states
 _CACHED_KINDS = ("radio", "checkbox", "screening", "ranking")
@@ -49,11 +53,13 @@ def question_html(form, view, option_classes=None) -> Markup:
         (sub.name, _frozen(form[sub.name].data), tuple(str(error) for error in form[sub.name].errors))
         for sub in view.fields
     )
-    # Whether the question's speech exists yet (made in the background after publishing): a page
-    # rendered before the clips were made must not keep its player-less HTML.
-    spoken = current_app.jinja_env.globals.get("spoken")
-    speech = spoken(view.question.text, form.language) if spoken else None
-    key = (type(form), view.key, state, tuple(sorted(option_classes.items())), speech)
+    # Which clips exist (made in the background after publishing): HTML rendered before the
+    # question's or its options' clips were made must not be kept once they are.
+    audio_folder = current_app.config["AUDIO_FOLDER"]
+    speech = clips_stamp(audio_folder)
+    if speech is None:  # the folder is changing right now
+        return macro(form, view, option_classes)
+    key = (type(form), view.key, state, tuple(sorted(option_classes.items())), audio_folder, speech)
     html = _cache.get(key)
     if html is None:
         html = Markup(macro(form, view, option_classes))
