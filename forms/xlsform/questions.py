@@ -18,8 +18,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
-
 from forms.model import AGREEMENT_SCALES
 from forms.model import DONT_KNOW
 from forms.model import ITEM_SOURCES
@@ -234,6 +232,8 @@ def _type_fields(sheet, log, row, number, kind, list_name, appearance, lists) ->
 
 def _unknown_type(log: ProblemLog, number: int, kind: str, cell: str) -> None:
     """Say whether the type is XLSForm that Medverkan lacks, or not XLSForm at all."""
+    from pyxform.question_type_dictionary import QUESTION_TYPE_DICT  # imported when reading (reader.py says why)
+
     known = QUESTION_TYPE_DICT.get(kind) or QUESTION_TYPE_DICT.get(cell)
     if known and "jr:preload" in known.get("bind", {}):
         log.fail("survey", number, "type %(kind)r: %(reason)s", kind=cell, reason=Translatable(UNSUPPORTED_TYPES["start"]))

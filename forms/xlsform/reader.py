@@ -15,9 +15,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pyxform.errors import PyXFormError
-from pyxform.xls2json_backends import get_xlsform
-
 from forms.model import Instrument
 from forms.model import Page
 from forms.model import Question
@@ -60,6 +57,12 @@ def read_xlsform(source: str | Path | bytes, filename: str | None = None, group:
     elif isinstance(source, (str, Path)):
         payload = Path(source)
         payload = payload.read_text(encoding="utf-8-sig") if file_type in (".csv", ".md") else io.BytesIO(payload.read_bytes())
+    # pyxform (and openpyxl behind it) costs ~0.26 s to import: every gunicorn
+    # worker and every ``medverkan`` command would pay it at start-up, though
+    # only an uploaded or imported workbook needs it (forms/xlsform/__init__.py).
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2json_backends import get_xlsform
+
     try:
         data = get_xlsform(payload, file_type=file_type)
     except (PyXFormError, ValueError, KeyError, TypeError, OSError) as error:

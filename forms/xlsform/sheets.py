@@ -19,10 +19,9 @@ row, as before.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
-
-from pyxform import aliases
 
 from forms.model import LANGUAGES
 
@@ -54,7 +53,14 @@ _COLUMN_ALIASES = {
 }
 # XLSForm ``bind::x`` / ``control::x`` prefixes for columns Medverkan reads.
 _PREFIXES = ("bind::", "bind:", "control::", "control:", "body::", "body:", "media::", "media:")
-_SELECT_PREFIXES = sorted(aliases.select, key=len, reverse=True)
+
+
+@functools.cache
+def _select_aliases() -> tuple[dict[str, str], list[str]]:
+    """pyxform's select type spellings, longest first (pyxform imported when reading: reader.py says why)."""
+    from pyxform import aliases
+
+    return aliases.select, sorted(aliases.select, key=len, reverse=True)
 
 
 def language_code(name: str | None) -> str | None:
@@ -164,9 +170,10 @@ def normalise_type(cell: str) -> tuple[str, str]:
     for kind in ("select_one_external", "select_one_from_file", "select_multiple_from_file"):
         if lowered.startswith(kind + " "):
             return kind, text[len(kind):].strip()
-    for prefix in _SELECT_PREFIXES:
+    select, prefixes = _select_aliases()
+    for prefix in prefixes:
         if lowered.startswith(prefix + " "):
-            canonical = aliases.select[prefix]
+            canonical = select[prefix]
             kind = {"select one": "select_one", "select all that apply": "select_multiple"}.get(canonical, canonical)
             if prefix in ("select one from file", "select multiple from file"):
                 kind = f"{kind}_from_file"

@@ -26,8 +26,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from openpyxl import Workbook
-
 from forms.model import LANGUAGES
 from forms.model import SCREENING_SCALE
 from forms.model import YESNO_SCALE
@@ -179,6 +177,8 @@ def write_xlsform(instrument: Instrument, out, audio: ClipNamer | None = None) -
             rows.append(note)
         rows.extend(_question_row(q, instrument, lists, audio) for q in page.questions)
         rows.append({"type": "end_group", "name": page.key})
+    from openpyxl import Workbook  # imported when exporting, not at every start-up (reader.py says why)
+
     workbook = Workbook()
     survey = workbook.active
     survey.title = "survey"
