@@ -84,3 +84,18 @@ def test_a_clip_made_after_the_page_was_kept_brings_its_player(app, survey):
     os.utime(folder, ns=(settled, settled))
     later = _respondent(app, survey).get("/svar/sida/1").get_data(as_text=True)
     assert later.count("<audio") == 1
+
+
+def test_without_csrf_checks_pages_render_and_are_not_kept(db_paths, tmp_path, survey):
+    """A configuration without CSRF (some tests use one) has no token to take out: nothing is kept."""
+    from tests.conftest import make_test_app
+
+    app = make_test_app(db_paths, tmp_path, WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    assert client.get(f"/s/{survey.invite()}").status_code == 303
+    page = client.get("/svar/sida/1")
+    assert page.status_code == 200 and "csrf_token" not in page.get_data(as_text=True)
+    assert not page_cache._pages
+    response = client.post("/svar/sida/1", data={**PAGE_ONE, "action": "next"})
+    assert response.status_code == 303
+    assert client.get("/svar/granska").status_code in (200, 303)

@@ -158,3 +158,17 @@ def test_an_option_clip_made_after_the_question_was_kept_brings_its_player(app, 
     _settle(folder, 5)
     after = client.get("/svar/sida/1").get_data(as_text=True)
     assert after.count("<audio") == before.count("<audio") + 1
+
+
+def test_a_question_kept_under_one_mount_point_is_not_served_under_another(app, survey):
+    """The players' addresses carry the mount point (SCRIPT_NAME, which a proxy may set per request)."""
+    folder = store.clips_folder(app.config["AUDIO_FOLDER"])
+    _clip(folder, "sv", survey.instrument.pages[0].questions[0].text["sv"])
+    _settle(folder, 10)
+    mounted = app.test_client()
+    assert mounted.get(f"/s/{survey.invite()}", base_url="http://localhost/a/").status_code == 303
+    assert 'src="/a/ljud/' in mounted.get("/svar/sida/1", base_url="http://localhost/a/").get_data(as_text=True)
+    root = app.test_client()
+    assert root.get(f"/s/{survey.invite()}").status_code == 303
+    sources = re.findall(r'<audio[^>]*src="([^"]+)"', root.get("/svar/sida/1").get_data(as_text=True))
+    assert sources and all(source.startswith("/ljud/") for source in sources)

@@ -13,8 +13,9 @@ with theirs put in.
 Only pages with no answer on them are kept, so the cache holds nothing
 anyone answered; a page shown again with answers, errors, a notice or a
 flashed message is rendered as before. The key holds everything else the
-template reads: the page form's class and the instrument it was built
-from, the page number, whether it returns to the review, which same-page
+template reads: the page form's class (which fixes the language, the
+applicants and the skipped questions) and the instrument object the page
+is drawn from, the page number, whether it returns to the review, which same-page
 conditional questions are left out, the address the app is mounted at,
 and the speech folder with its state (a player appears once its clip is
 made; ``speech.store.clips_stamp``).
@@ -22,6 +23,7 @@ made; ``speech.store.clips_stamp``).
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 
 from flask import current_app
@@ -35,12 +37,15 @@ CACHE_SIZE = 256  # pages: a few questionnaires x languages x pages x skip sets
 # rendered page (collector.input_guard refuses it in input).
 TOKEN_SLOT = "\x00csrf-token\x00"
 _pages: OrderedDict = OrderedDict()
+_lock = threading.Lock()  # a threaded server (flask run, gthread) must not evict between a get and a move
 
 
 def first_visit_key(form_class, instrument, number: int, to_review: bool, hidden: frozenset) -> tuple | None:
     """The page's key, or None when this rendering must not be kept or reused."""
     if session.get("_flashes"):
         return None  # the page will show (and use up) a message meant for this respondent
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return None  # no token to take out (a test configuration; production always checks CSRF)
     audio_folder = current_app.config["AUDIO_FOLDER"]
     speech = clips_stamp(audio_folder)
     if speech is None:
@@ -50,10 +55,11 @@ def first_visit_key(form_class, instrument, number: int, to_review: bool, hidden
 
 def cached(key: tuple, instrument, token: str) -> str | None:
     """The kept page with ``token`` in it, or None."""
-    entry = _pages.get(key)
-    if entry is None or entry[0] is not instrument:
-        return None
-    _pages.move_to_end(key)
+    with _lock:
+        entry = _pages.get(key)
+        if entry is None or entry[0] is not instrument:
+            return None
+        _pages.move_to_end(key)
     return entry[1].replace(TOKEN_SLOT, token)
 
 
@@ -61,6 +67,8 @@ def keep(key: tuple, instrument, html: str, token: str) -> None:
     """Keep ``html`` (rendered with ``token``) for the next respondent with the same key."""
     if html.count(token) != 1:
         return  # the token must appear once, in its hidden field
-    _pages[key] = (instrument, html.replace(token, TOKEN_SLOT))
-    if len(_pages) > CACHE_SIZE:
-        _pages.popitem(last=False)
+    kept = (instrument, html.replace(token, TOKEN_SLOT))
+    with _lock:
+        _pages[key] = kept
+        if len(_pages) > CACHE_SIZE:
+            _pages.popitem(last=False)

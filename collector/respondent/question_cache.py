@@ -6,7 +6,8 @@ question the HTML depends only on the page form's class (questionnaire
 version, page, language), the question, the value chosen and the error
 messages: a Likert question has seven states. So the HTML is kept per state
 in a small bounded cache and every respondent after the first gets it
-without rendering. The key also holds the speech folder and its state
+without rendering. The key also holds the mount point (``request.script_root``,
+in the players' addresses), the speech folder and its state
 (``speech.store.clips_stamp``): the question's and its options' players
 appear once their clips are made, and two apps in one process (tests) with
 different folders never share a question's HTML.
@@ -21,10 +22,12 @@ same option or left the box empty.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 
 from flask import current_app
 from flask import get_template_attribute
+from flask import request
 from markupsafe import Markup
 
 from collector.speech.store import clips_stamp
@@ -33,6 +36,7 @@ CACHE_SIZE = 4096  # entries: a few questionnaires x pages x questions x states
 _CACHED_KINDS = ("radio", "checkbox", "screening", "ranking")
 _CACHED_WHEN_EMPTY = ("integer", "text")
 _cache: OrderedDict = OrderedDict()
+_lock = threading.Lock()  # a threaded server (flask run, gthread) must not evict between a get and a move
 
 
 def _frozen(value):
@@ -59,13 +63,16 @@ def question_html(form, view, option_classes=None) -> Markup:
     speech = clips_stamp(audio_folder)
     if speech is None:  # the folder is changing right now
         return macro(form, view, option_classes)
-    key = (type(form), view.key, state, tuple(sorted(option_classes.items())), audio_folder, speech)
-    html = _cache.get(key)
-    if html is None:
-        html = Markup(macro(form, view, option_classes))
+    # The mount point: the players' addresses start with it (a proxy may set SCRIPT_NAME per request).
+    key = (type(form), view.key, state, tuple(sorted(option_classes.items())), request.script_root, audio_folder, speech)
+    with _lock:
+        html = _cache.get(key)
+        if html is not None:
+            _cache.move_to_end(key)
+            return html
+    html = Markup(macro(form, view, option_classes))
+    with _lock:
         _cache[key] = html
         if len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
-    else:
-        _cache.move_to_end(key)
     return html
