@@ -84,8 +84,39 @@ class Served:
         self.process.send_signal(signal.SIGINT)
         try:
             return self.process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"serve did not stop within {STOP_SECONDS} s of Ctrl-C\n{self.diagnosis()}") from None
         finally:
             self.cleanup()
+
+    def diagnosis(self) -> str:
+        """What the still-running command was doing: its signal state, its children, its last output."""
+        lines = []
+        for pid in [self.process.pid, *self._children()]:
+            try:
+                with open(f"/proc/{pid}/status") as status:
+                    fields = dict(line.split(":", 1) for line in status if ":" in line)
+                with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                    command = cmdline.read().replace(b"\0", b" ").decode(errors="replace")[:120]
+            except OSError:
+                continue
+            states = " ".join(f"{key}={fields[key].strip()}" for key in ("State", "SigIgn", "SigBlk", "SigCgt") if key in fields)
+            lines.append(f"  pid {pid} {states}: {command}")
+        while True:
+            try:
+                line = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if line is not None:
+                self.lines.append(line)
+        return "\n".join(lines + ["last output:", *self.lines[-15:]])
+
+    def _children(self) -> list[int]:
+        try:
+            with open(f"/proc/{self.process.pid}/task/{self.process.pid}/children") as children:
+                return [int(pid) for pid in children.read().split()]
+        except OSError:
+            return []
 
     def cleanup(self):
         """Kill what is left of this test's own process group, if anything."""
