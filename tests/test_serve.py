@@ -45,6 +45,18 @@ def port_is_closed(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl-C and Ctrl-\\ as a terminal's foreground command gets them.
+
+    A suite started in the background by a non-interactive shell (``bash -c
+    'pytest … &'``) runs with SIGINT and SIGQUIT ignored, as POSIX shells do
+    for background jobs, and a child inherits that: ``serve`` then never saw
+    the test's Ctrl-C (its process status showed SIGINT in ``SigIgn``).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
 class Served:
     """`medverkan serve …` in its own session, its output collected line by line."""
 
@@ -56,6 +68,7 @@ class Served:
             text=True,
             env=env,
             start_new_session=True,
+            preexec_fn=_as_from_a_terminal,
         )
         self.lines: list[str] = []
         self._queue: queue.Queue = queue.Queue()
