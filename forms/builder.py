@@ -30,6 +30,8 @@ makes one apply (no JavaScript needed).
 from __future__ import annotations
 
 import functools
+import hashlib
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -267,12 +269,35 @@ def build_page_form(
     return _build_cached(instrument, page_index, language, frozen_items, frozenset(skip))
 
 
+# id(instrument) -> (a weak reference to it, its content fingerprint); see _fingerprint.
+_FINGERPRINTS: dict[int, tuple[weakref.ref, str]] = {}
+
+
+def _fingerprint(instrument: Instrument) -> str:
+    """A digest of everything in ``instrument``, computed once per Instrument object.
+
+    A version nobody has answered yet may be registered again with new
+    content under the same key and version (``register_instrument``); keyed
+    by (key, version, department) alone, a process that had built its pages
+    kept showing the old questions under the new page titles. The weak
+    reference makes an entry die with its object, so a reused ``id`` never
+    finds another instrument's digest.
+    """
+    entry = _FINGERPRINTS.get(id(instrument))
+    if entry is not None and entry[0]() is instrument:
+        return entry[1]
+    digest = hashlib.sha256(repr(instrument).encode()).hexdigest()
+    identity = id(instrument)
+    _FINGERPRINTS[identity] = (weakref.ref(instrument, lambda _gone: _FINGERPRINTS.pop(identity, None)), digest)
+    return digest
+
+
 def _instrument_cache_key(instrument: Instrument) -> tuple:
-    return (instrument.key, instrument.version, instrument.department)
+    return (instrument.key, instrument.version, instrument.department, _fingerprint(instrument))
 
 
 class _Keyed:
-    """Hash an Instrument by (key, version, department): frozen versions never change."""
+    """Hash an Instrument by (key, version, department) and its content (:func:`_fingerprint`)."""
 
     def __init__(self, instrument: Instrument):
         self.instrument = instrument

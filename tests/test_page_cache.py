@@ -6,6 +6,7 @@ meant for one respondent.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import pytest
@@ -99,3 +100,18 @@ def test_without_csrf_checks_pages_render_and_are_not_kept(db_paths, tmp_path, s
     response = client.post("/svar/sida/1", data={**PAGE_ONE, "action": "next"})
     assert response.status_code == 303
     assert client.get("/svar/granska").status_code in (200, 303)
+
+
+def test_a_version_registered_again_with_new_content_shows_the_new_questions(app, survey, registry, served_db):
+    """A version nobody has answered may be registered again with new content: every page shows the new one."""
+    assert "Det är bra att brukare" in _respondent(app, survey).get("/svar/sida/1").get_data(as_text=True)
+    instrument = survey.instrument
+    rewritten = {"sv": "En omskriven första fråga", "en": "A rewritten first question"}
+    first = dataclasses.replace(instrument.pages[0].questions[0], text=rewritten)
+    title = {"sv": "En ny sidtitel", "en": "A new page title"}
+    page = dataclasses.replace(instrument.pages[0], title=title, questions=(first, *instrument.pages[0].questions[1:]))
+    again = dataclasses.replace(instrument, pages=(page, *instrument.pages[1:]))
+    assert registry.register_instrument(served_db, again) == survey.instrument_id
+    html = _respondent(app, survey).get("/svar/sida/1").get_data(as_text=True)
+    assert "En ny sidtitel" in html and "En omskriven första fråga" in html
+    assert "Det är bra att brukare" not in html
