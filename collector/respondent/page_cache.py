@@ -23,21 +23,17 @@ made; ``speech.store.clips_stamp``).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from flask import current_app
-from flask import request
 from flask import session
 
-from collector.speech.store import clips_stamp
+from collector.respondent.kept_html import BoundedCache
+from collector.respondent.kept_html import surroundings
 
 CACHE_SIZE = 256  # pages: a few questionnaires x languages x pages x skip sets
 # Stands in for the CSRF token in a kept page. A NUL never reaches a
 # rendered page (collector.input_guard refuses it in input).
 TOKEN_SLOT = "\x00csrf-token\x00"
-_pages: OrderedDict = OrderedDict()
-_lock = threading.Lock()  # a threaded server (flask run, gthread) must not evict between a get and a move
+_pages = BoundedCache(CACHE_SIZE)
 
 
 def first_visit_key(form_class, instrument, number: int, to_review: bool, hidden: frozenset) -> tuple | None:
@@ -46,20 +42,17 @@ def first_visit_key(form_class, instrument, number: int, to_review: bool, hidden
         return None  # the page will show (and use up) a message meant for this respondent
     if not current_app.config.get("WTF_CSRF_ENABLED", True):
         return None  # no token to take out (a test configuration; production always checks CSRF)
-    audio_folder = current_app.config["AUDIO_FOLDER"]
-    speech = clips_stamp(audio_folder)
-    if speech is None:
-        return None
-    return (form_class, id(instrument), number, to_review, frozenset(hidden), request.script_root, audio_folder, speech)
+    around = surroundings()
+    if around is None:
+        return None  # the speech folder is changing right now
+    return (form_class, id(instrument), number, to_review, frozenset(hidden), *around)
 
 
 def cached(key: tuple, instrument, token: str) -> str | None:
     """The kept page with ``token`` in it, or None."""
-    with _lock:
-        entry = _pages.get(key)
-        if entry is None or entry[0] is not instrument:
-            return None
-        _pages.move_to_end(key)
+    entry = _pages.lookup(key)
+    if entry is None or entry[0] is not instrument:
+        return None
     return entry[1].replace(TOKEN_SLOT, token)
 
 
@@ -67,8 +60,4 @@ def keep(key: tuple, instrument, html: str, token: str) -> None:
     """Keep ``html`` (rendered with ``token``) for the next respondent with the same key."""
     if html.count(token) != 1:
         return  # the token must appear once, in its hidden field
-    kept = (instrument, html.replace(token, TOKEN_SLOT))
-    with _lock:
-        _pages[key] = kept
-        if len(_pages) > CACHE_SIZE:
-            _pages.popitem(last=False)
+    _pages.keep(key, (instrument, html.replace(token, TOKEN_SLOT)))

@@ -6,8 +6,8 @@ question the HTML depends only on the page form's class (questionnaire
 version, page, language), the question, the value chosen and the error
 messages: a Likert question has seven states. So the HTML is kept per state
 in a small bounded cache and every respondent after the first gets it
-without rendering. The key also holds the mount point (``request.script_root``,
-in the players' addresses), the speech folder and its state
+without rendering. The key also holds the page's surroundings
+(``kept_html.surroundings``): the mount point, the speech folder and its state
 (``speech.store.clips_stamp``): the question's and its options' players
 appear once their clips are made, and two apps in one process (tests) with
 different folders never share a question's HTML.
@@ -22,21 +22,16 @@ same option or left the box empty.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
-from flask import current_app
 from flask import get_template_attribute
-from flask import request
 from markupsafe import Markup
 
-from collector.speech.store import clips_stamp
+from collector.respondent.kept_html import BoundedCache
+from collector.respondent.kept_html import surroundings
 
 CACHE_SIZE = 4096  # entries: a few questionnaires x pages x questions x states
 _CACHED_KINDS = ("radio", "checkbox", "screening", "ranking")
 _CACHED_WHEN_EMPTY = ("integer", "text")
-_cache: OrderedDict = OrderedDict()
-_lock = threading.Lock()  # a threaded server (flask run, gthread) must not evict between a get and a move
+_cache = BoundedCache(CACHE_SIZE)
 
 
 def _frozen(value):
@@ -59,20 +54,12 @@ def question_html(form, view, option_classes=None) -> Markup:
     )
     # Which clips exist (made in the background after publishing): HTML rendered before the
     # question's or its options' clips were made must not be kept once they are.
-    audio_folder = current_app.config["AUDIO_FOLDER"]
-    speech = clips_stamp(audio_folder)
-    if speech is None:  # the folder is changing right now
+    around = surroundings()
+    if around is None:  # the speech folder is changing right now
         return macro(form, view, option_classes)
-    # The mount point: the players' addresses start with it (a proxy may set SCRIPT_NAME per request).
-    key = (type(form), view.key, state, tuple(sorted(option_classes.items())), request.script_root, audio_folder, speech)
-    with _lock:
-        html = _cache.get(key)
-        if html is not None:
-            _cache.move_to_end(key)
-            return html
-    html = Markup(macro(form, view, option_classes))
-    with _lock:
-        _cache[key] = html
-        if len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
+    key = (type(form), view.key, state, tuple(sorted(option_classes.items())), *around)
+    html = _cache.lookup(key)
+    if html is None:
+        html = Markup(macro(form, view, option_classes))
+        _cache.keep(key, html)
     return html

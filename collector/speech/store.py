@@ -75,21 +75,32 @@ _SETTLED_NS = 1_000_000_000
 _listings: dict[str, tuple[tuple[int, int], frozenset[str]]] = {}
 
 
+def _folder_state(folder: str) -> tuple[tuple[int, int], bool] | None:
+    """(modification time and inode, settled?) of ``folder``, or None when there is none.
+
+    Settled: its last change is older than ``_SETTLED_NS``, so nothing read
+    from it now can miss a change that keeps the same modification time.
+    """
+    try:
+        status = os.stat(folder)
+    except OSError:
+        return None
+    return (status.st_mtime_ns, status.st_ino), time.time_ns() - status.st_mtime_ns >= _SETTLED_NS
+
+
 def clips_stamp(audio_folder: str) -> tuple | None:
     """What the clips folder holds, as a stamp that changes with it; None while it is changing.
 
     ``("absent",)`` when no speech was made. A page cached by this stamp
     (``collector.respondent.page_cache``) shows exactly the players it would
     show when rendered again. None when the folder changed within the last
-    second (see ``_SETTLED_NS``): nothing may be cached by it yet.
+    second: nothing may be cached by it yet.
     """
-    try:
-        status = os.stat(clips_folder(audio_folder))
-    except OSError:
+    state = _folder_state(clips_folder(audio_folder))
+    if state is None:
         return ("absent",)
-    if time.time_ns() - status.st_mtime_ns < _SETTLED_NS:
-        return None
-    return (status.st_mtime_ns, status.st_ino)
+    stamp, settled = state
+    return stamp if settled else None
 
 
 def _clip_names(folder: str) -> frozenset[str]:
@@ -102,16 +113,15 @@ def _clip_names(folder: str) -> frozenset[str]:
     changes the folder's own modification time, so one ``stat`` of the
     folder per question says whether the listing still holds.
     """
-    try:
-        status = os.stat(folder)
-    except OSError:
+    state = _folder_state(folder)
+    if state is None:
         return frozenset()
-    stamp = (status.st_mtime_ns, status.st_ino)
+    stamp, settled = state
     known = _listings.get(folder)
     if known is not None and known[0] == stamp:
         return known[1]
     names = frozenset(os.listdir(folder))
-    if time.time_ns() - status.st_mtime_ns >= _SETTLED_NS:
+    if settled:
         _listings[folder] = (stamp, names)
     return names
 
